@@ -1,0 +1,48 @@
+# dialog — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint typecheck pytest pytest-postgres install messages bench clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/dialog migrate
+	$(BIN)/dialog demo
+	$(BIN)/dialog serve --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy dialog moderation tests bench
+
+pytest: $(STAMP)
+	DIALOG_TEST_BACKEND=sqlite $(BIN)/pytest -q $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL and Redis, when DIALOG_TEST_DATABASE_URL is set (.ci/run sets it).
+pytest-postgres: $(STAMP)
+	@if [ -n "$$DIALOG_TEST_DATABASE_URL" ]; then \
+	  DIALOG_TEST_BACKEND=postgres $(BIN)/pytest -q -m "not browser" $(PYTEST_ARGS); \
+	else echo "DIALOG_TEST_DATABASE_URL not set: PostgreSQL run left out"; fi
+
+test: lint typecheck pytest pytest-postgres
+
+messages: $(STAMP)
+	$(BIN)/python -m dialog.i18n_tools missing
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

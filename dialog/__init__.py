@@ -1,0 +1,1 @@
+"""dialog: the online dialogue platform of a city's participation office."""

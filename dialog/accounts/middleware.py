@@ -1,0 +1,218 @@
+"""Resolve the actor (session cookie or bearer token) and enforce CSRF on every unsafe request."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from urllib.parse import parse_qs
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from dialog.accounts import queries
+from dialog.accounts.actor import ANONYMOUS, Actor
+from dialog.accounts.models import LoginSession, User
+from dialog.accounts.secrets import new_token, same
+from dialog.db import Database, utcnow
+from dialog.errors import DomainError, Forbidden, NotAuthenticated
+from dialog.settings import Settings
+from dialog.web.errors import send_error
+from dialog.web.middleware import header, request_cookies
+
+SESSION_COOKIE = "dialog_session"
+CSRF_COOKIE = "dialog_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = b"x-csrf-token"
+IDLE_TIMEOUT = timedelta(minutes=30)
+ABSOLUTE_TIMEOUT = timedelta(hours=12)
+SEEN_RESOLUTION = timedelta(seconds=60)
+MAX_FORM_BYTES = 1_000_000
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
+
+
+class AuthMiddleware:
+    def __init__(self, app: ASGIApp, db: Database, settings: Settings) -> None:
+        self.app = app
+        self.db = db
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        cookies = request_cookies(scope)
+        state = scope.setdefault("state", {})
+        clear_session = False
+        authorization = header(scope, b"authorization") or ""
+        try:
+            if authorization.lower().startswith("bearer "):
+                actor = await self._actor_from_token(authorization[7:].strip())
+            elif cookies.get(SESSION_COOKIE):
+                actor = await self._actor_from_session(cookies[SESSION_COOKIE])
+                clear_session = not actor.authenticated
+            else:
+                actor = ANONYMOUS
+        except DomainError as error:
+            await send_error(scope, receive, send, error)
+            return
+        state["actor"] = actor
+        csrf = cookies.get(CSRF_COOKIE, "")
+        fresh_csrf = not _TOKEN_SHAPE.match(csrf)
+        if fresh_csrf:
+            csrf = new_token()
+        state["csrf_token"] = csrf
+
+        # Bearer requests carry no ambient credentials; anonymous API calls have none to abuse
+        # and get their honest 401. Everything else that changes state needs the token.
+        exempt = actor.via == "token" or (
+            actor.via == "anonymous" and scope["path"].startswith("/api/")
+        )
+        if scope["type"] == "http" and scope["method"] in UNSAFE and not exempt:
+            problem = self._origin_problem(scope)
+            if problem is None:
+                receive, problem = await self._token_problem(scope, receive, csrf, fresh_csrf)
+            if problem is not None:
+                await send_error(scope, receive, send, Forbidden(problem))
+                return
+
+        secure = self.settings.base_url.startswith("https://")
+
+        async def send_with_cookies(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if fresh_csrf and not state.get("csrf_cookie_set"):
+                    headers.append(_cookie(CSRF_COOKIE, csrf, secure=secure))
+                if clear_session and not state.get("session_cookie_set"):
+                    headers.append(_cookie(SESSION_COOKIE, "", secure=secure, max_age=0))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookies)
+
+    async def _actor_from_token(self, raw: str) -> Actor:
+        async with self.db.unit_of_work() as uow:
+            found = await queries.token_with_user(uow.session, raw)
+            if found is None:
+                raise NotAuthenticated("The bearer token is unknown or revoked.")
+            token, user = found
+            now = utcnow()
+            if token.last_used_at is None or now - token.last_used_at > SEEN_RESOLUTION:
+                token.last_used_at = now
+            return _actor(user, "token", None)
+
+    async def _actor_from_session(self, raw: str) -> Actor:
+        if not _TOKEN_SHAPE.match(raw):
+            return ANONYMOUS
+        async with self.db.reading() as session:
+            found = await queries.session_with_user(session, raw)
+        if found is None:
+            return ANONYMOUS
+        login, user = found
+        now = utcnow()
+        if now - login.created_at > ABSOLUTE_TIMEOUT or now - login.last_seen_at > IDLE_TIMEOUT:
+            await self._touch(login.id, revoke=True)
+            return ANONYMOUS
+        if now - login.last_seen_at > SEEN_RESOLUTION:
+            await self._touch(login.id, revoke=False)
+        return _actor(user, "session", login.id)
+
+    async def _touch(self, session_id: int, *, revoke: bool) -> None:
+        async with self.db.unit_of_work() as uow:
+            login = await uow.session.get(LoginSession, session_id)
+            if login is not None:
+                login.last_seen_at = utcnow()
+                if revoke:
+                    login.revoked_at = utcnow()
+
+    def _origin_problem(self, scope: Scope) -> str | None:
+        origin = header(scope, b"origin")
+        if origin is None:
+            if header(scope, b"sec-fetch-site") in ("cross-site", "same-site"):
+                return "Cross-site request refused."
+            return None
+        if origin in (self.settings.origin, _own_origin(scope)):
+            return None
+        return "Cross-site request refused (Origin does not match)."
+
+    async def _token_problem(
+        self, scope: Scope, receive: Receive, csrf: str, fresh: bool
+    ) -> tuple[Receive, str | None]:
+        sent = header(scope, CSRF_HEADER)
+        content_type = (header(scope, b"content-type") or "").split(";")[0].strip()
+        if sent is None and content_type == "application/x-www-form-urlencoded":
+            body = await _read_body(receive)
+            if body is None:
+                return receive, "The form is too large."
+            fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+            sent = (fields.get(CSRF_FIELD) or [""])[0]
+            receive = _replay(body, receive)
+        if fresh or not sent or not same(sent, csrf):
+            return receive, "The form has expired or was sent from elsewhere. Please try again."
+        return receive, None
+
+
+def _actor(user: User, via: str, session_id: int | None) -> Actor:
+    return Actor(
+        user_id=user.id,
+        role=user.role,
+        department_id=user.department_id,
+        display_name=user.display_name,
+        via=via,  # type: ignore[arg-type]  # "session" or "token" from the callers above
+        session_id=session_id,
+        blocked_until=user.blocked_until,
+        email_verified=user.email_verified_at is not None,
+    )
+
+
+def _own_origin(scope: Scope) -> str:
+    host = header(scope, b"host") or ""
+    scheme = "https" if scope.get("scheme") in ("https", "wss") else "http"
+    return f"{scheme}://{host}"
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    chunks: list[bytes] = []
+    size = 0
+    more = True
+    while more:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_FORM_BYTES:
+            return None
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, original: Receive) -> Receive:
+    """Hand the buffered body to the app once, then pass on the real channel (disconnects)."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await original()
+
+    return receive
+
+
+def _cookie(
+    name: str, value: str, *, secure: bool, max_age: int | None = None
+) -> tuple[bytes, bytes]:
+    parts = [f"{name}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
+    if secure:
+        parts.append("Secure")
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    return (b"set-cookie", "; ".join(parts).encode("latin-1"))
+
+
+def session_cookie(value: str, *, secure: bool) -> tuple[bytes, bytes]:
+    return _cookie(SESSION_COOKIE, value, secure=secure)
+
+
+def csrf_cookie(value: str, *, secure: bool) -> tuple[bytes, bytes]:
+    return _cookie(CSRF_COOKIE, value, secure=secure)

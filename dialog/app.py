@@ -1,0 +1,101 @@
+"""create_app(settings): the one composition root."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from dialog.accounts import api as account_api
+from dialog.accounts import views as account_views
+from dialog.accounts.middleware import AuthMiddleware
+from dialog.db import Database
+from dialog.discussion import api as discussion_api
+from dialog.discussion import views as discussion_views
+from dialog.discussion.hooks import DiscussionHooks
+from dialog.errors import DomainError
+from dialog.live import socket as live_socket
+from dialog.live.hub import MemoryHub
+from dialog.procedures import api as procedure_api
+from dialog.procedures import views as procedure_views
+from dialog.results import api as results_api
+from dialog.results import views as results_views
+from dialog.settings import PROJECT_ROOT, Settings
+from dialog.web import errors, pages
+from dialog.web.api import openapi_document
+from dialog.web.middleware import RequestContextMiddleware
+from dialog.web.templating import make_templates
+from moderation import api as moderation_api
+from moderation import views as moderation_views
+
+
+def api_routes() -> list[BaseRoute]:
+    return [
+        *procedure_api.routes,
+        *discussion_api.routes,
+        *account_api.routes,
+        *results_api.routes,
+        *moderation_api.routes,
+    ]
+
+
+def page_routes() -> list[BaseRoute]:
+    return [
+        *procedure_views.routes,
+        *discussion_views.routes,
+        *account_views.routes,
+        *results_views.routes,
+        *moderation_views.routes,
+        *pages.routes,
+    ]
+
+
+def create_app(settings: Settings) -> Starlette:
+    hub = MemoryHub()
+    db = Database(settings.database_url, publisher=hub.publish)
+    api = api_routes()
+    document = openapi_document(api)
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(document)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await hub.start()
+        try:
+            yield
+        finally:
+            await hub.stop()
+            await db.dispose()
+
+    routes: list[BaseRoute] = [
+        Mount("/api/v1", routes=[*api, *live_socket.routes, Route("/openapi.json", openapi)]),
+        Mount("/static", app=StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
+        *page_routes(),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(RequestContextMiddleware, hsts=settings.production),
+            Middleware(AuthMiddleware, db=db, settings=settings),
+        ],
+        exception_handlers={
+            DomainError: errors.domain_error_handler,
+            HTTPException: errors.http_error_handler,
+            Exception: errors.server_error_handler,
+        },
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.hub = hub
+    app.state.templates = make_templates()
+    app.state.discussion_hooks = DiscussionHooks()
+    return app

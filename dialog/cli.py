@@ -1,0 +1,116 @@
+"""What each `dialog` sub-command does."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import sys
+
+from dialog import logs, migrate
+from dialog.accounts import actions as account_actions
+from dialog.accounts import queries as account_queries
+from dialog.accounts.models import Role
+from dialog.db import Database
+from dialog.errors import DomainError
+from dialog.procedures import queries as procedure_queries
+from dialog.settings import Settings
+
+
+class CommandError(Exception):
+    pass
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    if args.workers > 1 and not settings.redis_url:
+        raise CommandError(
+            "--workers > 1 needs DIALOG_REDIS_URL: processes share live events through Redis"
+        )
+    if args.workers > 1 and settings.is_sqlite:
+        raise CommandError("--workers > 1 needs PostgreSQL (DIALOG_DATABASE_URL)")
+    logs.configure(settings.log_format, settings.log_level)
+    uvicorn.run(
+        "dialog.asgi:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        ws="websockets",
+        proxy_headers=True,
+        log_config=None,
+        access_log=False,
+    )
+    return 0
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    migrate.upgrade(settings)
+    print("dialog: database is up to date")
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from dialog import demo
+
+    created = asyncio.run(demo.load(settings))
+    print("dialog: demo data loaded" if created else "dialog: demo data present already")
+    return 0
+
+
+def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+
+    async def add() -> int:
+        db = Database(settings.database_url)
+        try:
+            async with db.unit_of_work() as uow:
+                department_id = None
+                if args.department:
+                    department = await procedure_queries.department_by_slug(
+                        uow.session, args.department
+                    )
+                    if department is None:
+                        raise CommandError(f"--department: no department {args.department!r}")
+                    department_id = department.id
+                user = await account_actions.do_add_user(
+                    uow,
+                    email=args.email,
+                    display_name=args.name,
+                    role=Role(args.role),
+                    department_id=department_id,
+                    password=password,
+                )
+            print(f"dialog: added {user.email} ({user.role}) as #{user.id}")
+            return 0
+        except DomainError as error:
+            detail = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
+            raise CommandError(f"{error.message} {detail}".strip()) from None
+        finally:
+            await db.dispose()
+
+    return asyncio.run(add())
+
+
+def cmd_tokens(settings: Settings, args: argparse.Namespace) -> int:
+    async def add() -> int:
+        db = Database(settings.database_url)
+        try:
+            async with db.unit_of_work() as uow:
+                user = await account_queries.user_by_email(uow.session, args.email)
+                if user is None:
+                    raise CommandError(f"no account with e-mail {args.email!r}")
+                token = await account_actions.do_add_token(uow, user, args.name)
+            print(token)
+            return 0
+        finally:
+            await db.dispose()
+
+    return asyncio.run(add())
+
+
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    # The results package owns exports; it is looked up here so the CLI stays a thin layer.
+    module = importlib.import_module("dialog.results.cli")
+    status: int = module.export(settings, args)
+    return status

@@ -1,0 +1,160 @@
+"""Database base class, engine and the unit of work that commits, then publishes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.types import DateTime, TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Publisher = Callable[[Sequence[int]], Awaitable[None]]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware datetimes on both engines (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+def make_engine(url: str, *, writer: bool = True, **kwargs: Any) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(
+            engine.sync_engine, "begin", _sqlite_begin_immediate if writer else _sqlite_begin
+        )
+        return engine
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    return create_async_engine(url, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
+    # pysqlite's own transaction handling is turned off so BEGIN IMMEDIATE below takes effect.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def _sqlite_begin_immediate(conn: Any) -> None:
+    # Writers take the lock up front: no "database is locked" upgrade failures mid-transaction.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class UnitOfWork:
+    """One transaction. Events are queued while it runs and published only after COMMIT."""
+
+    def __init__(self, session: AsyncSession, publisher: Publisher | None) -> None:
+        self.session = session
+        self._publisher = publisher
+        self._event_ids: list[int] = []
+        self._after_commit: list[Callable[[], Awaitable[None]]] = []
+
+    def queue_published(self, event_id: int) -> None:
+        self._event_ids.append(event_id)
+
+    def after_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
+        self._after_commit.append(callback)
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        ids, self._event_ids = self._event_ids, []
+        callbacks, self._after_commit = self._after_commit, []
+        if ids and self._publisher is not None:
+            await self._publisher(ids)
+        for callback in callbacks:
+            await callback()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+        self._event_ids.clear()
+        self._after_commit.clear()
+
+
+class Database:
+    def __init__(self, url: str, publisher: Publisher | None = None, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, **engine_kwargs)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        # SQLite: readers get their own engine with deferred transactions, so they never wait
+        # for the write lock that every unit of work takes up front. PostgreSQL shares one.
+        self.read_engine = (
+            make_engine(url, writer=False, **engine_kwargs)
+            if url.startswith("sqlite")
+            else self.engine
+        )
+        self.read_sessions = async_sessionmaker(
+            self.read_engine, expire_on_commit=False, autoflush=False
+        )
+        self.publisher = publisher
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
+        """Commit when the block ends normally, roll back on any exception."""
+        async with self.sessions() as session:
+            uow = UnitOfWork(session, self.publisher)
+            try:
+                yield uow
+            except BaseException:
+                await uow.rollback()
+                raise
+            await uow.commit()
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A read-only session for pages and API reads that change nothing."""
+        async with self.read_sessions() as session:
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()

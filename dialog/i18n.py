@@ -1,0 +1,94 @@
+"""German first, English second: catalogs compiled from the .po files at start-up."""
+
+from __future__ import annotations
+
+import gettext as gettext_module
+from contextvars import ContextVar
+from datetime import date, datetime
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+LOCALES = ("de", "en")
+DEFAULT_LOCALE = "de"
+LOCALE_DIR = Path(__file__).parent / "locale"
+TIMEZONE = "Europe/Berlin"
+
+current_locale: ContextVar[str] = ContextVar("current_locale", default=DEFAULT_LOCALE)
+
+
+@cache
+def translations(locale: str) -> gettext_module.NullTranslations:
+    """All of the locale's .po files (one per part of the platform), compiled in memory.
+
+    Compiling at start-up means a catalog can never lag behind a stale .mo file.
+    """
+    merged: Translations | None = None
+    for path in sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=locale)
+        buffer = BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        part = Translations(fp=buffer)
+        merged = part if merged is None else merged.merge(part)
+    return merged if merged is not None else gettext_module.NullTranslations()
+
+
+def gettext(message: str) -> str:
+    return translations(current_locale.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current_locale.get()).ngettext(singular, plural, n)
+
+
+_ = gettext
+
+
+def lazy(message: str) -> str:
+    """Mark a message for extraction where it is defined; translate it where it is shown."""
+    return message
+
+
+def negotiate(cookie: str | None, accept_language: str | None) -> str:
+    if cookie in LOCALES:
+        return cookie
+    for part in (accept_language or "").split(","):
+        tag = part.split(";", 1)[0].strip().lower()[:2]
+        if tag in LOCALES:
+            return tag
+    return DEFAULT_LOCALE
+
+
+def format_day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, format="long", locale=Locale.parse(current_locale.get()))
+
+
+def format_moment(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(
+        value, format="medium", tzinfo=_tz(), locale=Locale.parse(current_locale.get())
+    )
+
+
+def format_number(value: int | float) -> str:
+    return format_decimal(value, locale=Locale.parse(current_locale.get()))
+
+
+@cache
+def _tz() -> ZoneInfo:
+    return ZoneInfo(TIMEZONE)

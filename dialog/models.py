@@ -1,0 +1,11 @@
+"""Every table, imported in one place for Alembic and the tests."""
+
+from dialog.accounts import models as accounts
+from dialog.db import Base
+from dialog.discussion import models as discussion
+from dialog.live import models as live
+from dialog.notifications import models as notifications
+from dialog.procedures import models as procedures
+from dialog.results import models as results
+
+__all__ = ["Base", "accounts", "discussion", "live", "notifications", "procedures", "results"]

@@ -1,0 +1,216 @@
+"""Input and output shapes of procedures and threads (JSON API and forms share them)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    HttpUrl,
+    field_validator,
+    model_validator,
+)
+
+from dialog.i18n import TIMEZONE, lazy
+
+PhaseName = Literal["planned", "active", "evaluation", "completed"]
+LevelName = Literal["information", "consultation", "co-decision"]
+InitiatorName = Literal["administration", "city-council", "residents", "district-council"]
+ModerationName = Literal["pre", "post"]
+Slug = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[a-z0-9-]+$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PhaseDates(Strict):
+    phase: PhaseName
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PhaseDates:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValueError(lazy("The end date must not be before the start date."))
+        return self
+
+
+class LinkIn(Strict):
+    title: str = Field(min_length=1, max_length=200)
+    url: HttpUrl
+    is_document: bool = False
+
+
+class ProcedureFields(Strict):
+    summary: str = Field(min_length=10, max_length=600)
+    description: str = Field(default="", max_length=20_000)
+    department: Slug
+    districts: list[Slug] = Field(default_factory=list, max_length=40)
+    level: LevelName
+    initiator: InitiatorName
+    method: Slug | None = None
+    phase: PhaseName = "planned"
+    timeline: list[PhaseDates] = Field(default_factory=list, max_length=4)
+    contact_name: str = Field(default="", max_length=200)
+    contact_email: EmailStr | None = None
+    contact_phone: str = Field(default="", max_length=50)
+    cost: str = Field(default="", max_length=200)
+    location: str = Field(default="", max_length=200)
+    links: list[LinkIn] = Field(default_factory=list, max_length=30)
+
+    @field_validator("contact_email", "method", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+
+class ProcedureIn(ProcedureFields):
+    title: str = Field(min_length=3, max_length=200)
+
+
+class ProcedurePatch(Strict):
+    title: str | None = Field(default=None, min_length=3, max_length=200)
+    summary: str | None = Field(default=None, min_length=10, max_length=600)
+    description: str | None = Field(default=None, max_length=20_000)
+    department: Slug | None = None
+    districts: list[Slug] | None = Field(default=None, max_length=40)
+    level: LevelName | None = None
+    initiator: InitiatorName | None = None
+    method: Slug | None = None
+    phase: PhaseName | None = None
+    timeline: list[PhaseDates] | None = Field(default=None, max_length=4)
+    contact_name: str | None = Field(default=None, max_length=200)
+    contact_email: EmailStr | None = None
+    contact_phone: str | None = Field(default=None, max_length=50)
+    cost: str | None = Field(default=None, max_length=200)
+    location: str | None = Field(default=None, max_length=200)
+    links: list[LinkIn] | None = Field(default=None, max_length=30)
+
+
+class ThreadIn(Strict):
+    title: str = Field(min_length=3, max_length=200)
+    question: str = Field(default="", max_length=2000)
+    moderation: ModerationName = "post"
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+
+    @field_validator("opens_at", "closes_at", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("opens_at", "closes_at")
+    @classmethod
+    def _local_time(cls, value: datetime | None) -> datetime | None:
+        """A time without zone is Potsdam's local time."""
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=ZoneInfo(TIMEZONE))
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ThreadIn:
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValueError(lazy("The thread must close after it opens."))
+        return self
+
+
+class ProcedureFilters(Strict):
+    q: str = Field(default="", max_length=200)
+    phase: PhaseName | None = None
+    district: Slug | None = None
+    department: Slug | None = None
+    level: LevelName | None = None
+    initiator: InitiatorName | None = None
+    sort: Literal["updated", "title", "start"] = "updated"
+    page: int = Field(default=1, ge=1, le=10_000)
+    per_page: int = Field(default=20, ge=1, le=100)
+
+    @field_validator("phase", "district", "department", "level", "initiator", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+
+class NamedRef(BaseModel):
+    slug: str
+    name: str
+
+
+class DepartmentOut(NamedRef):
+    pass
+
+
+class DistrictOut(NamedRef):
+    pass
+
+
+class MethodOut(NamedRef):
+    purpose: str
+    when_to_use: str
+    effort: str
+    level: str
+
+
+class ThreadOut(BaseModel):
+    id: int
+    procedure_id: int
+    title: str
+    question: str
+    moderation: str
+    is_open: bool
+    opens_at: datetime | None
+    closes_at: datetime | None
+    comment_count: int
+    url: str
+
+
+class LinkOut(BaseModel):
+    title: str
+    url: str
+    is_document: bool
+
+
+class ContactOut(BaseModel):
+    name: str
+    email: str
+    phone: str
+
+
+class ProcedureSummaryOut(BaseModel):
+    id: int
+    slug: str
+    title: str
+    summary: str
+    department: DepartmentOut
+    districts: list[DistrictOut]
+    level: str
+    initiator: str
+    phase: str
+    updated_at: datetime
+    url: str
+
+
+class ProcedureOut(ProcedureSummaryOut):
+    description: str
+    description_html: str
+    method: MethodOut | None
+    timeline: list[PhaseDates]
+    contact: ContactOut
+    cost: str
+    location: str
+    links: list[LinkOut]
+    threads: list[ThreadOut]
+    created_at: datetime
+
+
+class ProcedurePage(BaseModel):
+    items: list[ProcedureSummaryOut]
+    total: int
+    page: int
+    per_page: int

@@ -1,0 +1,185 @@
+"""HTML pages: home, the Vorhabenliste, a procedure, its forms, the methods toolkit."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from dialog.accounts import policy
+from dialog.errors import Forbidden, InvalidInput, NotFound
+from dialog.i18n import gettext as _
+from dialog.i18n import lazy
+from dialog.procedures import actions, forms, queries
+from dialog.procedures.schemas import ProcedureFilters, ProcedureIn, ProcedurePatch, ThreadIn
+from dialog.web.api import actor, database
+from dialog.web.inputs import form_data, validate
+from dialog.web.templating import render
+
+
+async def home(request: Request) -> Response:
+    async with database(request).reading() as session:
+        context = {
+            phase: await queries.procedures_in_phase(session, phase, 6)
+            for phase in ("active", "planned", "completed")
+        }
+    return render(request, "pages/home.html", context)
+
+
+async def procedure_list(request: Request) -> Response:
+    raw = {k: v for k, v in request.query_params.items() if k in ProcedureFilters.model_fields}
+    try:
+        filters = validate(ProcedureFilters, raw)
+    except InvalidInput:
+        filters = ProcedureFilters()  # a hand-edited address falls back to the full list
+    async with database(request).reading() as session:
+        items, total = await queries.list_procedures(session, filters)
+        context = {
+            "filters": filters,
+            "items": items,
+            "total": total,
+            "pages": max(1, math.ceil(total / filters.per_page)),
+            "departments": await queries.departments(session),
+            "districts": await queries.districts(session),
+            "can_create": policy.can_create_procedures(actor(request)),
+        }
+
+    def query_for(page: int) -> str:
+        kept = filters.model_dump(exclude_defaults=True, exclude={"page"})
+        return urlencode({**kept, "page": page})
+
+    context["query_for"] = query_for
+    return render(request, "procedures/list.html", context)
+
+
+async def procedure_detail(request: Request) -> Response:
+    async with database(request).reading() as session:
+        found = await queries.procedure(session, request.path_params["key"])
+    if found is None:
+        raise NotFound(lazy("This procedure does not exist."))
+    return render(
+        request,
+        "procedures/detail.html",
+        {
+            "p": found,
+            "can_manage": policy.can_manage_procedure(actor(request), found.department_id),
+        },
+    )
+
+
+async def _form_context(request: Request) -> dict[str, Any]:
+    async with database(request).reading() as session:
+        return {
+            "departments": await queries.departments(session),
+            "districts": await queries.districts(session),
+            "methods": await queries.methods(session),
+        }
+
+
+async def procedure_new(request: Request) -> Response:
+    who = actor(request)
+    actions.require_signed_in(who)
+    if not policy.can_create_procedures(who):
+        raise Forbidden(lazy("Only department staff and administrators create procedures."))
+    context = await _form_context(request)
+    context.update(
+        heading=_("New procedure"),
+        action="/procedures/new",
+        cancel="/procedures",
+        errors={},
+        values={"phase": "planned", "level": "consultation", "initiator": "administration"},
+    )
+    if request.method == "POST":
+        form = await form_data(request)
+        context["values"] = form
+        try:
+            data = validate(ProcedureIn, forms.procedure_payload(form))
+            async with database(request).unit_of_work() as uow:
+                created = await actions.do_create_procedure(uow, who, data)
+            return RedirectResponse(f"/procedures/{created.id}", status_code=303)
+        except InvalidInput as error:
+            context["errors"] = error.fields
+            return render(request, "procedures/form.html", context, status_code=422)
+    if who.department_id:
+        async with database(request).reading() as session:
+            own = next(
+                (d for d in await queries.departments(session) if d.id == who.department_id), None
+            )
+        context["values"]["department"] = own.slug if own else ""
+    return render(request, "procedures/form.html", context)
+
+
+async def procedure_edit(request: Request) -> Response:
+    who = actor(request)
+    async with database(request).reading() as session:
+        found = actions.access_manageable(
+            who, await queries.procedure(session, request.path_params["procedure_id"])
+        )
+    context = await _form_context(request)
+    context.update(
+        heading=_("Edit procedure"),
+        action=f"/procedures/{found.id}/edit",
+        cancel=f"/procedures/{found.id}",
+        errors={},
+        values=forms.procedure_values(found),
+    )
+    if request.method == "POST":
+        form = await form_data(request)
+        context["values"] = form
+        try:
+            patch = validate(ProcedurePatch, forms.procedure_payload(form))
+            async with database(request).unit_of_work() as uow:
+                target = await queries.procedure(uow.session, found.id)
+                await actions.do_update_procedure(
+                    uow, who, actions.access_manageable(who, target), patch
+                )
+            return RedirectResponse(f"/procedures/{found.id}", status_code=303)
+        except InvalidInput as error:
+            context["errors"] = error.fields
+            return render(request, "procedures/form.html", context, status_code=422)
+    return render(request, "procedures/form.html", context)
+
+
+async def thread_new(request: Request) -> Response:
+    who = actor(request)
+    async with database(request).reading() as session:
+        found = actions.access_manageable(
+            who, await queries.procedure(session, request.path_params["procedure_id"])
+        )
+    context: dict[str, Any] = {"p": found, "errors": {}, "values": {}}
+    if request.method == "POST":
+        form = await form_data(request)
+        context["values"] = form
+        try:
+            data = validate(ThreadIn, form)
+            async with database(request).unit_of_work() as uow:
+                target = await queries.procedure(uow.session, found.id)
+                thread = await actions.do_add_thread(
+                    uow, who, actions.access_manageable(who, target), data
+                )
+            return RedirectResponse(f"/threads/{thread.id}", status_code=303)
+        except InvalidInput as error:
+            context["errors"] = error.fields
+            return render(request, "procedures/thread_form.html", context, status_code=422)
+    return render(request, "procedures/thread_form.html", context)
+
+
+async def methods_page(request: Request) -> Response:
+    async with database(request).reading() as session:
+        rows = await queries.methods(session)
+    return render(request, "procedures/methods.html", {"methods": rows})
+
+
+routes: list[BaseRoute] = [
+    Route("/", home),
+    Route("/procedures", procedure_list),
+    Route("/procedures/new", procedure_new, methods=["GET", "POST"]),
+    Route("/procedures/{procedure_id:int}/edit", procedure_edit, methods=["GET", "POST"]),
+    Route("/procedures/{procedure_id:int}/threads/new", thread_new, methods=["GET", "POST"]),
+    Route("/procedures/{key:str}", procedure_detail),
+    Route("/methods", methods_page),
+]

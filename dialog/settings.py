@@ -1,0 +1,183 @@
+"""One frozen Settings object, read once from DIALOG_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Every setting, with a one-line description. The README lists each of them (a test checks).
+DOCUMENTED_SETTINGS: dict[str, str] = {
+    "DIALOG_ENV": "development (default) or production: cookies, log format, error detail",
+    "DIALOG_VAR_DIR": "directory for the SQLite file, the generated secret and offline mail",
+    "DIALOG_DATABASE_URL": "SQLAlchemy URL; sqlite+aiosqlite:///… or postgresql+asyncpg://…",
+    "DIALOG_REDIS_URL": "redis://… to share events between processes; unset: in-process hub",
+    "DIALOG_SECRET_KEY": "at least 32 characters; unset: generated once into var/secret_key",
+    "DIALOG_BASE_URL": "public origin, e.g. https://dialog.potsdam.de; used in mails and Origin checks",
+    "DIALOG_SMTP_URL": "smtp://user:pass@host:port (smtps:// for TLS); unset: mails go to var/mail/",
+    "DIALOG_MAIL_FROM": "sender address of outgoing mail",
+    "DIALOG_OIDC_ISSUER": "OpenID Connect issuer URL of the city's single sign-on",
+    "DIALOG_OIDC_CLIENT_ID": "OIDC client id",
+    "DIALOG_OIDC_CLIENT_SECRET": "OIDC client secret",
+    "DIALOG_OIDC_ROLE_CLAIM": "claim that carries group names (default: groups)",
+    "DIALOG_OIDC_ROLE_MAP": "group=role[:department] pairs, comma separated",
+    "DIALOG_LOG_FORMAT": "json or text; default json in production, text in development",
+    "DIALOG_LOG_LEVEL": "DEBUG, INFO (default), WARNING, ERROR",
+    "DIALOG_FLAG_THRESHOLD": "flags by different accounts that hide a comment until reviewed (default 3)",
+    "DIALOG_EVENT_RETENTION": "how many days of events the live replay keeps (default 7)",
+}
+
+
+class SettingsError(Exception):
+    """A setting is wrong; the message is one line naming the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    var_dir: Path = PROJECT_ROOT / "var"
+    database_url: str = ""
+    redis_url: str | None = None
+    secret_key: str = ""
+    base_url: str = "http://127.0.0.1:8000"
+    smtp_url: str | None = None
+    mail_from: str = "dialog@localhost"
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_role_claim: str = "groups"
+    oidc_role_map: Mapping[str, str] = field(default_factory=dict)
+    log_format: str = "text"
+    log_level: str = "INFO"
+    flag_threshold: int = 3
+    event_retention_days: int = 7
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        unknown = sorted(k for k in env if k.startswith("DIALOG_") and k not in DOCUMENTED_SETTINGS)
+        unknown = [k for k in unknown if not k.startswith("DIALOG_TEST_")]
+        if unknown:
+            raise SettingsError(f"{unknown[0]}: unknown setting (see README, Configuration)")
+        mode = _choice(env, "DIALOG_ENV", ("development", "production"), "development")
+        var_dir = Path(env.get("DIALOG_VAR_DIR") or PROJECT_ROOT / "var")
+        database_url = env.get("DIALOG_DATABASE_URL") or f"sqlite+aiosqlite:///{var_dir}/dialog.db"
+        _check_database_url(database_url)
+        redis_url = env.get("DIALOG_REDIS_URL") or None
+        if redis_url and urlsplit(redis_url).scheme not in ("redis", "rediss", "unix"):
+            raise SettingsError("DIALOG_REDIS_URL: must start with redis://, rediss:// or unix://")
+        base_url = env.get("DIALOG_BASE_URL") or "http://127.0.0.1:8000"
+        if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
+            raise SettingsError("DIALOG_BASE_URL: must be an absolute http(s) URL")
+        if mode == "production" and urlsplit(base_url).scheme != "https":
+            raise SettingsError("DIALOG_BASE_URL: must use https in production")
+        smtp_url = env.get("DIALOG_SMTP_URL") or None
+        if smtp_url and urlsplit(smtp_url).scheme not in ("smtp", "smtps"):
+            raise SettingsError("DIALOG_SMTP_URL: must start with smtp:// or smtps://")
+        secret_key = env.get("DIALOG_SECRET_KEY") or ""
+        if secret_key and len(secret_key) < 32:
+            raise SettingsError("DIALOG_SECRET_KEY: must be at least 32 characters long")
+        if not secret_key:
+            if mode == "production":
+                raise SettingsError("DIALOG_SECRET_KEY: must be set in production")
+            secret_key = _generated_secret(var_dir)
+        issuer = env.get("DIALOG_OIDC_ISSUER") or None
+        client_id = env.get("DIALOG_OIDC_CLIENT_ID") or None
+        if bool(issuer) != bool(client_id):
+            missing = "DIALOG_OIDC_CLIENT_ID" if issuer else "DIALOG_OIDC_ISSUER"
+            raise SettingsError(f"{missing}: must be set together with the other OIDC settings")
+        log_default = "json" if mode == "production" else "text"
+        return cls(
+            env=mode,
+            var_dir=var_dir,
+            database_url=database_url,
+            redis_url=redis_url,
+            secret_key=secret_key,
+            base_url=base_url.rstrip("/"),
+            smtp_url=smtp_url,
+            mail_from=env.get("DIALOG_MAIL_FROM") or "dialog@localhost",
+            oidc_issuer=issuer,
+            oidc_client_id=client_id,
+            oidc_client_secret=env.get("DIALOG_OIDC_CLIENT_SECRET") or None,
+            oidc_role_claim=env.get("DIALOG_OIDC_ROLE_CLAIM") or "groups",
+            oidc_role_map=_role_map(env.get("DIALOG_OIDC_ROLE_MAP") or ""),
+            log_format=_choice(env, "DIALOG_LOG_FORMAT", ("json", "text"), log_default),
+            log_level=_choice(
+                env, "DIALOG_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"
+            ),
+            flag_threshold=_positive_int(env, "DIALOG_FLAG_THRESHOLD", 3),
+            event_retention_days=_positive_int(env, "DIALOG_EVENT_RETENTION", 7),
+        )
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = env.get(name) or default
+    if value not in allowed:
+        raise SettingsError(f"{name}: must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}: must be a whole number, not {raw!r}") from None
+    if value < 1:
+        raise SettingsError(f"{name}: must be at least 1")
+    return value
+
+
+def _check_database_url(url: str) -> None:
+    scheme = url.split("://", 1)[0]
+    if scheme not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
+        raise SettingsError(
+            "DIALOG_DATABASE_URL: must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+        )
+
+
+def _role_map(raw: str) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for pair in filter(None, (p.strip() for p in raw.split(","))):
+        group, sep, role = pair.partition("=")
+        if not sep or role.split(":", 1)[0] not in ("resident", "moderator", "staff", "admin"):
+            raise SettingsError(
+                f"DIALOG_OIDC_ROLE_MAP: {pair!r} is not group=role[:department-slug]"
+            )
+        mapping[group.strip()] = role.strip()
+    return mapping
+
+
+def _generated_secret(var_dir: Path) -> str:
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret

@@ -1,0 +1,69 @@
+"""Static information pages, the language switch and the health checks."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from dialog.i18n import LOCALES
+from dialog.web.middleware import LOCALE_COOKIE
+from dialog.web.templating import render
+
+
+def static_page(template: str) -> Route:
+    async def page(request: Request) -> Response:
+        return render(request, template)
+
+    name = template.rsplit("/", 1)[-1].removesuffix(".html")
+    return Route(f"/{name}", page, name=name)
+
+
+async def switch_language(request: Request) -> Response:
+    code = request.path_params["code"]
+    target = request.query_params.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = RedirectResponse(target, status_code=303)
+    if code in LOCALES:
+        response.set_cookie(
+            LOCALE_COOKIE,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="lax",
+            httponly=True,
+            secure=request.url.scheme == "https",
+        )
+    return response
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    checks: dict[str, str] = {}
+    try:
+        async with request.app.state.db.reading() as session:
+            await session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as error:  # readiness reports any failure instead of raising
+        checks["database"] = f"error: {type(error).__name__}"
+    checks["hub"] = "ok" if await request.app.state.hub.ready() else "error"
+    ready = all(value == "ok" for value in checks.values())
+    return JSONResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks},
+        status_code=200 if ready else 503,
+    )
+
+
+routes: list[BaseRoute] = [
+    static_page("pages/contact.html"),
+    static_page("pages/accessibility.html"),
+    static_page("pages/netiquette.html"),
+    static_page("pages/privacy.html"),
+    Route("/language/{code:str}", switch_language),
+    Route("/healthz", healthz),
+    Route("/readyz", readyz),
+]

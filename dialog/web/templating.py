@@ -1,0 +1,65 @@
+"""Jinja2 with autoescape, Babel's gettext and the locale-aware formatters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.templating import Jinja2Templates
+
+from dialog import i18n, labels
+from dialog.accounts.actor import ANONYMOUS
+from dialog.settings import PROJECT_ROOT
+
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+
+
+def make_templates() -> Jinja2Templates:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
+    env.filters["day"] = i18n.format_day
+    env.filters["moment"] = i18n.format_moment
+    env.filters["number"] = i18n.format_number
+    env.globals["LOCALES"] = i18n.LOCALES
+    for name in (
+        "phase_label",
+        "level_label",
+        "initiator_label",
+        "effort_label",
+        "moderation_label",
+        "sort_label",
+    ):
+        env.globals[name] = getattr(labels, name)
+    env.globals["PHASES"] = list(labels.PHASES)
+    env.globals["LEVELS"] = list(labels.LEVELS)
+    env.globals["INITIATORS"] = list(labels.INITIATORS)
+    return Jinja2Templates(env=env, context_processors=[page_context])
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """What every page knows: who is asking, the CSRF token, the language, the path."""
+    state = request.scope.get("state", {})
+    return {
+        "actor": state.get("actor", ANONYMOUS),
+        "csrf_token": state.get("csrf_token", ""),
+        "locale": state.get("locale", i18n.DEFAULT_LOCALE),
+        "path": request.url.path,
+    }
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    templates: Jinja2Templates = request.app.state.templates
+    response = templates.TemplateResponse(request, name, context or {}, status_code=status_code)
+    return response

@@ -1,0 +1,3 @@
+"""Moderation tables (decisions, rules, blocks, audit log) are defined by the moderation work."""
+
+from __future__ import annotations

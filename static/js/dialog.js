@@ -1,0 +1,10 @@
+// dialog's one ES module. The site works without it; it adds live updates and conveniences.
+const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
+
+export function csrfToken() {
+  return csrf;
+}
+
+// Focus the error summary after a failed form submission, so screen readers announce it.
+const summary = document.getElementById("error-summary");
+if (summary) summary.focus();
