@@ -25,6 +25,7 @@ from dialog.live import socket as live_socket
 from dialog.live.hub import MemoryHub
 from dialog.procedures import api as procedure_api
 from dialog.procedures import views as procedure_views
+from dialog.ratelimit import RateLimiter
 from dialog.results import api as results_api
 from dialog.results import views as results_views
 from dialog.settings import PROJECT_ROOT, Settings
@@ -98,4 +99,5 @@ def create_app(settings: Settings) -> Starlette:
     app.state.hub = hub
     app.state.templates = make_templates()
     app.state.discussion_hooks = DiscussionHooks()
+    app.state.limiter = RateLimiter(settings.redis_url, namespace=settings.redis_namespace)
     return app

@@ -17,6 +17,7 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DIALOG_VAR_DIR": "directory for the SQLite file, the generated secret and offline mail",
     "DIALOG_DATABASE_URL": "SQLAlchemy URL; sqlite+aiosqlite:///… or postgresql+asyncpg://…",
     "DIALOG_REDIS_URL": "redis://… to share events between processes; unset: in-process hub",
+    "DIALOG_REDIS_NAMESPACE": "prefix of Redis channels and keys, so several deployments can share one Redis (default dialog)",
     "DIALOG_SECRET_KEY": "at least 32 characters; unset: generated once into var/secret_key",
     "DIALOG_BASE_URL": "public origin, e.g. https://dialog.potsdam.de; used in mails and Origin checks",
     "DIALOG_SMTP_URL": "smtp://user:pass@host:port (smtps:// for TLS); unset: mails go to var/mail/",
@@ -43,6 +44,7 @@ class Settings:
     var_dir: Path = PROJECT_ROOT / "var"
     database_url: str = ""
     redis_url: str | None = None
+    redis_namespace: str = "dialog"
     secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"
     smtp_url: str | None = None
@@ -114,6 +116,7 @@ class Settings:
             var_dir=var_dir,
             database_url=database_url,
             redis_url=redis_url,
+            redis_namespace=_namespace(env.get("DIALOG_REDIS_NAMESPACE") or "dialog"),
             secret_key=secret_key,
             base_url=base_url.rstrip("/"),
             smtp_url=smtp_url,
@@ -149,6 +152,12 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name}: must be a whole number, not {raw!r}") from None
     if value < 1:
         raise SettingsError(f"{name}: must be at least 1")
+    return value
+
+
+def _namespace(value: str) -> str:
+    if not value.replace("-", "").replace("_", "").isalnum() or len(value) > 40:
+        raise SettingsError("DIALOG_REDIS_NAMESPACE: letters, digits, - and _ only, at most 40")
     return value
 
 

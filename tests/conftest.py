@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from dialog.procedures.models import Department, Procedure, Thread
 from dialog.settings import Settings
 from tests import backends, factories
 
+_test_numbers = itertools.count()
+
 
 @pytest.fixture(scope="session")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> backends.Backend:
@@ -27,6 +31,8 @@ def settings(backend: backends.Backend, tmp_path: Path) -> Settings:
     return Settings(
         database_url=backend.database_url(tmp_path),
         redis_url=backend.redis_url,
+        # One namespace per test: Redis channels and keys never leak between tests or runs.
+        redis_namespace=f"t{os.getpid()}-{next(_test_numbers)}",
         var_dir=tmp_path / "var",
         secret_key="test-secret-" + "x" * 32,
         base_url="http://testserver",
@@ -103,7 +109,7 @@ def browser_session(client: httpx.AsyncClient) -> Callable[[User], Awaitable[str
 @pytest.fixture(autouse=True)
 def _no_network_leaks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # Settings must come from fixtures, never from the developer's shell.
-    for name in list(__import__("os").environ):
+    for name in list(os.environ):
         if name.startswith("DIALOG_") and not name.startswith("DIALOG_TEST_"):
             monkeypatch.delenv(name)
     yield
