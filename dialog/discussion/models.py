@@ -39,12 +39,16 @@ class Comment(Base):
     __table_args__ = (
         Index("ix_comments_thread_status_id", "thread_id", "status", "id"),
         Index("ix_comments_parent", "parent_id"),
+        Index("ix_comments_root", "root_id"),
         UniqueConstraint("author_id", "client_id", name="uq_comments_author_client"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    # The top-level comment of the conversation (itself for top level): one query loads a
+    # page's replies at every depth.
+    root_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     depth: Mapped[int] = mapped_column(default=0)  # 0 top level, replies up to 3
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     client_id: Mapped[str | None] = mapped_column(String(64))

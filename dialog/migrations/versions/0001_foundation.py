@@ -281,6 +281,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("thread_id", sa.Integer(), nullable=False),
         sa.Column("parent_id", sa.Integer(), nullable=True),
+        sa.Column("root_id", sa.Integer(), nullable=True),
         sa.Column("depth", sa.Integer(), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=True),
         sa.Column("client_id", sa.String(length=64), nullable=True),
@@ -308,6 +309,12 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
+            ["root_id"],
+            ["comments.id"],
+            name=op.f("fk_comments_root_id_comments"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
             ["thread_id"],
             ["threads.id"],
             name=op.f("fk_comments_thread_id_threads"),
@@ -318,6 +325,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("comments", schema=None) as batch_op:
         batch_op.create_index("ix_comments_parent", ["parent_id"], unique=False)
+        batch_op.create_index("ix_comments_root", ["root_id"], unique=False)
         batch_op.create_index(
             "ix_comments_thread_status_id", ["thread_id", "status", "id"], unique=False
         )
@@ -408,6 +416,7 @@ def downgrade() -> None:
     with op.batch_alter_table("comments", schema=None) as batch_op:
         batch_op.drop_index("ix_comments_thread_status_id")
         batch_op.drop_index("ix_comments_parent")
+        batch_op.drop_index("ix_comments_root")
 
     op.drop_table("comments")
     with op.batch_alter_table("threads", schema=None) as batch_op:

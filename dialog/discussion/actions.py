@@ -1,0 +1,213 @@
+"""Writes for the discussion: check_* validates, do_* changes state and queues events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialog.accounts.actor import Actor
+from dialog.accounts.models import User
+from dialog.db import UnitOfWork, utcnow
+from dialog.discussion import policy, queries
+from dialog.discussion.hooks import DiscussionHooks
+from dialog.discussion.models import Comment, CommentStatus
+from dialog.discussion.present import comment_out
+from dialog.discussion.schemas import CommentIn
+from dialog.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
+from dialog.i18n import lazy
+from dialog.live.outbox import add_event
+from dialog.markup import render_markdown
+from dialog.procedures.models import Procedure, Thread
+
+PRE_MODERATION = "pre-moderation"
+
+
+def thread_topic(thread_id: int) -> str:
+    return f"thread:{thread_id}"
+
+
+MODERATION_TOPIC = "moderation"
+
+
+async def access_thread(uow: UnitOfWork, thread_id: int) -> tuple[Thread, Procedure]:
+    row = (
+        await uow.session.execute(
+            select(Thread, Procedure)
+            .join(Procedure, Procedure.id == Thread.procedure_id)
+            .where(Thread.id == thread_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound(lazy("This thread does not exist."))
+    return row[0], row[1]
+
+
+async def access_thread_for_reading(session: AsyncSession, thread_id: int) -> Thread:
+    thread = await session.get(Thread, thread_id)
+    if thread is None:
+        raise NotFound(lazy("This thread does not exist."))
+    return thread
+
+
+def require_writer(actor: Actor) -> None:
+    if not actor.authenticated:
+        raise NotAuthenticated(lazy("Please sign in to take part."))
+    if actor.blocked:
+        raise Forbidden(lazy("Your account is blocked from writing at the moment."))
+
+
+@dataclass(frozen=True)
+class CheckedComment:
+    thread: Thread
+    parent: Comment | None
+    html: str
+    status: str
+    held_by: str | None
+
+
+async def check_post_comment(
+    uow: UnitOfWork, actor: Actor, thread_id: int, data: CommentIn, hooks: DiscussionHooks
+) -> CheckedComment:
+    require_writer(actor)
+    thread, procedure = await access_thread(uow, thread_id)
+    if not policy.phase_allows(procedure.phase, "comment"):
+        raise Forbidden(lazy("Comments are not possible in this phase of the procedure."))
+    if not policy.thread_is_open(thread.is_open, thread.opens_at, thread.closes_at, utcnow()):
+        raise Forbidden(lazy("This discussion is closed."))
+    parent = None
+    if data.parent_id is not None:
+        parent = await uow.session.get(Comment, data.parent_id)
+        if parent is None or parent.thread_id != thread.id:
+            raise InvalidInput(
+                lazy("The comment you reply to does not exist."),
+                {"parent_id": lazy("The comment you reply to does not exist.")},
+            )
+        if parent.status != CommentStatus.published:
+            raise InvalidInput(
+                lazy("You cannot reply to a comment that was removed."),
+                {"parent_id": lazy("You cannot reply to a comment that was removed.")},
+            )
+        if parent.depth >= policy.MAX_DEPTH:
+            raise InvalidInput(
+                lazy("Replies go at most three levels deep."),
+                {"parent_id": lazy("Replies go at most three levels deep.")},
+            )
+    html = render_markdown(data.body)
+    if not html:
+        raise InvalidInput(
+            lazy("Please write something first."), {"body": lazy("Please write something first.")}
+        )
+    held_by = (
+        PRE_MODERATION
+        if thread.moderation == "pre"
+        else await hooks.hold_reason(uow, actor, thread, data.body)
+    )
+    status = CommentStatus.pending if held_by else CommentStatus.published
+    return CheckedComment(thread, parent, html, status, held_by)
+
+
+async def do_post_comment(
+    uow: UnitOfWork, actor: Actor, thread_id: int, data: CommentIn, hooks: DiscussionHooks
+) -> tuple[Comment, bool]:
+    """Store a comment; returns (comment, created). A repeated client_id returns the first."""
+    require_writer(actor)
+    assert actor.user_id is not None
+    if data.client_id:
+        existing = await queries.comment_by_client_id(uow.session, actor.user_id, data.client_id)
+        if existing is not None:
+            return existing, False
+    checked = await check_post_comment(uow, actor, thread_id, data, hooks)
+    comment = Comment(
+        thread_id=checked.thread.id,
+        parent_id=checked.parent.id if checked.parent else None,
+        root_id=(checked.parent.root_id or checked.parent.id) if checked.parent else None,
+        depth=checked.parent.depth + 1 if checked.parent else 0,
+        author_id=actor.user_id,
+        client_id=data.client_id,
+        body=data.body,
+        html=checked.html,
+        stance=data.stance,
+        status=checked.status,
+        held_by=checked.held_by,
+    )
+    uow.session.add(comment)
+    await uow.session.flush()
+    if comment.root_id is None:
+        comment.root_id = comment.id
+    if comment.status == CommentStatus.published:
+        await _count_published(uow, comment, +1)
+        await emit_published(uow, comment, actor.display_name)
+    else:
+        await add_event(
+            uow,
+            MODERATION_TOPIC,
+            "comment.queued",
+            {
+                **comment_out(comment, actor.display_name, viewer=_MODERATOR).model_dump(
+                    mode="json"
+                ),
+                "held_by": comment.held_by,
+            },
+        )
+    return comment, True
+
+
+_MODERATOR = Actor(user_id=0, role="moderator")
+
+
+async def _count_published(uow: UnitOfWork, comment: Comment, delta: int) -> None:
+    """Thread and parent counters count published comments only."""
+    await uow.session.execute(
+        update(Thread)
+        .where(Thread.id == comment.thread_id)
+        .values(comment_count=Thread.comment_count + delta)
+    )
+    if comment.parent_id is not None:
+        await uow.session.execute(
+            update(Comment)
+            .where(Comment.id == comment.parent_id)
+            .values(reply_count=Comment.reply_count + delta)
+        )
+
+
+async def emit_published(uow: UnitOfWork, comment: Comment, author_name: str | None) -> None:
+    await add_event(
+        uow,
+        thread_topic(comment.thread_id),
+        "comment.published",
+        comment_out(comment, author_name).model_dump(mode="json"),
+    )
+
+
+async def do_change_status(uow: UnitOfWork, comment: Comment, status: CommentStatus) -> Comment:
+    """The one way a comment's status changes: counters follow, the thread hears about it.
+
+    Public events carry text only when the comment becomes published; hiding, rejecting or
+    withdrawing sends no text at all.
+    """
+    before = comment.status
+    if before == status:
+        return comment
+    comment.status = status
+    was_public = before == CommentStatus.published
+    is_public = status == CommentStatus.published
+    if was_public != is_public:
+        await _count_published(uow, comment, +1 if is_public else -1)
+    if is_public:
+        author = await uow.session.get(User, comment.author_id) if comment.author_id else None
+        await emit_published(uow, comment, author.display_name if author else None)
+    elif was_public or status == CommentStatus.withdrawn:
+        await add_event(
+            uow,
+            thread_topic(comment.thread_id),
+            f"comment.{status}",
+            {
+                "id": comment.id,
+                "thread_id": comment.thread_id,
+                "status": str(status),
+            },
+        )
+    await uow.session.flush()
+    return comment

@@ -1,0 +1,46 @@
+"""Comments as the API, the pages and the live stream show them."""
+
+from __future__ import annotations
+
+from dialog.accounts.actor import ANONYMOUS, Actor
+from dialog.discussion import policy
+from dialog.discussion.models import Comment
+from dialog.discussion.schemas import AuthorOut, CommentOut
+from dialog.i18n import gettext as _
+from dialog.i18n import lazy
+
+DELETED_ACCOUNT = lazy("deleted account")
+
+
+def author_out(author_id: int | None, name: str | None, deleted: bool) -> AuthorOut | None:
+    if author_id is None or deleted:
+        return AuthorOut(id=None, name=_(DELETED_ACCOUNT))
+    return AuthorOut(id=author_id, name=name or "")
+
+
+def comment_out(
+    comment: Comment,
+    author_name: str | None,
+    author_deleted: bool = False,
+    viewer: Actor = ANONYMOUS,
+    my_vote: int | None = None,
+) -> CommentOut:
+    """The viewer decides what text is included: never text they may not read."""
+    readable = policy.can_read_text(viewer, comment.status, comment.author_id)
+    return CommentOut(
+        id=comment.id,
+        thread_id=comment.thread_id,
+        parent_id=comment.parent_id,
+        depth=comment.depth,
+        status=comment.status,
+        html=comment.html if readable else "",
+        stance=comment.stance if readable else None,
+        author=author_out(comment.author_id, author_name, author_deleted) if readable else None,
+        created_at=comment.created_at,
+        edited_at=comment.edited_at,
+        up=comment.up_count,
+        down=comment.down_count,
+        replies=comment.reply_count,
+        url=f"/threads/{comment.thread_id}#comment-{comment.id}",
+        my_vote=my_vote,
+    )

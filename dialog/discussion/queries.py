@@ -1,0 +1,152 @@
+"""Reads for the discussion. A page of comments costs a fixed number of queries."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, and_, case, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialog.accounts.actor import Actor
+from dialog.accounts.models import User
+from dialog.accounts.policy import is_moderator
+from dialog.discussion.models import Comment, Vote
+from dialog.errors import InvalidInput
+from dialog.i18n import lazy
+
+
+@dataclass(frozen=True)
+class Row:
+    comment: Comment
+    author_name: str | None
+    author_deleted: bool
+
+
+def _with_author() -> Select[Comment, str, datetime | None]:
+    return select(Comment, User.display_name, User.deleted_at).outerjoin(
+        User, User.id == Comment.author_id
+    )
+
+
+def _visible(actor: Actor) -> ColumnElement[bool]:
+    shown = Comment.status.in_(("published", "withdrawn", "hidden"))
+    if is_moderator(actor):
+        return Comment.status.in_(("published", "withdrawn", "hidden", "pending", "rejected"))
+    if actor.user_id is not None:
+        return or_(shown, Comment.author_id == actor.user_id)
+    return shown
+
+
+SCORE = Comment.up_count - Comment.down_count
+CONTROVERSY = case(
+    (Comment.up_count < Comment.down_count, Comment.up_count), else_=Comment.down_count
+)
+SORT_KEYS = {"new": (), "top": (SCORE,), "controversial": (CONTROVERSY, SCORE)}
+
+
+def encode_cursor(values: Sequence[int]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, length: int) -> list[int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded))
+    except ValueError:
+        values = None
+    if (
+        not isinstance(values, list)
+        or len(values) != length
+        or not all(isinstance(v, int) for v in values)
+    ):
+        raise InvalidInput(
+            lazy("This page link is not valid."), {"cursor": lazy("This page link is not valid.")}
+        )
+    return values
+
+
+async def top_level_page(
+    session: AsyncSession,
+    actor: Actor,
+    thread_id: int,
+    sort: str,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[Row], str | None]:
+    """Query 1: one page of top-level comments with their authors."""
+    keys = [*SORT_KEYS[sort], Comment.id]
+    query = _with_author().where(
+        Comment.thread_id == thread_id, Comment.parent_id.is_(None), _visible(actor)
+    )
+    if cursor:
+        after = decode_cursor(cursor, len(keys))
+        # Keyset pagination on (k1, k2, ..., id) descending.
+        conditions = []
+        for index, key in enumerate(keys):
+            equal = [keys[j] == after[j] for j in range(index)]
+            conditions.append(and_(*equal, key < after[index]))
+        query = query.where(or_(*conditions))
+    rows = (
+        await session.execute(query.order_by(*(key.desc() for key in keys)).limit(limit + 1))
+    ).all()
+    page = [Row(r[0], r[1], r[2] is not None) for r in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last = page[-1].comment
+        values = {
+            "new": [last.id],
+            "top": [last.up_count - last.down_count, last.id],
+            "controversial": [
+                min(last.up_count, last.down_count),
+                last.up_count - last.down_count,
+                last.id,
+            ],
+        }[sort]
+        next_cursor = encode_cursor(values)
+    return page, next_cursor
+
+
+async def replies_of(session: AsyncSession, actor: Actor, root_ids: Sequence[int]) -> list[Row]:
+    """Query 2: every reply, at every depth, below the given top-level comments."""
+    if not root_ids:
+        return []
+    rows = (
+        await session.execute(
+            _with_author()
+            .where(Comment.root_id.in_(root_ids), Comment.parent_id.is_not(None), _visible(actor))
+            .order_by(Comment.id)
+        )
+    ).all()
+    return [Row(r[0], r[1], r[2] is not None) for r in rows]
+
+
+async def votes_of(
+    session: AsyncSession, user_id: int | None, comment_ids: Sequence[int]
+) -> dict[int, int]:
+    """Query 3: the reader's own votes on the shown comments."""
+    if user_id is None or not comment_ids:
+        return {}
+    rows = await session.execute(
+        select(Vote.comment_id, Vote.value).where(
+            Vote.user_id == user_id, Vote.comment_id.in_(comment_ids)
+        )
+    )
+    return {comment_id: value for comment_id, value in rows}
+
+
+async def comment_with_author(session: AsyncSession, comment_id: int) -> Row | None:
+    row = (await session.execute(_with_author().where(Comment.id == comment_id))).first()
+    return Row(row[0], row[1], row[2] is not None) if row else None
+
+
+async def comment_by_client_id(
+    session: AsyncSession, author_id: int, client_id: str
+) -> Comment | None:
+    found: Comment | None = await session.scalar(
+        select(Comment).where(Comment.author_id == author_id, Comment.client_id == client_id)
+    )
+    return found

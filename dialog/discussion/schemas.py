@@ -1,0 +1,92 @@
+"""Input and output shapes of comments, votes and flags."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from dialog.i18n import lazy
+
+MAX_BODY = 5000
+StanceName = Literal["for", "neutral", "against"]
+FlagReasonName = Literal["spam", "insult", "discrimination", "personal-data", "off-topic", "other"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CommentIn(Strict):
+    body: str = Field(max_length=MAX_BODY)
+    parent_id: int | None = None
+    client_id: str | None = Field(default=None, min_length=1, max_length=64)
+    stance: StanceName | None = None
+
+    @field_validator("body")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError(lazy("Please write something first."))
+        return value.strip()
+
+    @field_validator("stance", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+
+class CommentEdit(Strict):
+    body: str = Field(max_length=MAX_BODY)
+
+    @field_validator("body")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError(lazy("Please write something first."))
+        return value.strip()
+
+
+class VoteIn(Strict):
+    value: Literal[1, -1]
+
+
+class FlagIn(Strict):
+    reason: FlagReasonName
+    note: str = Field(default="", max_length=1000)
+
+    @field_validator("note")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+
+class AuthorOut(BaseModel):
+    id: int | None
+    name: str
+
+
+class CommentOut(BaseModel):
+    """A comment as the API and the live stream show it. Text only where the reader may see it."""
+
+    id: int
+    thread_id: int
+    parent_id: int | None
+    depth: int
+    status: str
+    html: str
+    stance: str | None
+    author: AuthorOut | None
+    created_at: datetime
+    edited_at: datetime | None
+    up: int
+    down: int
+    replies: int
+    url: str
+    my_vote: int | None = None
+
+
+class CommentPage(BaseModel):
+    items: list[CommentOut]
+    next_cursor: str | None
