@@ -1,0 +1,21 @@
+# dialog — production image. Tests never need Docker; this is for the people who deploy.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    DIALOG_ENV=production DIALOG_VAR_DIR=/var/lib/dialog
+
+RUN useradd --system --create-home --home-dir /app dialog \
+    && mkdir -p /var/lib/dialog && chown dialog /var/lib/dialog
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY dialog ./dialog
+COPY moderation ./moderation
+COPY templates ./templates
+COPY static ./static
+RUN pip install .
+
+USER dialog
+EXPOSE 8000
+HEALTHCHECK --interval=15s --timeout=3s --retries=3 \
+  CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz').status == 200 else 1)"
+CMD ["dialog", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]
