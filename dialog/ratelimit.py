@@ -50,5 +50,13 @@ class RateLimiter:
             retry_after = max(1, math.ceil(stats.reset_time - time.time()))
             raise TooManyRequests(lazy("Too many attempts. Please wait a moment."), retry_after)
 
+    async def check(self, rule: str, key: str) -> None:
+        """Raise like hit() when the limit is used up, without counting this request."""
+        item = self.rules[rule]
+        if not await self._strategy.test(item, rule, key):
+            stats = await self._strategy.get_window_stats(item, rule, key)
+            retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+            raise TooManyRequests(lazy("Too many attempts. Please wait a moment."), retry_after)
+
     async def reset(self) -> None:
         await self._strategy.storage.reset()

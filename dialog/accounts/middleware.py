@@ -14,6 +14,7 @@ from dialog.accounts.models import LoginSession, User
 from dialog.accounts.secrets import new_token, same
 from dialog.db import Database, utcnow
 from dialog.errors import DomainError, Forbidden, NotAuthenticated
+from dialog.live.outbox import add_event
 from dialog.settings import Settings
 from dialog.web.errors import send_error
 from dialog.web.middleware import header, request_cookies
@@ -121,8 +122,10 @@ class AuthMiddleware:
             login = await uow.session.get(LoginSession, session_id)
             if login is not None:
                 login.last_seen_at = utcnow()
-                if revoke:
+                if revoke and login.revoked_at is None:
                     login.revoked_at = utcnow()
+                    # Sockets opened with this session close on this event.
+                    await add_event(uow, f"session:{login.id}", "session.ended", {})
 
     def _origin_problem(self, scope: Scope) -> str | None:
         origin = header(scope, b"origin")

@@ -35,3 +35,17 @@ def can_export_procedure(actor: Actor, department_id: int) -> bool:
 def can_write(actor: Actor) -> bool:
     """Comment, reply, vote, flag: any signed-in account that is not blocked."""
     return actor.authenticated and not actor.blocked
+
+
+def can_administer_people(actor: Actor) -> bool:
+    """Find people, assign roles and departments, block and unblock."""
+    return is_admin(actor)
+
+
+def can_use_profile(actor: Actor) -> bool:
+    return actor.authenticated
+
+
+def can_extend_session(actor: Actor) -> bool:
+    """Only a browser session has an idle clock; bearer tokens have none to extend."""
+    return actor.via == "session" and actor.session_id is not None

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialog.accounts.models import ApiToken, LoginSession, User
+from dialog.accounts.models import (
+    AccountAudit,
+    ApiToken,
+    Consent,
+    LoginSession,
+    OidcIdentity,
+    OidcLogin,
+    OneTimeToken,
+    User,
+)
 from dialog.accounts.secrets import token_hash
+from dialog.db import utcnow
+from dialog.discussion.models import Comment, Flag, Vote
+from dialog.notifications.models import Notification
+from dialog.procedures.models import Department
 
 
 async def user_by_email(session: AsyncSession, email: str) -> User | None:
@@ -47,3 +64,223 @@ async def token_with_user(session: AsyncSession, raw_token: str) -> tuple[ApiTok
         )
     ).first()
     return (row[0], row[1]) if row else None
+
+
+async def user_by_display_name(session: AsyncSession, name: str) -> User | None:
+    return await session.scalar(
+        select(User).where(func.lower(User.display_name) == name.strip().lower()).limit(1)
+    )
+
+
+async def one_time_token(
+    session: AsyncSession, purpose: str, raw_token: str
+) -> tuple[OneTimeToken, User] | None:
+    row = (
+        await session.execute(
+            select(OneTimeToken, User)
+            .join(User, User.id == OneTimeToken.user_id)
+            .where(
+                OneTimeToken.token_hash == token_hash(raw_token), OneTimeToken.purpose == purpose
+            )
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+async def active_session_ids(session: AsyncSession, user_id: int) -> list[int]:
+    return list(
+        (
+            await session.scalars(
+                select(LoginSession.id).where(
+                    LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None)
+                )
+            )
+        ).all()
+    )
+
+
+async def sessions_of(session: AsyncSession, user_id: int) -> Sequence[LoginSession]:
+    return (
+        await session.scalars(
+            select(LoginSession)
+            .where(LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None))
+            .order_by(LoginSession.last_seen_at.desc())
+        )
+    ).all()
+
+
+async def tokens_of(session: AsyncSession, user_id: int) -> Sequence[ApiToken]:
+    return (
+        await session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.id.desc())
+        )
+    ).all()
+
+
+async def pending_email(session: AsyncSession, user_id: int) -> str | None:
+    return await session.scalar(
+        select(OneTimeToken.new_email)
+        .where(
+            OneTimeToken.user_id == user_id,
+            OneTimeToken.purpose == "email",
+            OneTimeToken.used_at.is_(None),
+            OneTimeToken.expires_at > utcnow(),
+        )
+        .order_by(OneTimeToken.id.desc())
+        .limit(1)
+    )
+
+
+async def export_data(session: AsyncSession, user: User) -> dict[str, Any]:
+    """Everything stored about one person (DSGVO Art. 15 and 20), as plain JSON values."""
+    comments = (
+        await session.scalars(
+            select(Comment).where(Comment.author_id == user.id).order_by(Comment.id)
+        )
+    ).all()
+    votes = (
+        await session.scalars(select(Vote).where(Vote.user_id == user.id).order_by(Vote.comment_id))
+    ).all()
+    flags = (
+        await session.scalars(select(Flag).where(Flag.user_id == user.id).order_by(Flag.id))
+    ).all()
+    consents = (
+        await session.scalars(
+            select(Consent).where(Consent.user_id == user.id).order_by(Consent.id)
+        )
+    ).all()
+    identities = (
+        await session.scalars(select(OidcIdentity).where(OidcIdentity.user_id == user.id))
+    ).all()
+    logins = (
+        await session.scalars(
+            select(LoginSession).where(LoginSession.user_id == user.id).order_by(LoginSession.id)
+        )
+    ).all()
+    tokens = (
+        await session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+        )
+    ).all()
+    notes = (
+        await session.scalars(
+            select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+        )
+    ).all()
+    return {
+        "exported_at": _iso(utcnow()),
+        "profile": {
+            "id": user.id,
+            "email": user.email,
+            "display_name": user.display_name,
+            "role": user.role,
+            "department_id": user.department_id,
+            "locale": user.locale,
+            "email_verified_at": _iso(user.email_verified_at),
+            "notify_by_mail": user.notify_by_mail,
+            "blocked_until": _iso(user.blocked_until),
+            "block_reason": user.block_reason,
+            "created_at": _iso(user.created_at),
+        },
+        "comments": [
+            {
+                "id": c.id,
+                "thread_id": c.thread_id,
+                "parent_id": c.parent_id,
+                "body": c.body,
+                "status": c.status,
+                "stance": c.stance,
+                "created_at": _iso(c.created_at),
+                "edited_at": _iso(c.edited_at),
+            }
+            for c in comments
+        ],
+        "votes": [
+            {"comment_id": v.comment_id, "value": v.value, "created_at": _iso(v.created_at)}
+            for v in votes
+        ],
+        "flags": [
+            {
+                "comment_id": f.comment_id,
+                "reason": f.reason,
+                "note": f.note,
+                "created_at": _iso(f.created_at),
+            }
+            for f in flags
+        ],
+        "consents": [
+            {"kind": c.kind, "version": c.version, "given_at": _iso(c.given_at)} for c in consents
+        ],
+        "sign_in_identities": [
+            {"issuer": i.issuer, "subject": i.subject, "created_at": _iso(i.created_at)}
+            for i in identities
+        ],
+        "sessions": [
+            {
+                "created_at": _iso(s.created_at),
+                "last_seen_at": _iso(s.last_seen_at),
+                "revoked_at": _iso(s.revoked_at),
+                "user_agent": s.user_agent,
+            }
+            for s in logins
+        ],
+        "api_tokens": [
+            {"name": t.name, "created_at": _iso(t.created_at), "revoked_at": _iso(t.revoked_at)}
+            for t in tokens
+        ],
+        "notifications": [
+            {"title": n.title, "body": n.body, "url": n.url, "created_at": _iso(n.created_at)}
+            for n in notes
+        ],
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+async def find_people(
+    session: AsyncSession, text: str = "", role: str = "", limit: int = 50
+) -> Sequence[User]:
+    query = select(User).where(User.deleted_at.is_(None)).order_by(User.display_name).limit(limit)
+    if text:
+        pattern = f"%{text.lower()}%"
+        query = query.where(
+            or_(func.lower(User.email).like(pattern), func.lower(User.display_name).like(pattern))
+        )
+    if role:
+        query = query.where(User.role == role)
+    return (await session.scalars(query)).all()
+
+
+async def audit_of(
+    session: AsyncSession, target_id: int, limit: int = 50
+) -> Sequence[AccountAudit]:
+    return (
+        await session.scalars(
+            select(AccountAudit)
+            .where(AccountAudit.target_id == target_id)
+            .order_by(AccountAudit.id.desc())
+            .limit(limit)
+        )
+    ).all()
+
+
+async def departments(session: AsyncSession) -> Sequence[Department]:
+    return (await session.scalars(select(Department).order_by(Department.name))).all()
+
+
+async def department_by_slug(session: AsyncSession, slug: str) -> Department | None:
+    return await session.scalar(select(Department).where(Department.slug == slug))
+
+
+async def identity(session: AsyncSession, issuer: str, subject: str) -> OidcIdentity | None:
+    return await session.scalar(
+        select(OidcIdentity).where(OidcIdentity.issuer == issuer, OidcIdentity.subject == subject)
+    )
+
+
+async def oidc_login(session: AsyncSession, state_hash: str) -> OidcLogin | None:
+    return await session.scalar(select(OidcLogin).where(OidcLogin.state_hash == state_hash))

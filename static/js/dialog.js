@@ -1,4 +1,6 @@
 // dialog's one ES module. The site works without it; it adds live updates and conveniences.
+import { watchSession } from "./session.js";
+
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 
 export function csrfToken() {
@@ -8,3 +10,5 @@ export function csrfToken() {
 // Focus the error summary after a failed form submission, so screen readers announce it.
 const summary = document.getElementById("error-summary");
 if (summary) summary.focus();
+
+watchSession(csrf);
