@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from dialog.errors import InvalidInput
 from dialog.i18n import gettext as _
 from dialog.i18n import lazy
 from dialog.procedures.actions import PHASES
 from dialog.procedures.models import Procedure
+from dialog.web.inputs import validate
+
+M = TypeVar("M", bound=BaseModel)
 
 DOCUMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".odt", ".xlsx", ".ods")
 
 
-def procedure_payload(form: dict[str, Any]) -> dict[str, Any]:
-    """The form's flat fields as ProcedureIn data; raises InvalidInput for dates and links."""
+def procedure_input(form: dict[str, Any], model: type[M]) -> M:
+    """Validate the form as `model`; date, link and field errors are reported together."""
+    data, errors = procedure_payload(form)
+    try:
+        validated = validate(model, data)
+    except InvalidInput as error:
+        raise InvalidInput(error.message, {**error.fields, **errors}) from None
+    if errors:
+        raise InvalidInput(lazy("Please check the marked fields."), errors)
+    return validated
+
+
+def procedure_payload(form: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The form's flat fields as ProcedureIn data, and the errors in dates and links."""
     errors: dict[str, str] = {}
     data: dict[str, Any] = {
         key: form.get(key, "")
@@ -72,9 +89,7 @@ def procedure_payload(form: dict[str, Any]) -> dict[str, Any]:
             }
         )
     data["links"] = links
-    if errors:
-        raise InvalidInput(lazy("Please check the marked fields."), errors)
-    return data
+    return data, errors
 
 
 def procedure_values(procedure: Procedure) -> dict[str, Any]:

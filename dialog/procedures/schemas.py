@@ -92,6 +92,11 @@ class ProcedurePatch(Strict):
     location: str | None = Field(default=None, max_length=200)
     links: list[LinkIn] | None = Field(default=None, max_length=30)
 
+    @field_validator("contact_email", "method", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
 
 class ThreadIn(Strict):
     title: str = Field(min_length=3, max_length=200)

@@ -97,7 +97,7 @@ async def procedure_new(request: Request) -> Response:
         form = await form_data(request)
         context["values"] = form
         try:
-            data = validate(ProcedureIn, forms.procedure_payload(form))
+            data = forms.procedure_input(form, ProcedureIn)
             async with database(request).unit_of_work() as uow:
                 created = await actions.do_create_procedure(uow, who, data)
             return RedirectResponse(f"/procedures/{created.id}", status_code=303)
@@ -131,7 +131,7 @@ async def procedure_edit(request: Request) -> Response:
         form = await form_data(request)
         context["values"] = form
         try:
-            patch = validate(ProcedurePatch, forms.procedure_payload(form))
+            patch = forms.procedure_input(form, ProcedurePatch)
             async with database(request).unit_of_work() as uow:
                 target = await queries.procedure(uow.session, found.id)
                 await actions.do_update_procedure(

@@ -1,0 +1,100 @@
+"""Cross-cutting HTTP behaviour: error pages, security headers, request ids, health, logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+
+from dialog import logs
+
+
+async def test_unknown_pages_get_a_404_in_the_site_layout(client: httpx.AsyncClient) -> None:
+    response = await client.get("/does-not-exist")
+    assert response.status_code == 404
+    assert '<main id="main"' in response.text and "/accessibility" in response.text
+
+
+async def test_unknown_api_paths_get_a_json_404(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/nothing")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+async def test_a_crash_shows_a_friendly_page_without_a_stack_trace(
+    app: Starlette, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def boom(request: Request) -> Response:
+        raise RuntimeError("secret internals")
+
+    app.router.routes.append(Route("/boom", boom))
+    api_mount = next(r for r in app.router.routes if isinstance(r, Mount) and r.path == "/api/v1")
+    api_mount.routes.append(Route("/boom", boom))
+    page = await client.get("/boom")
+    api = await client.get("/api/v1/boom")
+    assert page.status_code == api.status_code == 500
+    for body in (page.text, api.text):
+        assert "secret internals" not in body and "Traceback" not in body
+    assert api.json()["error"]["code"] == "server_error"
+    assert "secret internals" in caplog.text  # logged for the operators
+
+
+async def test_every_page_carries_strict_security_headers(client: httpx.AsyncClient) -> None:
+    response = await client.get("/procedures")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "same-origin"
+
+
+async def test_a_request_id_is_kept_or_made(client: httpx.AsyncClient) -> None:
+    kept = await client.get("/healthz", headers={"X-Request-ID": "abc123"})
+    made = await client.get("/healthz")
+    assert kept.headers["x-request-id"] == "abc123"
+    assert len(made.headers["x-request-id"]) == 16
+
+
+async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["checks"]["database"] == "ok"
+
+
+async def test_the_first_visit_sets_only_the_csrf_cookie(client: httpx.AsyncClient) -> None:
+    response = await client.get("/")
+    cookies = response.headers.get_list("set-cookie")
+    assert [c.split("=", 1)[0] for c in cookies] == ["dialog_csrf"]
+    assert "HttpOnly" in cookies[0] and "SameSite=Lax" in cookies[0]
+
+
+async def test_the_language_switch_keeps_the_page(client: httpx.AsyncClient) -> None:
+    response = await client.get("/language/en?next=/procedures%3Fphase%3Dactive")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/procedures?phase=active"
+    page = await client.get("/procedures?phase=active")
+    assert '<html lang="en">' in page.text
+
+
+async def test_the_language_switch_never_leaves_the_site(client: httpx.AsyncClient) -> None:
+    response = await client.get("/language/en?next=//evil.example/")
+    assert response.headers["location"] == "/"
+
+
+def test_json_logs_carry_the_request_id() -> None:
+    formatter = logs.JsonFormatter()
+    token = logs.request_id.set("req42")
+    try:
+        record = logging.LogRecord("dialog.http", logging.INFO, __file__, 1, "GET %s", ("/",), None)
+        record.status = 200
+        line = json.loads(formatter.format(record))
+    finally:
+        logs.request_id.reset(token)
+    assert line["request_id"] == "req42" and line["message"] == "GET /" and line["status"] == 200
