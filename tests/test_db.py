@@ -1,0 +1,71 @@
+"""The unit of work: one transaction, events published only after COMMIT, nothing on rollback."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+from dialog import migrate
+from dialog.db import Database
+from dialog.live.models import Event
+from dialog.live.outbox import add_event
+from dialog.procedures.models import Department
+from dialog.settings import Settings
+
+
+@pytest.fixture
+def published() -> list[int]:
+    return []
+
+
+@pytest.fixture
+async def database(settings: Settings, published: list[int]) -> Database:
+    async def publish(ids: Sequence[int]) -> None:
+        published.extend(ids)
+
+    return Database(settings.database_url, publisher=publish)
+
+
+async def test_events_are_published_after_commit(database: Database, published: list[int]) -> None:
+    async with database.unit_of_work() as uow:
+        event = await add_event(uow, "thread:1", "comment.published", {"id": 1})
+        assert published == []  # nothing leaves before COMMIT
+    assert published == [event.id]
+    await database.dispose()
+
+
+async def test_a_failed_unit_of_work_writes_and_publishes_nothing(
+    database: Database, published: list[int]
+) -> None:
+    with pytest.raises(RuntimeError):
+        async with database.unit_of_work() as uow:
+            uow.session.add(Department(slug="x", name="X"))
+            await add_event(uow, "thread:1", "comment.published", {"id": 1})
+            raise RuntimeError("half-way")
+    async with database.reading() as session:
+        assert await session.scalar(select(func.count()).select_from(Event)) == 0
+        assert await session.scalar(select(func.count()).select_from(Department)) == 0
+    assert published == []
+    await database.dispose()
+
+
+async def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/w.db", var_dir=tmp_path, secret_key="w" * 40
+    )
+    await _migrate(settings)
+    database = Database(settings.database_url)
+    async with database.reading() as session:
+        assert (await session.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+        assert (await session.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+    await database.dispose()
+
+
+async def _migrate(settings: Settings) -> None:
+    import asyncio
+
+    # Alembic runs its own event loop; keep it off this test's loop.
+    await asyncio.to_thread(migrate.upgrade, settings)
