@@ -93,6 +93,8 @@ LINK_LIFETIME = {
     "email": timedelta(hours=24),
 }
 DELETED_NAME = "deleted account"
+# How pages show the author of a deleted account (the stored name stays language-neutral).
+DELETED_LABEL = lazy("deleted account")
 CONSENT_VERSION = "2026-11"
 
 

@@ -13,10 +13,11 @@ from typing import Any
 
 import httpx
 from authlib.common.errors import AuthlibBaseError
+from authlib.deprecate import AuthlibDeprecationWarning
 
 with warnings.catch_warnings():
     # authlib prefers the "httpx2" package and warns when it falls back to httpx, which works.
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
     from authlib.integrations.httpx_client import AsyncOAuth2Client
 from joserfc import jwt
 from joserfc.errors import JoseError

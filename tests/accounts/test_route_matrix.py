@@ -1,0 +1,207 @@
+"""Role × route matrix: every route of the app, walked from app.routes, for six roles.
+
+Routes listed in EXPECTED must answer as written. Every other route (other parts add theirs
+later) is still requested for every role and must never answer 5xx, and anonymous callers
+must never get a 2xx from a state-changing method.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+
+from dialog.accounts.models import User
+from dialog.db import Database
+from dialog.discussion.models import Comment
+from dialog.procedures.models import Department, Procedure, Thread
+from tests import factories
+from tests.accounts.conftest import MakeUser
+
+ROLES = ("anonymous", "resident", "moderator", "staff", "staff_other", "admin")
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+SIGNED_IN = ("resident", "moderator", "staff", "staff_other", "admin")
+
+# (method, path template) -> role -> expected status, or a class "2xx" / "4xx".
+# "*" applies to roles not named. Bodies are empty: a permitted write answers 422.
+EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
+    ("GET", "/"): {"*": 200},
+    ("GET", "/procedures"): {"*": 200},
+    ("GET", "/login"): {"*": 200},
+    ("POST", "/login"): {"anonymous": 403, "*": 422},
+    ("POST", "/logout"): {"anonymous": 403, "*": 303},
+    ("GET", "/register"): {"*": 200},
+    ("POST", "/register"): {"anonymous": 403, "*": 422},
+    ("GET", "/verify"): {"*": 400},
+    ("GET", "/email/confirm"): {"*": 400},
+    ("GET", "/password/reset"): {"*": 200},
+    ("POST", "/password/reset"): {"anonymous": 403, "*": 422},
+    ("GET", "/password/reset/confirm"): {"*": 200},
+    ("POST", "/password/reset/confirm"): {"anonymous": 403, "*": 422},
+    ("GET", "/login/oidc"): {"*": 404},
+    ("GET", "/login/oidc/callback"): {"*": 404},
+    ("GET", "/me"): {"anonymous": 401, "*": 200},
+    ("POST", "/me/display-name"): {"anonymous": 403, "*": 422},
+    ("POST", "/me/email"): {"anonymous": 403, "*": 422},
+    ("POST", "/me/password"): {"anonymous": 403, "*": 422},
+    ("POST", "/me/preferences"): {"anonymous": 403, "*": 303},
+    ("POST", "/me/notifications/read"): {"anonymous": 403, "*": 303},
+    ("POST", "/me/tokens"): {"anonymous": 403, "*": 201},
+    ("POST", "/me/tokens/{token_id:int}/revoke"): {"anonymous": 403, "*": 404},
+    ("POST", "/me/sessions/{session_id:int}/revoke"): {"anonymous": 403, "*": 404},
+    ("GET", "/me/export"): {"anonymous": 401, "*": 200},
+    ("GET", "/me/delete"): {"anonymous": 401, "*": 200},
+    ("POST", "/me/delete"): {"anonymous": 403, "*": 422},
+    ("GET", "/admin/people"): {"anonymous": 401, "admin": 200, "*": 403},
+    ("GET", "/admin/people/{user_id:int}"): {"anonymous": 401, "admin": 200, "*": 403},
+    ("POST", "/admin/people/{user_id:int}/role"): {"anonymous": 403, "admin": 422, "*": 403},
+    ("POST", "/admin/people/{user_id:int}/block"): {"anonymous": 403, "admin": 303, "*": 403},
+    ("GET", "/api/v1/me"): {"anonymous": 401, "*": 200},
+    ("PATCH", "/api/v1/me"): {"anonymous": 401, "*": 200},
+    ("DELETE", "/api/v1/me"): {"anonymous": 401, "*": 422},
+    ("GET", "/api/v1/me/export"): {"anonymous": 401, "*": 200},
+    ("GET", "/api/v1/me/sessions"): {"anonymous": 401, "*": 200},
+    ("DELETE", "/api/v1/me/sessions/{session_id:int}"): {"anonymous": 401, "*": 404},
+    ("GET", "/api/v1/me/tokens"): {"anonymous": 401, "*": 200},
+    ("DELETE", "/api/v1/me/tokens/{token_id:int}"): {"anonymous": 401, "*": 404},
+    ("GET", "/api/v1/me/notifications"): {"anonymous": 401, "*": 200},
+    ("POST", "/api/v1/me/notifications/read"): {"anonymous": 401, "*": 422},
+    # Bearer tokens have no idle clock: only a browser session can be extended.
+    ("POST", "/api/v1/session/extend"): {"anonymous": 401, "*": 403},
+    ("GET", "/api/v1/openapi.json"): {"*": 200},
+    ("GET", "/api/v1/procedures"): {"*": 200},
+    ("PATCH", "/api/v1/procedures/{procedure_id:int}"): {
+        "anonymous": 401,
+        "resident": 403,
+        "moderator": 403,
+        "staff_other": 403,
+        "*": "2xx",
+    },
+    ("GET", "/healthz"): {"*": 200},
+}
+
+
+@dataclass
+class Fixtures:
+    users: dict[str, User]
+    department: Department
+    procedure: Procedure
+    thread: Thread
+    comment: Comment
+
+
+def routes_of(routes: Sequence[BaseRoute], prefix: str = "") -> Iterator[tuple[str, str]]:
+    for route in routes:
+        if isinstance(route, Mount):
+            if route.path == "/static":
+                continue
+            yield from routes_of(route.routes, prefix + route.path)
+        elif isinstance(route, Route):
+            for method in sorted((route.methods or {"GET"}) - {"HEAD"}):
+                yield method, prefix + route.path
+        elif isinstance(route, WebSocketRoute):
+            yield "WEBSOCKET", prefix + route.path
+
+
+BY_SEGMENT = {"procedures": "procedure", "threads": "thread", "comments": "comment"}
+
+
+def concrete(path: str, fx: Fixtures) -> str:
+    ids = {
+        "procedure": fx.procedure.id,
+        "thread": fx.thread.id,
+        "comment": fx.comment.id,
+        "user": fx.users["resident"].id,
+        "department": fx.department.id,
+    }
+
+    def value(match: re.Match[str]) -> str:
+        name, kind = match.group(1), match.group(2) or "str"
+        before = path[: match.start()].rstrip("/").rsplit("/", 1)[-1]
+        if name.endswith("_id") and name[:-3] in ids:
+            return str(ids[name[:-3]])
+        if name == "id" and before in BY_SEGMENT:
+            return str(ids[BY_SEGMENT[before]])
+        if name in ("session_id", "token_id"):
+            return "999999"  # never one of the caller's own: revoking it would end the test
+        if name == "code":
+            return "en"
+        if name == "key":
+            return str(fx.procedure.id)
+        return "1" if kind == "int" else "x"
+
+    return re.sub(r"\{(\w+)(?::(\w+))?\}", value, path)
+
+
+def matches(expected: int | str, status: int) -> bool:
+    if isinstance(expected, int):
+        return status == expected
+    return str(status)[0] == expected[0]
+
+
+@pytest.fixture
+async def fixtures(
+    make_user: MakeUser,
+    department: Department,
+    other_department: Department,
+    procedure: Procedure,
+    thread: Thread,
+    db: Database,
+) -> Fixtures:
+    users = {
+        "resident": await make_user(),
+        "moderator": await make_user("moderator"),
+        "staff": await make_user("staff", department),
+        "staff_other": await make_user("staff", other_department),
+        "admin": await make_user("admin"),
+    }
+    async with db.unit_of_work() as uow:
+        comment = Comment(
+            thread_id=thread.id,
+            author_id=users["resident"].id,
+            body="Ein Beitrag",
+            html="<p>Ein Beitrag</p>",
+        )
+        uow.session.add(comment)
+        await uow.session.flush()
+    return Fixtures(users, department, procedure, thread, comment)
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_every_route_answers_each_role_as_expected(
+    app: Starlette, api: factories.ApiAs, fixtures: Fixtures, role: str
+) -> None:
+    who = None if role == "anonymous" else fixtures.users[role]
+    problems: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for method, template in routes_of(app.routes):
+        if method == "WEBSOCKET":
+            continue  # the live part tests its socket's authentication over a real server
+        seen.add((method, template))
+        url = concrete(template, fixtures)
+        body: dict[str, object] = {}
+        if method in UNSAFE:
+            body = {"json": {}} if url.startswith("/api/") else {"data": {}}
+        response = await api.request(who, method, url, **body)
+        status = response.status_code
+        if status >= 500:
+            problems.append(f"{method} {url}: {status}")
+        if role == "anonymous" and method in UNSAFE and 200 <= status < 300:
+            problems.append(f"{method} {url}: anonymous got {status}")
+        rule = EXPECTED.get((method, template))
+        if rule is not None:
+            expected = rule.get(role, rule.get("*"))
+            if expected is not None and not matches(expected, status):
+                problems.append(f"{method} {url}: {status}, expected {expected}")
+    assert problems == []
+    assert set(EXPECTED) <= seen, set(EXPECTED) - seen
+
+
+def test_the_walk_finds_routes_inside_mounts(app: Starlette) -> None:
+    found = set(routes_of(app.routes))
+    assert ("GET", "/api/v1/me") in found and ("GET", "/me") in found
+    assert ("WEBSOCKET", "/api/v1/live") in found
