@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from dialog.i18n import LOCALES
+from dialog.web import feedback
 from dialog.web.middleware import LOCALE_COOKIE
 from dialog.web.templating import render
 
@@ -60,7 +61,8 @@ async def readyz(request: Request) -> Response:
 
 routes: list[BaseRoute] = [
     static_page("pages/contact.html"),
-    static_page("pages/accessibility.html"),
+    feedback.route,
+    static_page("pages/leichte-sprache.html"),
     static_page("pages/netiquette.html"),
     static_page("pages/privacy.html"),
     Route("/language/{code:str}", switch_language),

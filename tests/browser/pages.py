@@ -1,0 +1,81 @@
+"""Every page type the browser tests visit: add yours here and the axe, keyboard-less and
+third-party checks cover it in German and English, at 320 px and at desktop width.
+
+`path` may name `{procedure}`, `{own_procedure}` (one of the staff account's department) and
+`{thread}` (ids from the demo data); `user` signs in first
+(an e-mail of the demo data); `prepare` brings the page into a state (e.g. a form with errors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from playwright.sync_api import Page
+
+STAFF = "stadtplanung@example.org"
+MODERATOR = "moderation@example.org"
+ADMIN = "admin@example.org"
+RESIDENT = "anna-aus-babelsberg@example.org"
+
+
+@dataclass(frozen=True)
+class PageCase:
+    name: str
+    path: str
+    user: str | None = None
+    prepare: Callable[[Page], None] | None = None
+    status: int = 200
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def submit_empty_procedure_form(page: Page) -> None:
+    page.fill("#title", "")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#error-summary")
+
+
+def submit_wrong_login(page: Page) -> None:
+    page.fill("#email", "niemand@example.org")
+    page.fill("#password", "falsch")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#error-summary")
+
+
+def submit_empty_feedback(page: Page) -> None:
+    page.click("#feedback button[type=submit]")
+    page.wait_for_selector("#error-summary")
+
+
+PAGES: list[PageCase] = [
+    PageCase("home", "/"),
+    PageCase("procedures", "/procedures"),
+    PageCase("procedures-filtered", "/procedures?phase=active&sort=title"),
+    PageCase("procedures-none-found", "/procedures?q=gibt-es-nicht-xyz"),
+    PageCase("procedure", "/procedures/{procedure}"),
+    PageCase("procedure-as-staff", "/procedures/{own_procedure}", user=STAFF),
+    PageCase("procedure-new", "/procedures/new", user=STAFF),
+    PageCase(
+        "procedure-new-errors",
+        "/procedures/new",
+        user=STAFF,
+        prepare=submit_empty_procedure_form,
+    ),
+    PageCase("procedure-edit", "/procedures/{own_procedure}/edit", user=STAFF),
+    PageCase("thread-new", "/procedures/{own_procedure}/threads/new", user=STAFF),
+    PageCase("thread", "/threads/{thread}"),
+    PageCase("thread-signed-in", "/threads/{thread}", user=RESIDENT),
+    PageCase("methods", "/methods"),
+    PageCase("contact", "/contact"),
+    PageCase("accessibility", "/accessibility"),
+    PageCase("accessibility-feedback-errors", "/accessibility", prepare=submit_empty_feedback),
+    PageCase("leichte-sprache", "/leichte-sprache"),
+    PageCase("netiquette", "/netiquette"),
+    PageCase("privacy", "/privacy"),
+    PageCase("login", "/login"),
+    PageCase("login-errors", "/login", prepare=submit_wrong_login),
+    PageCase("not-found", "/gibt-es-nicht", status=404),
+    PageCase("procedure-not-found", "/procedures/999999", status=404),
+]
