@@ -28,6 +28,7 @@ from dialog.procedures import views as procedure_views
 from dialog.ratelimit import RateLimiter
 from dialog.results import api as results_api
 from dialog.results import views as results_views
+from dialog.results.jobs import HandoverWorker
 from dialog.settings import PROJECT_ROOT, Settings
 from dialog.web import errors, pages
 from dialog.web.api import openapi_document
@@ -62,6 +63,7 @@ def create_app(settings: Settings) -> Starlette:
     hub = MemoryHub()
     db = Database(settings.database_url, publisher=hub.publish)
     api = api_routes()
+    handover_worker = HandoverWorker(db, settings)
     document = openapi_document(api)
 
     async def openapi(request: Request) -> Response:
@@ -70,9 +72,11 @@ def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await hub.start()
+        handover_worker.start()
         try:
             yield
         finally:
+            await handover_worker.stop()
             await hub.stop()
             await db.dispose()
 

@@ -31,6 +31,7 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DIALOG_LOG_LEVEL": "DEBUG, INFO (default), WARNING, ERROR",
     "DIALOG_FLAG_THRESHOLD": "flags by different accounts that hide a comment until reviewed (default 3)",
     "DIALOG_EVENT_RETENTION": "how many days of events the live replay keeps (default 7)",
+    "DIALOG_HANDOVER_INTERVAL": "seconds between runs of the hand-over worker that delivers results to departments (default 30)",
 }
 
 
@@ -58,6 +59,7 @@ class Settings:
     log_level: str = "INFO"
     flag_threshold: int = 3
     event_retention_days: int = 7
+    handover_interval: int = 30
 
     @property
     def production(self) -> bool:
@@ -132,6 +134,7 @@ class Settings:
             ),
             flag_threshold=_positive_int(env, "DIALOG_FLAG_THRESHOLD", 3),
             event_retention_days=_positive_int(env, "DIALOG_EVENT_RETENTION", 7),
+            handover_interval=_positive_int(env, "DIALOG_HANDOVER_INTERVAL", 30),
         )
 
 

@@ -1,0 +1,165 @@
+"""Writes of the results part: official answers, the decision, hand-over settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialog.accounts.actor import Actor
+from dialog.db import UnitOfWork, utcnow
+from dialog.discussion.models import Comment, CommentStatus
+from dialog.errors import Conflict, Forbidden, NotAuthenticated, NotFound
+from dialog.i18n import gettext as _
+from dialog.i18n import lazy
+from dialog.live.outbox import add_event
+from dialog.markup import plain_text, render_markdown
+from dialog.notifications.actions import do_notify
+from dialog.procedures.models import Department, Procedure, Thread
+from dialog.results import policy, queries
+from dialog.results.models import Answer, Decision
+from dialog.results.present import answer_out, answer_url, state_label
+from dialog.results.schemas import AnswerIn, DecisionIn, HandoverSettingsIn
+from dialog.settings import Settings
+
+
+def require_signed_in(actor: Actor) -> None:
+    if not actor.authenticated:
+        raise NotAuthenticated(lazy("Please sign in first."))
+
+
+async def access_thread_to_answer(
+    uow: UnitOfWork, actor: Actor, thread_id: int
+) -> tuple[Thread, Procedure]:
+    require_signed_in(actor)
+    found = await queries.thread_with_procedure(uow.session, thread_id)
+    if found is None:
+        raise NotFound(lazy("This thread does not exist."))
+    if not policy.can_answer(actor, found[1].department_id):
+        raise Forbidden(lazy("Only staff of the responsible department answer officially."))
+    return found
+
+
+async def access_comment_to_answer(
+    uow: UnitOfWork, actor: Actor, comment_id: int
+) -> tuple[Comment, Thread, Procedure]:
+    require_signed_in(actor)
+    comment = await uow.session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound(lazy("This comment does not exist."))
+    thread, procedure = await access_thread_to_answer(uow, actor, comment.thread_id)
+    if comment.status != CommentStatus.published:
+        raise Conflict(lazy("Only published comments can be answered."))
+    return comment, thread, procedure
+
+
+async def do_answer(
+    uow: UnitOfWork,
+    settings: Settings,
+    actor: Actor,
+    thread: Thread,
+    procedure: Procedure,
+    comment: Comment | None,
+    data: AnswerIn,
+) -> tuple[Answer, bool]:
+    """Answer a comment or (comment None) a thread; answering again updates the answer.
+
+    Returns (answer, created). The thread hears about it live; the people behind the item
+    (the comment's author and its voters, or everyone who wrote in the thread) are notified.
+    """
+    target = f"comment:{comment.id}" if comment else f"thread:{thread.id}"
+    answer = await uow.session.scalar(select(Answer).where(Answer.target == target))
+    created = answer is None
+    now = utcnow()
+    if answer is None:
+        answer = Answer(
+            target=target,
+            thread_id=thread.id,
+            comment_id=comment.id if comment else None,
+            department_id=procedure.department_id,
+            created_at=now,
+        )
+        uow.session.add(answer)
+    answer.author_id = actor.user_id
+    answer.body = data.body
+    answer.html = render_markdown(data.body)
+    answer.state = data.state
+    answer.reason = data.reason
+    answer.updated_at = now
+    await uow.session.flush()
+    department = await uow.session.get(Department, procedure.department_id)
+    department_name = department.name if department else ""
+    out = answer_out(answer, department_name)
+    await add_event(uow, f"thread:{thread.id}", "answer.published", out.model_dump(mode="json"))
+    if comment is not None:
+        people = await queries.author_and_voters(uow.session, comment.id)
+    else:
+        people = await queries.thread_writers(uow.session, thread.id)
+    people.discard(actor.user_id or 0)
+    await do_notify(
+        uow,
+        settings,
+        people,
+        kind="answer",
+        title=_("%(department)s answered: %(state)s")
+        % {"department": department_name, "state": state_label(answer.state)},
+        body=plain_text(answer.html)[:500],
+        url=answer_url(answer),
+    )
+    return answer, created
+
+
+async def do_set_decision(
+    uow: UnitOfWork, actor: Actor, procedure: Procedure, data: DecisionIn
+) -> Decision:
+    if not policy.can_hand_over(actor, procedure.department_id):
+        raise Forbidden(lazy("Only staff of the responsible department record the decision."))
+    decision = await uow.session.get(Decision, procedure.id)
+    if decision is None:
+        decision = Decision(procedure_id=procedure.id)
+        uow.session.add(decision)
+    decision.text = data.text.strip()
+    decision.html = render_markdown(decision.text) if decision.text else ""
+    decision.decided_on = data.decided_on
+    decision.updated_at = utcnow()
+    decision.updated_by = actor.user_id
+    await uow.session.flush()
+    return decision
+
+
+async def do_set_handover(
+    uow: UnitOfWork, actor: Actor, department: Department, data: HandoverSettingsIn
+) -> Department:
+    if not policy.can_see_workspace(actor, department.id):
+        raise Forbidden(lazy("Only staff of this department change where results go."))
+    department.handover_channel = data.handover_channel
+    department.handover_email = data.handover_email
+    department.webhook_url = data.webhook_url
+    if data.webhook_secret:  # an empty field keeps the stored secret (it is never shown)
+        department.webhook_secret = data.webhook_secret
+    await uow.session.flush()
+    return department
+
+
+async def access_procedure_for(
+    session: AsyncSession, actor: Actor, procedure_id: int, allowed: Callable[[Actor, int], bool]
+) -> Procedure:
+    """Load a procedure for an export, the report or the decision: 401, 404, then 403."""
+    require_signed_in(actor)
+    procedure = await session.get(Procedure, procedure_id)
+    if procedure is None:
+        raise NotFound(lazy("This procedure does not exist."))
+    if not allowed(actor, procedure.department_id):
+        raise Forbidden(lazy("Only the responsible department, moderators and admins see this."))
+    return procedure
+
+
+async def access_department(session: AsyncSession, actor: Actor, slug: str) -> Department:
+    require_signed_in(actor)
+    department = await session.scalar(select(Department).where(Department.slug == slug))
+    if department is None:
+        raise NotFound(lazy("This department does not exist."))
+    if not policy.can_see_workspace(actor, department.id):
+        raise Forbidden(lazy("Only staff of this department and admins open its workspace."))
+    return department

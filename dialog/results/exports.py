@@ -1,0 +1,315 @@
+"""Exports of a procedure's published contributions: CSV, XLSX and JSON, streamed.
+
+Rows come from one server-side cursor (`yield_per`), so memory stays flat however large the
+procedure is. Tabular formats escape text that a spreadsheet would run as a formula.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import re
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialog.db import Database, utcnow
+from dialog.discussion.present import DELETED_ACCOUNT
+from dialog.i18n import gettext as _
+from dialog.i18n import lazy
+from dialog.markup import plain_text
+from dialog.results import queries
+from dialog.results.models import AnswerState
+from dialog.results.present import state_label
+
+EXPORT_FORMAT = "dialog.procedure-export"
+EXPORT_VERSION = 1
+SCHEMA_URL = "docs/export-schema.json"
+BATCH = 1000
+BOM = "\ufeff"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# XML 1.0 forbids most control characters; a comment containing one must not break the file.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    key: str
+    meaning: str  # lazy message, translated in the explanation sheet
+
+
+COLUMNS = (
+    ExportColumn("comment_id", lazy("Number of the comment; replies refer to it")),
+    ExportColumn("thread_id", lazy("Number of the discussion thread")),
+    ExportColumn("thread_title", lazy("Title of the discussion thread")),
+    ExportColumn(
+        "parent_id", lazy("Number of the comment this one replies to; empty at top level")
+    ),
+    ExportColumn("depth", lazy("0 for a comment, 1 to 3 for replies and replies to replies")),
+    ExportColumn("created_at_utc", lazy("When it was written (UTC)")),
+    ExportColumn("author", lazy("Pseudonym (display name) of the author; never an e-mail address")),
+    ExportColumn("stance", lazy("The author's stance: for, neutral, against, or empty")),
+    ExportColumn("text", lazy("The published text, without formatting")),
+    ExportColumn("votes_up", lazy("Number of supporting votes")),
+    ExportColumn("votes_down", lazy("Number of opposing votes")),
+    ExportColumn("replies", lazy("Number of published replies")),
+    ExportColumn("flags", lazy("How often readers flagged it for moderation")),
+    ExportColumn("answer_state", lazy("State given by the department in its official answer")),
+    ExportColumn("answer_text", lazy("The department's official answer")),
+    ExportColumn("answer_reason", lazy("Why it was not or only partly adopted")),
+    ExportColumn("answered_at_utc", lazy("When the answer was given or last changed (UTC)")),
+)
+HEADERS = [c.key for c in COLUMNS]
+
+
+def escape_formula(value: str) -> str:
+    """Text a spreadsheet would evaluate gets a leading apostrophe and stays text."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _naive_utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(UTC).replace(tzinfo=None) if value else None
+
+
+def _row(raw: Sequence[Any]) -> dict[str, Any]:
+    (cid, tid, ttitle, parent, depth, created, name, deleted, stance, html) = raw[:10]
+    (up, down, replies, flags, astate, ahtml, areason, aupdated) = raw[10:]
+    return {
+        "comment_id": cid,
+        "thread_id": tid,
+        "thread_title": ttitle,
+        "parent_id": parent,
+        "depth": depth,
+        "created_at": created,
+        "author": _(DELETED_ACCOUNT) if name is None or deleted is not None else name,
+        "stance": stance or "",
+        "text": plain_text(html),
+        "html": html,
+        "votes_up": up,
+        "votes_down": down,
+        "replies": replies,
+        "flags": flags,
+        "answer_state": astate or "",
+        "answer_text": plain_text(ahtml) if ahtml else "",
+        "answer_html": ahtml or "",
+        "answer_reason": areason or "",
+        "answered_at": aupdated,
+    }
+
+
+async def rows(
+    session: AsyncSession, procedure_id: int, thread_id: int | None = None
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """Batches of export rows from a server-side cursor."""
+    query = queries.export_query(procedure_id, thread_id).execution_options(yield_per=BATCH)
+    result = await session.stream(query)
+    async for partition in result.partitions(BATCH):
+        yield [_row(raw) for raw in partition]
+
+
+def _tabular(row: dict[str, Any], iso: bool) -> list[Any]:
+    values: list[Any] = []
+    for key in HEADERS:
+        value = row[key.removesuffix("_utc")]
+        if isinstance(value, str):
+            value = _ILLEGAL.sub("", escape_formula(value))
+        elif isinstance(value, datetime):
+            value = value.astimezone(UTC).isoformat() if iso else _naive_utc(value)
+        values.append(value)
+    return values
+
+
+async def csv_chunks(
+    db: Database, procedure_id: int, delimiter: str = ",", thread_id: int | None = None
+) -> AsyncIterator[bytes]:
+    """UTF-8 with BOM (Excel then reads umlauts right); `;` for German Excel."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    buffer.write(BOM)
+    writer.writerow(HEADERS)
+    async with db.reading() as session:
+        async for batch in rows(session, procedure_id, thread_id):
+            writer.writerows(_tabular(row, iso=True) for row in batch)
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode()
+
+
+async def write_xlsx(
+    db: Database, procedure_id: int, target: IO[bytes], thread_id: int | None = None
+) -> int:
+    """Write the workbook to `target` (openpyxl write-only); returns the number of comments."""
+    workbook = Workbook(write_only=True)
+    # Sheet names and column keys stay English and fixed: departments import them by name.
+    sheet = workbook.create_sheet("comments")
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+
+    def header(names: Sequence[str]) -> list[WriteOnlyCell]:
+        cells = []
+        for name in names:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font = bold
+            cells.append(cell)
+        return cells
+
+    sheet.append(header(HEADERS))
+    count = 0
+    async with db.reading() as session:
+        head = await queries.export_head(session, procedure_id, thread_id)
+        assert head is not None, "the caller checked that the procedure exists"
+        async for batch in rows(session, procedure_id, thread_id):
+            lines = [_tabular(row, iso=False) for row in batch]
+            # openpyxl is synchronous; a large batch must not hold up the event loop.
+            await asyncio.to_thread(_append, sheet, lines)
+            count += len(lines)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{count + 1}"
+    procedure, department, threads = head
+    threads_sheet = workbook.create_sheet("threads")
+    threads_sheet.freeze_panes = "A2"
+    thread_headers = ["thread_id", "title", "question", "is_open", "closes_at_utc"]
+    thread_headers += ["answer_state", "answer_text", "answer_reason"]
+    threads_sheet.append(header(thread_headers))
+    for item in threads:
+        answer = item.answer
+        threads_sheet.append(
+            [
+                item.thread.id,
+                _ILLEGAL.sub("", escape_formula(item.thread.title)),
+                _ILLEGAL.sub("", escape_formula(item.thread.question)),
+                "yes" if item.thread.is_open else "no",
+                _naive_utc(item.thread.closes_at),
+                answer.state if answer else "",
+                _ILLEGAL.sub("", escape_formula(plain_text(answer.html))) if answer else "",
+                _ILLEGAL.sub("", escape_formula(answer.reason)) if answer else "",
+            ]
+        )
+    threads_sheet.auto_filter.ref = f"A1:H{len(threads) + 1}"
+    about = workbook.create_sheet("columns")
+    about.freeze_panes = "A2"
+    about.append(header([_("column"), _("meaning")]))
+    for column in COLUMNS:
+        about.append([column.key, _(column.meaning)])
+    about.append([])
+    about.append([_("procedure"), _ILLEGAL.sub("", escape_formula(procedure.title))])
+    about.append([_("department"), _ILLEGAL.sub("", escape_formula(department))])
+    about.append([_("exported at (UTC)"), _naive_utc(utcnow())])
+    about.append([_("format"), f"{EXPORT_FORMAT} {EXPORT_VERSION}"])
+    about.append([_("answer states"), ", ".join(_state_names())])
+    await asyncio.to_thread(workbook.save, target)
+    return count
+
+
+def _state_names() -> list[str]:
+    return [f"{s.value} = {state_label(s.value)}" for s in AnswerState]
+
+
+def _append(sheet: Any, lines: list[list[Any]]) -> None:
+    for line in lines:
+        sheet.append(line)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+async def json_chunks(
+    db: Database,
+    procedure_id: int,
+    thread_id: int | None = None,
+    handover: dict[str, Any] | None = None,
+) -> AsyncIterator[bytes]:
+    """The versioned JSON document (docs/export-schema.json), streamed comment by comment."""
+    async with db.reading() as session:
+        head = await queries.export_head(session, procedure_id, thread_id)
+        assert head is not None, "the caller checked that the procedure exists"
+        procedure, department, threads = head
+        top: dict[str, Any] = {
+            "format": EXPORT_FORMAT,
+            "version": EXPORT_VERSION,
+            "schema": SCHEMA_URL,
+            "exported_at": _iso(utcnow()),
+            "procedure": {
+                "id": procedure.id,
+                "slug": procedure.slug,
+                "title": procedure.title,
+                "phase": procedure.phase,
+                "department": department,
+            },
+            "threads": [
+                {
+                    "id": item.thread.id,
+                    "title": item.thread.title,
+                    "question": item.thread.question,
+                    "is_open": item.thread.is_open,
+                    "closes_at": _iso(item.thread.closes_at),
+                    "answer": _answer_json(
+                        item.answer.state,
+                        item.answer.html,
+                        item.answer.reason,
+                        item.answer.updated_at,
+                    )
+                    if item.answer
+                    else None,
+                }
+                for item in threads
+            ],
+        }
+        if handover is not None:
+            top["handover"] = handover
+        opening = json.dumps(top, ensure_ascii=False)
+        yield (opening[:-1] + ', "comments": [').encode()
+        count = up = down = 0
+        async for batch in rows(session, procedure_id, thread_id):
+            parts = []
+            for row in batch:
+                parts.append(json.dumps(_comment_json(row), ensure_ascii=False))
+                up += row["votes_up"]
+                down += row["votes_down"]
+            yield (("," if count else "") + ",".join(parts)).encode()
+            count += len(batch)
+    counts = {"comments": count, "votes_up": up, "votes_down": down}
+    yield ('], "counts": ' + json.dumps(counts) + "}").encode()
+
+
+def _answer_json(state: str, html: str, reason: str, updated_at: datetime | None) -> dict[str, Any]:
+    return {
+        "state": state,
+        "text": plain_text(html),
+        "html": html,
+        "reason": reason,
+        "answered_at": _iso(updated_at),
+    }
+
+
+def _comment_json(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["comment_id"],
+        "thread_id": row["thread_id"],
+        "parent_id": row["parent_id"],
+        "depth": row["depth"],
+        "created_at": _iso(row["created_at"]),
+        "author": row["author"],
+        "stance": row["stance"] or None,
+        "text": row["text"],
+        "html": row["html"],
+        "votes": {"up": row["votes_up"], "down": row["votes_down"]},
+        "replies": row["replies"],
+        "flags": row["flags"],
+        "answer": _answer_json(
+            row["answer_state"], row["answer_html"], row["answer_reason"], row["answered_at"]
+        )
+        if row["answer_state"]
+        else None,
+    }
