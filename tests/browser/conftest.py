@@ -16,8 +16,8 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from email import message_from_bytes
-from email.message import Message
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -60,15 +60,19 @@ class Mailbox:
     """aiosmtpd handler that keeps every message it receives."""
 
     def __init__(self) -> None:
-        self.messages: list[Message] = []
+        self.messages: list[EmailMessage] = []
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
         with self._lock:
-            self.messages.append(message_from_bytes(envelope.content))
+            message = message_from_bytes(envelope.content, policy=policy.default)
+            assert isinstance(message, EmailMessage)
+            self.messages.append(message)
         return "250 OK"
 
-    def wait_for(self, predicate: Callable[[Message], bool], timeout: float = 10) -> Message:
+    def wait_for(
+        self, predicate: Callable[[EmailMessage], bool], timeout: float = 10
+    ) -> EmailMessage:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
