@@ -30,10 +30,10 @@ def require_signed_in(actor: Actor) -> None:
 
 
 async def access_thread_to_answer(
-    uow: UnitOfWork, actor: Actor, thread_id: int
+    session: AsyncSession, actor: Actor, thread_id: int
 ) -> tuple[Thread, Procedure]:
     require_signed_in(actor)
-    found = await queries.thread_with_procedure(uow.session, thread_id)
+    found = await queries.thread_with_procedure(session, thread_id)
     if found is None:
         raise NotFound(lazy("This thread does not exist."))
     if not policy.can_answer(actor, found[1].department_id):
@@ -42,13 +42,13 @@ async def access_thread_to_answer(
 
 
 async def access_comment_to_answer(
-    uow: UnitOfWork, actor: Actor, comment_id: int
+    session: AsyncSession, actor: Actor, comment_id: int
 ) -> tuple[Comment, Thread, Procedure]:
     require_signed_in(actor)
-    comment = await uow.session.get(Comment, comment_id)
+    comment = await session.get(Comment, comment_id)
     if comment is None:
         raise NotFound(lazy("This comment does not exist."))
-    thread, procedure = await access_thread_to_answer(uow, actor, comment.thread_id)
+    thread, procedure = await access_thread_to_answer(session, actor, comment.thread_id)
     if comment.status != CommentStatus.published:
         raise Conflict(lazy("Only published comments can be answered."))
     return comment, thread, procedure

@@ -36,7 +36,7 @@ async def answer_comment(request: Request) -> Response:
     data = await json_body(request, AnswerIn)
     async with database(request).unit_of_work() as uow:
         comment, thread, procedure = await actions.access_comment_to_answer(
-            uow, who, request.path_params["comment_id"]
+            uow.session, who, request.path_params["comment_id"]
         )
         answer, created = await actions.do_answer(
             uow, request.app.state.settings, who, thread, procedure, comment, data
@@ -63,7 +63,7 @@ async def answer_thread(request: Request) -> Response:
     data = await json_body(request, AnswerIn)
     async with database(request).unit_of_work() as uow:
         thread, procedure = await actions.access_thread_to_answer(
-            uow, who, request.path_params["thread_id"]
+            uow.session, who, request.path_params["thread_id"]
         )
         answer, created = await actions.do_answer(
             uow, request.app.state.settings, who, thread, procedure, None, data

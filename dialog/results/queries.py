@@ -31,6 +31,16 @@ async def thread_with_procedure(
     return (row[0], row[1]) if row else None
 
 
+async def department_slug_of_thread(session: AsyncSession, thread_id: int) -> str | None:
+    found: str | None = await session.scalar(
+        select(Department.slug)
+        .join(Procedure, Procedure.department_id == Department.id)
+        .join(Thread, Thread.procedure_id == Procedure.id)
+        .where(Thread.id == thread_id)
+    )
+    return found
+
+
 async def author_and_voters(session: AsyncSession, comment_id: int) -> set[int]:
     """Who stands behind a comment: its author and everyone who voted on it (live accounts)."""
     author = select(Comment.author_id.label("uid")).where(Comment.id == comment_id)
