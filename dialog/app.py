@@ -22,7 +22,7 @@ from dialog.discussion import views as discussion_views
 from dialog.discussion.hooks import DiscussionHooks
 from dialog.errors import DomainError
 from dialog.live import socket as live_socket
-from dialog.live.hub import MemoryHub
+from dialog.live.service import Live, make_hub
 from dialog.procedures import api as procedure_api
 from dialog.procedures import views as procedure_views
 from dialog.ratelimit import RateLimiter
@@ -60,8 +60,9 @@ def page_routes() -> list[BaseRoute]:
 
 
 def create_app(settings: Settings) -> Starlette:
-    hub = MemoryHub()
+    hub = make_hub(settings)
     db = Database(settings.database_url, publisher=hub.publish)
+    live = Live(settings, db, hub)
     api = api_routes()
     handover_worker = HandoverWorker(db, settings)
     document = openapi_document(api)
@@ -71,13 +72,13 @@ def create_app(settings: Settings) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await hub.start()
+        await live.start()
         handover_worker.start()
         try:
             yield
         finally:
             await handover_worker.stop()
-            await hub.stop()
+            await live.stop()
             await db.dispose()
 
     routes: list[BaseRoute] = [
@@ -101,6 +102,7 @@ def create_app(settings: Settings) -> Starlette:
     app.state.settings = settings
     app.state.db = db
     app.state.hub = hub
+    app.state.live = live
     app.state.templates = make_templates()
     app.state.discussion_hooks = DiscussionHooks()
     app.state.limiter = RateLimiter(settings.redis_url, namespace=settings.redis_namespace)

@@ -35,8 +35,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         "dialog.asgi:app",
         host=args.host,
         port=args.port,
-        workers=args.workers,
-        ws="websockets",
+        workers=args.workers,  # each worker runs create_app: its own hub subscription
+        ws="websockets-sansio",
+        ws_max_size=64 * 1024,  # frames over 64 KiB are refused (the app checks it too)
         proxy_headers=True,
         log_config=None,
         access_log=False,

@@ -1,7 +1,121 @@
-"""Routes of this part; filled in by its issue."""
+"""WebSocket /api/v1/live: Origin check, subscribe with `since`, replay, then stream."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+import asyncio
+import contextlib
+import json
+from typing import Annotated, Literal
 
-routes: list[BaseRoute] = []
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.routing import BaseRoute, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from dialog.accounts.actor import ANONYMOUS, Actor
+from dialog.live.fanout import Connection, frame_of
+from dialog.live.policy import MAX_TOPICS, can_subscribe, session_topic
+from dialog.live.service import Live
+from dialog.settings import Settings
+
+MAX_FRAME = 64 * 1024
+
+Topic = Annotated[str, Field(min_length=1, max_length=60)]
+
+
+class Subscribe(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["subscribe"]
+    topics: list[Topic] = Field(min_length=1, max_length=MAX_TOPICS)
+    since: int | None = Field(default=None, ge=0)
+
+
+def origin_allowed(websocket: WebSocket, settings: Settings) -> bool:
+    """Browsers always send Origin; it must be ours. Other clients send none (no ambient
+    credentials to abuse) and are let through."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True
+    scheme = "https" if websocket.url.scheme == "wss" else "http"
+    own = f"{scheme}://{websocket.headers.get('host', '')}"
+    return origin in (settings.origin, own)
+
+
+async def live(websocket: WebSocket) -> None:
+    service: Live = websocket.app.state.live
+    if not origin_allowed(websocket, websocket.app.state.settings):
+        await websocket.close(code=1008)  # before accept: the handshake gets 403
+        return
+    await websocket.accept()
+    actor: Actor = websocket.scope.get("state", {}).get("actor", ANONYMOUS)
+    send = websocket.send
+
+    async def send_text(text: str) -> None:
+        await send({"type": "websocket.send", "text": text})
+
+    async def close(code: int) -> None:
+        with contextlib.suppress(RuntimeError, OSError):
+            await websocket.close(code=code)
+
+    connection = Connection(send_text, close)
+    if actor.session_id is not None:
+        # Logout emits session.ended here; sockets of that session then close with 4001.
+        service.fanout.add(connection, [session_topic(actor.session_id)])
+    service.fanout.connections.add(connection)
+    writer = asyncio.create_task(connection.run(service.fanout.settled))
+    try:
+        await _receive(websocket, service, connection, actor)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        service.fanout.remove(connection)
+        if not writer.done():
+            if connection.close_code is None:
+                writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, RuntimeError, OSError):
+                await writer
+
+
+async def _receive(
+    websocket: WebSocket, service: Live, connection: Connection, actor: Actor
+) -> None:
+    while connection.close_code is None:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        raw = message.get("text")
+        if raw is None:
+            raw = (message.get("bytes") or b"").decode("utf-8", "replace")
+        if len(raw.encode()) > MAX_FRAME:
+            connection.end(1009)
+            return
+        try:
+            payload = json.loads(raw)
+        except ValueError:
+            await _refuse(connection, "The frame is not JSON.")
+            return
+        if isinstance(payload, dict) and payload.get("type") == "pong":
+            continue
+        try:
+            request = Subscribe.model_validate(payload)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "frame"
+            await _refuse(connection, f"{where}: {first['msg']}")
+            return
+        refused = [t for t in request.topics if not can_subscribe(actor, t)]
+        if refused:
+            await _refuse(connection, "Not allowed to listen to this topic.", refused)
+            return
+        await service.subscribe(connection, request.topics, request.since)
+
+
+async def _refuse(connection: Connection, message: str, topics: list[str] | None = None) -> None:
+    error: dict[str, object] = {"type": "error", "message": message}
+    if topics:
+        error["topics"] = topics
+    async with connection.lock:
+        await connection.send_now(frame_of(error))
+    connection.end(1008)
+
+
+routes: list[BaseRoute] = [WebSocketRoute("/live", live)]

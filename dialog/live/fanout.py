@@ -1,0 +1,203 @@
+"""One process's delivery: load each batch of ids from the outbox once, hand frames to sockets.
+
+A per-process high-water mark plus a short list of ids below it that were not seen yet (a
+transaction that took its id earlier may commit later) makes delivery exactly-once and in id
+order, whether ids arrive by publish, by the catch-up after a Redis outage, or both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any
+
+from dialog.db import Database
+from dialog.live import queries
+from dialog.live.models import Event
+
+log = logging.getLogger("dialog.live")
+
+QUEUE_LIMIT = 256  # frames waiting for one socket; beyond this it is closed with 4000
+GAP_TTL = 60.0  # seconds an unseen id below the high-water mark is still looked for
+MAX_GAPS = 10_000
+BATCH = 1_000
+SESSION_ENDED = "session.ended"
+
+SendText = Callable[[str], Awaitable[None]]
+Close = Callable[[int], Awaitable[None]]
+
+
+def encode(event: Event) -> str:
+    frame = {"id": event.id, "topic": event.topic, "type": event.type, "data": event.data}
+    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+
+
+class Connection:
+    """One socket's bounded queue. `deliver` never waits; the writer task does the sending."""
+
+    __slots__ = ("_close", "_send", "close_code", "frames", "lock", "replayed", "topics", "wakeup")
+
+    def __init__(self, send: SendText, close: Close) -> None:
+        self._send = send
+        self._close = close
+        self.frames: deque[tuple[int, str]] = deque()
+        self.wakeup = asyncio.Event()
+        self.lock = asyncio.Lock()
+        self.topics: set[str] = set()
+        self.replayed: set[int] = set()
+        self.close_code: int | None = None
+
+    def deliver(self, event_id: int, text: str) -> None:
+        if self.close_code is not None:
+            return
+        if len(self.frames) >= QUEUE_LIMIT:
+            self.end(4000)
+            return
+        self.frames.append((event_id, text))
+        self.wakeup.set()
+
+    def end(self, code: int) -> None:
+        if self.close_code is None:
+            self.close_code = code
+            self.frames.clear()
+            self.wakeup.set()
+
+    async def send_now(self, text: str) -> None:
+        await self._send(text)
+
+    async def run(self, settled: Callable[[int], bool]) -> None:
+        """Send queued frames in order, skipping ids the replay sent already; close on end()."""
+        while True:
+            await self.wakeup.wait()
+            self.wakeup.clear()
+            async with self.lock:
+                while self.frames and self.close_code is None:
+                    event_id, text = self.frames.popleft()
+                    if event_id in self.replayed:
+                        continue
+                    await self._send(text)
+                if self.replayed and settled(max(self.replayed)):
+                    self.replayed = set()
+            if self.close_code is not None:
+                await self._close(self.close_code)
+                return
+
+
+class Fanout:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.high_water = 0
+        self._gaps: dict[int, float] = {}
+        self._by_topic: dict[str, set[Connection]] = {}
+        self.connections: set[Connection] = set()
+        self._pending: set[int] = set()
+        self._catch_up = False
+        self._wake = asyncio.Event()
+
+    # -- sockets ---------------------------------------------------------------------------
+    def add(self, connection: Connection, topics: Iterable[str]) -> None:
+        self.connections.add(connection)
+        for topic in topics:
+            connection.topics.add(topic)
+            self._by_topic.setdefault(topic, set()).add(connection)
+
+    def remove(self, connection: Connection) -> None:
+        self.connections.discard(connection)
+        for topic in connection.topics:
+            listeners = self._by_topic.get(topic)
+            if listeners is not None:
+                listeners.discard(connection)
+                if not listeners:
+                    del self._by_topic[topic]
+
+    def settled(self, event_id: int) -> bool:
+        """Every id up to event_id has been seen (or given up on) by this process."""
+        return self.high_water >= event_id and not any(g <= event_id for g in self._gaps)
+
+    # -- ids in ----------------------------------------------------------------------------
+    async def on_ids(self, event_ids: Sequence[int]) -> None:
+        """Hub listener: ids of committed events; an empty list asks for a catch-up."""
+        if event_ids:
+            self._pending.update(event_ids)
+        else:
+            self._catch_up = True
+        self._wake.set()
+
+    async def start(self) -> None:
+        async with self.db.reading() as session:
+            self.high_water = await queries.latest_event_id(session)
+
+    async def run(self, poll_interval: Callable[[], float]) -> None:
+        """Deliver batches; poll the outbox on a timer too (often while Redis is away)."""
+        while True:
+            try:
+                await asyncio.wait_for(self._wake.wait(), poll_interval())
+            except TimeoutError:
+                self._catch_up = True
+            self._wake.clear()
+            ids, self._pending = self._pending, set()
+            catch_up, self._catch_up = self._catch_up, False
+            try:
+                await self._load(ids, catch_up)
+            except Exception:
+                log.exception("live: loading events failed; retrying with the next poll")
+                self._pending.update(ids)
+                self._catch_up = True
+                await asyncio.sleep(0.5)
+
+    async def _load(self, ids: set[int], catch_up: bool) -> None:
+        self._expire_gaps()
+        wanted = {i for i in ids if i > self.high_water or i in self._gaps}
+        async with self.db.reading() as session:
+            if catch_up:
+                while True:
+                    events = await queries.events_after(
+                        session, self.high_water, {*self._gaps, *wanted}, BATCH
+                    )
+                    self._deliver(events)
+                    if len(events) < BATCH:
+                        break
+            elif wanted:
+                self._deliver(await queries.events_with_ids(session, wanted))
+
+    def _expire_gaps(self) -> None:
+        now = time.monotonic()
+        for gap in [g for g, seen in self._gaps.items() if now - seen > GAP_TTL]:
+            del self._gaps[gap]
+
+    def _deliver(self, events: Sequence[Event]) -> None:
+        now = time.monotonic()
+        for event in events:
+            if event.id > self.high_water:
+                if len(self._gaps) < MAX_GAPS:
+                    for missing in range(self.high_water + 1, min(event.id, self.high_water + 100)):
+                        self._gaps[missing] = now
+                self.high_water = event.id
+            elif self._gaps.pop(event.id, None) is None:
+                continue  # seen already: a publish and a catch-up may both bring it
+            self.dispatch(event)
+
+    def dispatch(self, event: Event) -> None:
+        listeners = self._by_topic.get(event.topic)
+        if not listeners:
+            return
+        if event.type == SESSION_ENDED:
+            for connection in list(listeners):
+                connection.end(4001)
+            return
+        text = encode(event)
+        for connection in list(listeners):
+            connection.deliver(event.id, text)
+
+    def broadcast(self, text: str) -> None:
+        """Heartbeat: a frame without an id to every socket of this process."""
+        for connection in self.connections:
+            connection.deliver(0, text)
+
+
+def frame_of(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, separators=(",", ":"))
