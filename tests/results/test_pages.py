@@ -53,7 +53,7 @@ async def test_staff_see_their_workspace_with_unanswered_items_and_deadlines(
     assert page.status_code == 200
     assert "Bitte breitere Radwege" in page.text
     assert f'href="/comments/{comment["id"]}/answer"' in page.text
-    assert "Discussion closes" in page.text or "Diskussion endet" in page.text
+    assert "Diskussion endet" in page.text
     assert procedure.title in page.text
 
 
