@@ -1,4 +1,4 @@
-"""The `dialog` command: serve | migrate | demo | users | tokens | export."""
+"""The `dialog` command: serve | migrate | demo | users | tokens | export | audit."""
 
 from __future__ import annotations
 
@@ -45,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("procedure", help="procedure id or slug")
     export.add_argument("--format", choices=["csv", "xlsx", "json"], default="csv")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    audit = commands.add_parser("audit", help="the moderation audit log").add_subparsers(
+        dest="action", required=True
+    )
+    audit.add_parser("verify", help="check the hash chain; exit 3 if a row was altered")
     return parser
 
 

@@ -19,7 +19,6 @@ from dialog.accounts.middleware import AuthMiddleware
 from dialog.db import Database
 from dialog.discussion import api as discussion_api
 from dialog.discussion import views as discussion_views
-from dialog.discussion.hooks import DiscussionHooks
 from dialog.errors import DomainError
 from dialog.live import socket as live_socket
 from dialog.live.service import Live, make_hub
@@ -35,7 +34,12 @@ from dialog.web.api import openapi_document
 from dialog.web.middleware import RequestContextMiddleware
 from dialog.web.templating import make_templates
 from moderation import api as moderation_api
+from moderation import cli as moderation_cli
+from moderation import hooks as moderation_hooks
 from moderation import views as moderation_views
+
+# Sub-commands of `dialog` that other parts own; dialog.cli finds them here.
+cli_commands = {"audit": moderation_cli.cmd_audit}
 
 
 def api_routes() -> list[BaseRoute]:
@@ -104,6 +108,6 @@ def create_app(settings: Settings) -> Starlette:
     app.state.hub = hub
     app.state.live = live
     app.state.templates = make_templates()
-    app.state.discussion_hooks = DiscussionHooks()
+    app.state.discussion_hooks = moderation_hooks.discussion_hooks(settings)
     app.state.limiter = RateLimiter(settings.redis_url, namespace=settings.redis_namespace)
     return app

@@ -115,3 +115,10 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     module = importlib.import_module("dialog.results.cli")
     status: int = module.export(settings, args)
     return status
+
+
+def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
+    # Moderation owns the audit log; app.py is the one place where dialog meets moderation.
+    from dialog.app import cli_commands
+
+    return cli_commands["audit"](settings, args)

@@ -1,0 +1,64 @@
+"""Authors are told, and may ask once for a second review by another moderator."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from dialog.db import Database
+from dialog.notifications.models import Notification
+from dialog.procedures.models import Procedure
+from tests import factories
+from tests.moderation.helpers import MakeUser, decide, post, status_of
+
+
+async def test_the_author_is_notified_with_the_reason_and_sees_it_on_the_comment(
+    api: factories.ApiAs, make_user: MakeUser, db: Database, procedure: Procedure
+) -> None:
+    held = await factories.thread(db, procedure, moderation="pre")
+    author, moderator = await make_user(locale="en"), await make_user("moderator")
+    comment = await post(api, author, held, "Mein Beitrag")
+    assert (await decide(api, moderator, comment["id"], "reject", "privacy")).status_code == 200
+    async with db.reading() as session:
+        notes = (await session.scalars(select(Notification))).all()
+    assert [(n.user_id, n.kind) for n in notes] == [(author.id, "comment.decided")]
+    assert "Protect personal data" in notes[0].body
+    assert notes[0].url == f"/moderation/comments/{comment['id']}/status"
+    status = await api.request(author, "GET", f"/api/v1/moderation/comments/{comment['id']}/status")
+    assert status.json()["status"] == "rejected"
+    assert status.json()["reason_url"] == "/netiquette#privacy"
+    assert status.json()["can_appeal"] is True
+    other = await make_user()
+    denied = await api.request(other, "GET", f"/api/v1/moderation/comments/{comment['id']}/status")
+    assert denied.status_code == 404
+
+
+async def test_an_appeal_goes_back_to_the_queue_for_another_moderator_once(
+    api: factories.ApiAs, make_user: MakeUser, db: Database, procedure: Procedure
+) -> None:
+    held = await factories.thread(db, procedure, moderation="pre")
+    author = await make_user()
+    first, second = await make_user("moderator"), await make_user("moderator")
+    comment = await post(api, author, held, "Mein Beitrag")
+    assert (await decide(api, first, comment["id"], "reject", "topic")).status_code == 200
+    url = f"/api/v1/moderation/comments/{comment['id']}/appeal"
+    appealed = await api.request(author, "POST", url, json={"text": "Es geht doch ums Thema."})
+    assert appealed.status_code == 201, appealed.text
+    queue = (await api.request(second, "GET", "/api/v1/moderation/queue")).json()["items"]
+    assert [(i["id"], i["reasons"], i["appeal"]) for i in queue] == [
+        (comment["id"], ["appeal"], "Es geht doch ums Thema.")
+    ]
+    assert (await decide(api, first, comment["id"], "restore", "topic")).status_code == 403
+    assert (await decide(api, second, comment["id"], "restore", "topic")).status_code == 200
+    assert await status_of(db, comment["id"]) == "published"
+    assert (await api.request(author, "POST", url, json={"text": "Nochmal"})).status_code == 409
+
+
+async def test_only_the_author_may_appeal(
+    api: factories.ApiAs, make_user: MakeUser, db: Database, procedure: Procedure
+) -> None:
+    held = await factories.thread(db, procedure, moderation="pre")
+    author, other, moderator = await make_user(), await make_user(), await make_user("moderator")
+    comment = await post(api, author, held, "Mein Beitrag")
+    assert (await decide(api, moderator, comment["id"], "reject", "topic")).status_code == 200
+    url = f"/api/v1/moderation/comments/{comment['id']}/appeal"
+    assert (await api.request(other, "POST", url, json={})).status_code == 403

@@ -1,0 +1,97 @@
+"""Rules that hold a post even in a post-moderated thread, and how admins change them."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialog.procedures.models import Thread
+from tests import factories
+from tests.moderation.helpers import MakeUser, post
+
+
+@pytest.mark.parametrize(
+    ("body", "rule"),
+    [
+        ("Schreiben Sie mir: anna.beispiel@example.org", "personal-data"),
+        ("Rufen Sie an: 0331 289 1234", "personal-data"),
+        ("Der Planer ist ein Vollidiot.", "watched-words"),
+        ("Siehe https://a.example, https://b.example und www.c.example", "links"),
+    ],
+)
+async def test_a_post_that_matches_a_rule_is_held_and_the_queue_names_the_rule(
+    api: factories.ApiAs, make_user: MakeUser, thread: Thread, body: str, rule: str
+) -> None:
+    author, moderator = await make_user(), await make_user("moderator")
+    comment = await post(api, author, thread, body)
+    assert comment["status"] == "pending"
+    queue = (await api.request(moderator, "GET", "/api/v1/moderation/queue")).json()["items"]
+    assert [(i["id"], i["reasons"]) for i in queue] == [(comment["id"], [rule])]
+    filtered = await api.request(moderator, "GET", "/api/v1/moderation/queue?reason=pre-moderation")
+    assert filtered.json()["count"] == 0
+
+
+async def test_an_ordinary_post_is_published_at_once(
+    api: factories.ApiAs, make_user: MakeUser, thread: Thread
+) -> None:
+    comment = await post(
+        api, await make_user(), thread, "Am 2026-05-31 um 18 Uhr, zwei Links: https://a.example"
+    )
+    assert comment["status"] == "published"
+
+
+async def test_the_same_text_posted_again_by_the_same_author_is_held(
+    api: factories.ApiAs, make_user: MakeUser, thread: Thread
+) -> None:
+    author = await make_user()
+    assert (await post(api, author, thread, "Mehr Bänke am Ufer!"))["status"] == "published"
+    assert (await post(api, author, thread, "mehr  bänke am ufer!"))["status"] == "pending"
+    assert (await post(api, await make_user(), thread, "Mehr Bänke am Ufer!"))[
+        "status"
+    ] == "published"
+
+
+async def test_an_admin_switches_on_the_first_posts_rule(
+    api: factories.ApiAs, make_user: MakeUser, thread: Thread
+) -> None:
+    admin = await make_user("admin")
+    change = {"enabled": True, "params": {"count": 1}}
+    response = await api.request(admin, "PUT", "/api/v1/moderation/rules/first-posts", json=change)
+    assert response.json() == {"name": "first-posts", "enabled": True, "params": {"count": 1}}
+    newcomer = await make_user()
+    assert (await post(api, newcomer, thread, "Hallo zusammen"))["status"] == "pending"
+
+
+async def test_an_admin_edits_the_watched_words(
+    api: factories.ApiAs, make_user: MakeUser, thread: Thread
+) -> None:
+    admin = await make_user("admin")
+    change = {"enabled": True, "params": {"words": ["Parkplatzmafia", " "]}}
+    response = await api.request(
+        admin, "PUT", "/api/v1/moderation/rules/watched-words", json=change
+    )
+    assert response.json()["params"] == {"words": ["parkplatzmafia"]}
+    author = await make_user()
+    assert (await post(api, author, thread, "Die Parkplatzmafia!"))["status"] == "pending"
+    assert (await post(api, author, thread, "Du Idiot"))["status"] == "published"
+
+
+async def test_only_admins_change_rules_and_bad_values_name_the_field(
+    api: factories.ApiAs, make_user: MakeUser
+) -> None:
+    moderator, admin = await make_user("moderator"), await make_user("admin")
+    url = "/api/v1/moderation/rules/links"
+    body = {"enabled": True, "params": {"max": -1}}
+    assert (await api.request(moderator, "PUT", url, json=body)).status_code == 403
+    bad = await api.request(admin, "PUT", url, json=body)
+    assert bad.status_code == 422 and "max" in bad.json()["error"]["fields"]
+    assert (
+        await api.request(admin, "PUT", "/api/v1/moderation/rules/nope", json=body)
+    ).status_code == 404
+    listed = (await api.request(moderator, "GET", "/api/v1/moderation/rules")).json()
+    assert [r["name"] for r in listed] == [
+        "personal-data",
+        "watched-words",
+        "links",
+        "repeated-text",
+        "first-posts",
+    ]
