@@ -15,6 +15,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -123,9 +124,9 @@ class LiveServer:
         return template.format(**self.ids())
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    root = tmp_path_factory.mktemp("live")
+@contextmanager
+def serve(root: Path) -> Iterator[LiveServer]:
+    """A migrated SQLite database with the demo data, served by uvicorn on a free port."""
     mailbox = Mailbox()
     smtp_port = free_socket()
     port = smtp_port.getsockname()[1]
@@ -168,6 +169,22 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         controller.stop()
 
 
+def launch_chromium(playwright: Playwright) -> Browser:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's package (apt-get install "
+            "chromium; .ci/run does) — browser tests never skip",
+            pytrace=False,
+        )
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with serve(tmp_path_factory.mktemp("live")) as server:
+        yield server
+
+
 @pytest.fixture(scope="session")
 def playwright_instance(live_server: LiveServer) -> Iterator[Playwright]:
     # Playwright's sync API keeps an event loop running in this thread from here on, so
@@ -178,13 +195,7 @@ def playwright_instance(live_server: LiveServer) -> Iterator[Playwright]:
 
 @pytest.fixture(scope="session")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: install Debian's package (apt-get install "
-            "chromium; .ci/run does) — browser tests never skip",
-            pytrace=False,
-        )
-    launched = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    launched = launch_chromium(playwright_instance)
     yield launched
     launched.close()
 

@@ -44,6 +44,11 @@ def submit_wrong_login(page: Page) -> None:
     page.wait_for_selector("#error-summary")
 
 
+def submit_empty_form(page: Page) -> None:
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#error-summary")
+
+
 def submit_empty_feedback(page: Page) -> None:
     page.click("#feedback button[type=submit]")
     page.wait_for_selector("#error-summary")
@@ -76,6 +81,11 @@ PAGES: list[PageCase] = [
     PageCase("privacy", "/privacy"),
     PageCase("login", "/login"),
     PageCase("login-errors", "/login", prepare=submit_wrong_login),
+    PageCase("register", "/register"),
+    PageCase("register-errors", "/register", prepare=submit_empty_form),
+    PageCase("password-reset", "/password/reset"),
+    PageCase("my-account", "/me", user=RESIDENT),
+    PageCase("admin-people", "/admin/people", user=ADMIN),
     PageCase("not-found", "/gibt-es-nicht", status=404),
     PageCase("procedure-not-found", "/procedures/999999", status=404),
 ]

@@ -3,6 +3,8 @@ participation office by mail (a real SMTP server on loopback)."""
 
 from __future__ import annotations
 
+from email.message import EmailMessage
+
 import pytest
 from playwright.sync_api import Browser
 
@@ -11,6 +13,11 @@ from tests.browser.conftest import LiveServer, new_context
 from tests.browser.pages import PAGES, PageCase
 
 pytestmark = pytest.mark.browser
+
+
+def text_of(mail: EmailMessage) -> str:
+    part = mail.get_body(preferencelist=("plain",))
+    return str(part.get_content()) if part else ""
 
 
 @pytest.mark.parametrize("case", PAGES, ids=str)
@@ -45,8 +52,8 @@ def test_feedback_on_a_barrier_reaches_the_office_by_mail(
     notice = page.get_by_role("status").inner_text()
     context.close()
     assert "reached the participation office" in notice
-    mail = live_server.mailbox.wait_for(lambda m: "Screenreader" in m.get_content())
-    body = mail.get_content()
+    mail = live_server.mailbox.wait_for(lambda m: "Screenreader" in text_of(m))
+    body = text_of(mail)
     assert mail["To"] == OFFICE_EMAIL
     assert mail["Subject"] == "Rückmeldung zur Barrierefreiheit"  # the office reads German
     assert "Antwort an: erika@example.org" in body
