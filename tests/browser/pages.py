@@ -86,6 +86,9 @@ PAGES: list[PageCase] = [
     PageCase("password-reset", "/password/reset"),
     PageCase("my-account", "/me", user=RESIDENT),
     PageCase("admin-people", "/admin/people", user=ADMIN),
+    PageCase("moderation-queue", "/moderation", user=MODERATOR),
+    PageCase("moderation-rules", "/moderation/rules", user=MODERATOR),
+    PageCase("moderation-audit", "/moderation/audit", user=MODERATOR),
     PageCase("not-found", "/gibt-es-nicht", status=404),
     PageCase("procedure-not-found", "/procedures/999999", status=404),
 ]
