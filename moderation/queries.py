@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialog.accounts.models import User
@@ -56,7 +56,10 @@ class QueueItem:
     author_history: dict[str, int] = field(default_factory=dict)
 
 
-def _queue_query(procedure_id: int | None, comment_id: int | None) -> object:
+QueueRow = Select[Comment, ReviewItem, str, int, str, str]
+
+
+def _queue_query(procedure_id: int | None, comment_id: int | None) -> QueueRow:
     entered = func.coalesce(ReviewItem.open_since, Comment.created_at)
     query = (
         select(Comment, ReviewItem, Thread.title, Procedure.id, Procedure.title, User.display_name)
@@ -99,8 +102,8 @@ async def item(session: AsyncSession, comment_id: int) -> QueueItem | None:
     return found[0] if found else None
 
 
-async def _load(session: AsyncSession, query: object) -> list[QueueItem]:
-    rows = (await session.execute(query)).all()  # type: ignore[call-overload]
+async def _load(session: AsyncSession, query: QueueRow) -> list[QueueItem]:
+    rows = (await session.execute(query)).all()
     items: list[QueueItem] = []
     for comment, review, thread_title, procedure_id, procedure_title, author_name in rows:
         open_reason = review.open_reason if review else None

@@ -6,8 +6,10 @@ that holds the post for review, or None to publish it (in a post-moderated threa
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialog.accounts.actor import Actor
 from dialog.db import UnitOfWork
@@ -16,6 +18,7 @@ from dialog.procedures.models import Thread
 
 HoldCheck = Callable[[UnitOfWork, Actor, Thread, str], Awaitable[str | None]]
 FlagHook = Callable[[UnitOfWork, Comment], Awaitable[None]]
+DecisionNotes = Callable[[AsyncSession, int, Sequence[int]], Awaitable[dict[int, str]]]
 
 
 async def never_hold(uow: UnitOfWork, actor: Actor, thread: Thread, body: str) -> str | None:
@@ -26,6 +29,12 @@ async def ignore_flag(uow: UnitOfWork, comment: Comment) -> None:
     return None
 
 
+async def no_notes(
+    session: AsyncSession, author_id: int, comment_ids: Sequence[int]
+) -> dict[int, str]:
+    return {}
+
+
 @dataclass(frozen=True)
 class DiscussionHooks:
     hold_reason: HoldCheck = never_hold
@@ -33,3 +42,8 @@ class DiscussionHooks:
     # (and `comment.flag_count` updated): moderation puts the comment (back) into the queue and
     # hides it once enough different accounts flagged it. Must not commit.
     on_flag: FlagHook = ignore_flag
+    # For the thread page, shown to the author only: (session, author_id, ids of the author's
+    # comments on the page) -> {comment_id: reason} of the latest moderation decision. The
+    # reason names an anchor of /netiquette (#respect, #privacy, ...); the author's full view
+    # with the appeal form is /moderation/comments/{id}/status.
+    decision_notes: DecisionNotes = no_notes

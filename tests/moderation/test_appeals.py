@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from starlette.applications import Starlette
 
 from dialog.db import Database
+from dialog.discussion.hooks import DiscussionHooks
 from dialog.notifications.models import Notification
 from dialog.procedures.models import Procedure
 from tests import factories
@@ -62,3 +64,19 @@ async def test_only_the_author_may_appeal(
     assert (await decide(api, moderator, comment["id"], "reject", "topic")).status_code == 200
     url = f"/api/v1/moderation/comments/{comment['id']}/appeal"
     assert (await api.request(other, "POST", url, json={})).status_code == 403
+
+
+async def test_the_thread_page_hook_gives_the_author_the_reason_of_each_decision(
+    app: Starlette, api: factories.ApiAs, make_user: MakeUser, db: Database, procedure: Procedure
+) -> None:
+    held = await factories.thread(db, procedure, moderation="pre")
+    author, moderator = await make_user(), await make_user("moderator")
+    rejected = await post(api, author, held, "Eins")
+    waiting = await post(api, author, held, "Zwei")
+    assert (await decide(api, moderator, rejected["id"], "reject", "spam")).status_code == 200
+    hooks: DiscussionHooks = app.state.discussion_hooks
+    async with db.reading() as session:
+        notes = await hooks.decision_notes(session, author.id, [rejected["id"], waiting["id"]])
+        others = await hooks.decision_notes(session, moderator.id, [rejected["id"]])
+    assert notes == {rejected["id"]: "spam"}
+    assert others == {}
