@@ -179,21 +179,22 @@ def launch_chromium(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with serve(tmp_path_factory.mktemp("live")) as server:
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright_instance(live_server: LiveServer) -> Iterator[Playwright]:
-    # Playwright's sync API keeps an event loop running in this thread from here on, so
-    # everything that calls asyncio.run (migrations, demo data) happens before, in live_server.
+    # Playwright's sync API keeps an event loop running in this thread until it stops, so
+    # everything that calls asyncio.run (migrations, demo data) happens before, in live_server,
+    # and the package scope stops it before the async tests of other packages run.
     with sync_playwright() as instance:
         yield instance
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     launched = launch_chromium(playwright_instance)
     yield launched
