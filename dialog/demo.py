@@ -23,6 +23,7 @@ from dialog.procedures.models import (
     ProcedurePhase,
     Thread,
 )
+from dialog.results.demo import add_results
 from dialog.settings import Settings
 
 DEMO_PASSWORD = "demo-passwort-2026"
@@ -389,3 +390,4 @@ async def _load(uow: UnitOfWork) -> None:
             role=Role.resident,
             password=DEMO_PASSWORD,
         )
+    await add_results(uow)
