@@ -42,11 +42,22 @@ NOTICES = {
     "appealed": lazy("Your request for a second review is in the queue."),
 }
 AGES = (1, 24, 72, 168)
+STATUS_LABELS = {
+    "pending": lazy("waiting for review"),
+    "published": lazy("published"),
+    "rejected": lazy("not published"),
+    "hidden": lazy("hidden"),
+    "withdrawn": lazy("withdrawn"),
+}
 QUEUE_LABELS = {**rules.LABELS, "flags": lazy("Flags"), "appeal": lazy("Appeal")}
 
 
 def queue_label(name: str) -> str:
     return _(QUEUE_LABELS.get(name, name))
+
+
+def status_label(status: str) -> str:
+    return _(STATUS_LABELS.get(status, status))
 
 
 def _settings(request: Request) -> Settings:
@@ -104,6 +115,7 @@ async def queue_page(
             "actions": policy.ACTIONS,
             "queue_reasons": ["pre-moderation", *rules.RULES, "flags", "appeal"],
             "queue_label": queue_label,
+            "status_label": status_label,
             "ages": AGES,
             "periods": policy.BLOCK_LABELS,
             "can_decide": lambda item: policy.can_decide(
@@ -340,6 +352,7 @@ async def status_page(request: Request) -> Response:
             "thread_id": found.thread_id,
             "reasons": policy.REASONS,
             "queue_label": queue_label,
+            "status_label": status_label,
             "errors": errors,
             "notice": NOTICES.get(request.query_params.get("notice", "")),
         },

@@ -1,6 +1,8 @@
 // The moderation queue: keyboard shortcuts inside the list, and a polite note when the queue
 // changes (topic "moderation"). Nothing here moves focus on its own or reorders the page.
 
+import { connect } from "/static/js/live.js";
+
 const list = document.getElementById("queue");
 const live = document.getElementById("queue-live");
 
@@ -46,58 +48,24 @@ if (list) {
 // -- live: count changes, offer to show them; never move focus ------------------------------
 let changes = 0;
 
+const show = document.getElementById("queue-show");
+if (show) show.addEventListener("click", () => window.location.reload());
+
 function announce() {
+  // Only the text changes; the button stays where it is, so focus on it is never lost.
   if (!live) return;
   changes += 1;
-  live.textContent = live.dataset.liveText.replace("{n}", String(changes)) + " ";
-  const show = document.createElement("button");
-  show.type = "button";
-  show.textContent = live.dataset.showText;
-  show.addEventListener("click", () => window.location.reload());
-  live.append(show);
+  live.textContent = live.dataset.liveText.replace("{n}", String(changes));
+  if (show) show.hidden = false;
 }
 
-function ownSocket(since) {
-  // A small client of the documented protocol, used until the shared live client is present.
-  let last = since;
-  let delay = 1000;
-  const open = () => {
-    const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-    const socket = new WebSocket(`${scheme}://${window.location.host}/api/v1/live`);
-    socket.addEventListener("open", () => {
-      delay = 1000;
-      socket.send(JSON.stringify({ type: "subscribe", topics: ["moderation"], since: last }));
-    });
-    socket.addEventListener("message", (message) => {
-      const frame = JSON.parse(message.data);
-      if (frame.type === "ping") {
-        socket.send(JSON.stringify({ type: "pong" }));
-        return;
-      }
-      if (typeof frame.id === "number" && frame.topic === "moderation") {
-        last = Math.max(last, frame.id);
-        announce();
-      }
-    });
-    socket.addEventListener("close", () => {
-      window.setTimeout(open, delay);
-      delay = Math.min(delay * 2, 30000);
-    });
-  };
-  open();
-}
-
-if (live && "WebSocket" in window) {
-  const since = Number(live.dataset.since || "0");
-  let shared = null;
-  try {
-    shared = await import("/static/js/live.js");
-  } catch {
-    shared = null;
-  }
-  if (shared && typeof shared.connect === "function") {
-    shared.connect({ topics: ["moderation"], since, onEvent: announce, onReset: announce });
-  } else {
-    ownSocket(since);
-  }
+if (live) {
+  // Any change in the queue (queued, flagged, claimed, decided) is worth a polite note; the
+  // moderator decides when to reload. On a reset the same note offers the fresh page.
+  connect({
+    topics: ["moderation"],
+    since: Number(live.dataset.since || "0"),
+    onEvent: announce,
+    onReset: announce,
+  });
 }
