@@ -12,7 +12,7 @@ import json
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from typing import Any
 
 from dialog.db import Database
@@ -27,7 +27,7 @@ MAX_GAPS = 10_000
 BATCH = 1_000
 SESSION_ENDED = "session.ended"
 
-SendText = Callable[[str], Awaitable[None]]
+SendText = Callable[[str], Coroutine[Any, Any, None]]
 Close = Callable[[int], Awaitable[None]]
 
 
@@ -37,13 +37,30 @@ def encode(event: Event) -> str:
 
 
 class Connection:
-    """One socket's bounded queue. `deliver` never waits; the writer task does the sending."""
+    """One socket's bounded queue. `deliver` never waits.
 
-    __slots__ = ("_close", "_send", "close_code", "frames", "lock", "replayed", "topics", "wakeup")
+    While nothing is queued, a frame is sent at once by stepping the send coroutine by hand: on
+    uvicorn a send only suspends when the transport's buffer is full, so most frames cost no task
+    switch at all (with 2,000 sockets that is 2,000 wake-ups saved per event). A send that does
+    suspend is handed to the writer task, and later frames queue behind it.
+    """
+
+    __slots__ = (
+        "_blocked",
+        "_close",
+        "_send",
+        "close_code",
+        "frames",
+        "lock",
+        "replayed",
+        "topics",
+        "wakeup",
+    )
 
     def __init__(self, send: SendText, close: Close) -> None:
         self._send = send
         self._close = close
+        self._blocked: tuple[Coroutine[Any, Any, None], Any] | None = None
         self.frames: deque[tuple[int, str]] = deque()
         self.wakeup = asyncio.Event()
         self.lock = asyncio.Lock()
@@ -54,10 +71,26 @@ class Connection:
     def deliver(self, event_id: int, text: str) -> None:
         if self.close_code is not None:
             return
+        if not self.frames and self._blocked is None and not self.lock.locked():
+            if event_id not in self.replayed:
+                self._send_eagerly(text)
+            return
         if len(self.frames) >= QUEUE_LIMIT:
             self.end(4000)
             return
         self.frames.append((event_id, text))
+        self.wakeup.set()
+
+    def _send_eagerly(self, text: str) -> None:
+        coroutine = self._send(text)
+        try:
+            waiting_on = coroutine.send(None)
+        except StopIteration:
+            return
+        except Exception:
+            self.end(1011)  # the peer is gone; the receive loop sees the disconnect
+            return
+        self._blocked = (coroutine, waiting_on)
         self.wakeup.set()
 
     def end(self, code: int) -> None:
@@ -71,20 +104,39 @@ class Connection:
 
     async def run(self, settled: Callable[[int], bool]) -> None:
         """Send queued frames in order, skipping ids the replay sent already; close on end()."""
-        while True:
-            await self.wakeup.wait()
-            self.wakeup.clear()
-            async with self.lock:
-                while self.frames and self.close_code is None:
-                    event_id, text = self.frames.popleft()
-                    if event_id in self.replayed:
-                        continue
-                    await self._send(text)
-                if self.replayed and settled(max(self.replayed)):
-                    self.replayed = set()
-            if self.close_code is not None:
-                await self._close(self.close_code)
-                return
+        try:
+            while True:
+                await self.wakeup.wait()
+                self.wakeup.clear()
+                async with self.lock:
+                    if self._blocked is not None:
+                        await _finish(*self._blocked)
+                        self._blocked = None
+                    while self.frames and self.close_code is None:
+                        event_id, text = self.frames.popleft()
+                        if event_id in self.replayed:
+                            continue
+                        await self._send(text)
+                    if self.replayed and settled(max(self.replayed)):
+                        self.replayed = set()
+                if self.close_code is not None:
+                    await self._close(self.close_code)
+                    return
+        except Exception:  # WebSocketDisconnect, OSError: the peer went away mid-send
+            self.close_code = self.close_code or 1006
+
+
+async def _finish(coroutine: Coroutine[Any, Any, None], waiting_on: Any) -> None:
+    """Drive a coroutine that suspended during an eager step to its end, as a Task would."""
+    while True:
+        if isinstance(waiting_on, asyncio.Future):
+            await asyncio.wait([waiting_on])
+        else:
+            await asyncio.sleep(0)  # a bare yield
+        try:
+            waiting_on = coroutine.send(None)
+        except StopIteration:
+            return
 
 
 class Fanout:

@@ -1,0 +1,474 @@
+"""Live fan-out: 2,000 sockets on one thread, 20 events/s, our server against a bare relay.
+
+Run: `.venv/bin/python -m bench live_fanout` (or `python -m bench.live_fanout`).
+
+(a) ours: `dialog serve` (one process, SQLite, a private redis-server so the events are written
+    in this process through a unit of work + add_event, committed, published, and loaded from
+    the outbox by the server exactly as in production);
+(b) a bare `websockets` relay: no framework, no database, `broadcast()` of each message.
+Listeners run in separate processes with a minimal frame parser, so they are not the
+bottleneck. Prints the figures and the machine; budgets: every event reaches every socket, p99
+post-to-delivery under 250 ms, ours at least 85 % of the relay's delivered frames/s, an idle
+socket under 50 KB (RSS delta of the server process).
+"""
+
+from __future__ import annotations
+
+import array
+import asyncio
+import base64
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+SOCKETS = 2000
+RATE = 20  # events per second
+SECONDS = 20
+CLIENT_PROCESSES = 2
+MARK = re.compile(rb"bench (\d+) ([0-9.]+)")
+PADDING = "Wir wünschen uns mehr Bänke und Schatten am Weg entlang der Havel. " * 3
+
+
+# -- listeners (run as separate processes) ---------------------------------------------------
+
+
+class Listener(asyncio.Protocol):
+    """A WebSocket client reduced to what the benchmark needs: handshake, one subscribe frame,
+    then parse unmasked server frames and note each event's delivery latency."""
+
+    def __init__(self, host: str, path: str, subscribe: bytes, sink: array.array[float]) -> None:
+        self.host, self.path, self.subscribe = host, path, subscribe
+        self.sink = sink
+        self.buffer = b""
+        self.upgraded = asyncio.get_running_loop().create_future()
+        self.closed = asyncio.get_running_loop().create_future()
+        self.frames = 0
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        key = base64.b64encode(os.urandom(16)).decode()
+        transport.write(
+            f"GET {self.path} HTTP/1.1\r\nHost: {self.host}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n".encode()
+        )
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self.buffer + data
+        if not self.upgraded.done():
+            end = buffer.find(b"\r\n\r\n")
+            if end < 0:
+                self.buffer = buffer
+                return
+            if not buffer.startswith(b"HTTP/1.1 101"):
+                self.upgraded.set_exception(RuntimeError(buffer[:80].decode()))
+                return
+            buffer = buffer[end + 4 :]
+            assert self.transport is not None
+            self.transport.write(_masked(self.subscribe))
+            self.upgraded.set_result(None)
+        now = time.time()
+        pos, size = 0, len(buffer)
+        while size - pos >= 2:  # offsets, not slices: a chunk may hold a hundred frames
+            length = buffer[pos + 1] & 0x7F
+            start = pos + 2
+            if length == 126:
+                if size - pos < 4:
+                    break
+                length = int.from_bytes(buffer[pos + 2 : pos + 4], "big")
+                start = pos + 4
+            elif length == 127:
+                if size - pos < 10:
+                    break
+                length = int.from_bytes(buffer[pos + 2 : pos + 10], "big")
+                start = pos + 10
+            end = start + length
+            if end > size:
+                break
+            opcode = buffer[pos] & 0x0F
+            pos = end
+            if opcode == 0x1:
+                found = MARK.search(buffer, start, end)
+                if found:
+                    self.frames += 1
+                    self.sink.append(now - float(found.group(2)))
+            elif opcode == 0x9 and self.transport is not None:  # ping: answer with pong
+                self.transport.write(_masked(buffer[start:end], opcode=0xA))
+            elif opcode == 0x8 and not self.closed.done():
+                self.closed.set_result(buffer[start : start + 2])
+        self.buffer = buffer[pos:]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.closed.done():
+            self.closed.set_result(b"")
+
+
+def _masked(payload: bytes, opcode: int = 0x1) -> bytes:
+    mask = os.urandom(4)
+    body = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    length = len(payload)
+    header = bytes([0x80 | opcode])
+    if length < 126:
+        header += bytes([0x80 | length])
+    else:
+        header += bytes([0x80 | 126]) + length.to_bytes(2, "big")
+    return header + mask + body
+
+
+async def run_listeners(port: int, path: str, count: int, expect: int, out: Path) -> None:
+    loop = asyncio.get_running_loop()
+    sink: array.array[float] = array.array("d")
+    subscribe = json.dumps({"type": "subscribe", "topics": ["thread:1"]}).encode()
+    listeners: list[Listener] = []
+    for start in range(0, count, 100):
+        batch = []
+        for _ in range(start, min(count, start + 100)):
+            _, protocol = await loop.create_connection(
+                lambda: Listener(f"127.0.0.1:{port}", path, subscribe, sink), "127.0.0.1", port
+            )
+            batch.append(protocol)
+        await asyncio.gather(*(p.upgraded for p in batch))
+        listeners.extend(batch)
+    print("ready", flush=True)
+    deadline = time.monotonic() + SECONDS + 60
+    while time.monotonic() < deadline and any(p.frames < expect for p in listeners):
+        await asyncio.sleep(0.2)
+    complete = sum(1 for p in listeners if p.frames >= expect)
+    closed = sum(1 for p in listeners if p.closed.done())
+    out.with_suffix(".bin").write_bytes(sink.tobytes())
+    out.write_text(json.dumps({"complete": complete, "closed": closed, "sockets": count}))
+    for p in listeners:
+        if p.transport is not None:
+            p.transport.close()
+
+
+# -- the bare relay (run as a separate process) ----------------------------------------------
+
+
+async def run_relay(port: int) -> None:
+    from websockets.asyncio.server import ServerConnection, broadcast, serve
+
+    listeners: set[ServerConnection] = set()
+
+    async def handler(connection: ServerConnection) -> None:
+        if connection.request is not None and connection.request.path == "/publish":
+            async for message in connection:
+                broadcast(listeners, message)
+            return
+        await connection.recv()  # the subscribe frame, as our clients send it
+        listeners.add(connection)
+        try:
+            await connection.wait_closed()
+        finally:
+            listeners.discard(connection)
+
+    async with serve(handler, "127.0.0.1", port, compression=None, max_queue=None):
+        print("ready", flush=True)
+        await asyncio.Future()
+
+
+# -- the coordinator -------------------------------------------------------------------------
+
+
+PostFn = Callable[[int, float], Awaitable[None]]
+
+
+@dataclass
+class Result:
+    name: str
+    delivered: int
+    expected: int
+    complete: int
+    closed: int
+    p50: float
+    p99: float
+    max: float
+    frames_per_second: float
+    idle_kb_per_socket: float
+    cpu_us_per_frame: float
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process: a load-independent measure of the work done."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _event_data(seq: int, sent: float) -> dict[str, object]:
+    # Shaped like a comment as the API returns it, about the same size.
+    return {
+        "id": seq,
+        "thread_id": 1,
+        "parent_id": None,
+        "depth": 0,
+        "html": f"<p>bench {seq} {sent:.6f} {PADDING}</p>",
+        "author": {"id": 1, "name": "Anwohnerin 1"},
+        "stance": None,
+        "status": "published",
+        "up": 0,
+        "down": 0,
+        "reply_count": 0,
+        "created_at": "2026-11-23T12:00:00+00:00",
+        "edited": False,
+    }
+
+
+async def _wait_ready(process: subprocess.Popen[str]) -> None:
+    assert process.stdout is not None
+    line = await asyncio.to_thread(process.stdout.readline)
+    if line.strip() != "ready":
+        raise RuntimeError(f"a benchmark process did not start: {line!r}")
+
+
+async def _measure(name: str, port: int, path: str, server_pid: int, post: PostFn) -> Result:
+    await asyncio.sleep(1.0)
+    rss_before = _rss_kb(server_pid)
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+    expect = RATE * SECONDS
+    clients = []
+    per = SOCKETS // CLIENT_PROCESSES
+    for n in range(CLIENT_PROCESSES):
+        clients.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.live_fanout",
+                    "listen",
+                    str(port),
+                    path,
+                    str(per),
+                    str(expect),
+                    str(work / f"client{n}.json"),
+                ],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        )
+    for client in clients:
+        await _wait_ready(client)
+    await asyncio.sleep(3.0)  # every subscription registered, the server idle
+    idle_kb = (_rss_kb(server_pid) - rss_before) / SOCKETS
+    cpu_before = _cpu_seconds(server_pid)
+    started = time.time()
+    for seq in range(expect):
+        due = started + seq / RATE
+        await asyncio.sleep(max(0.0, due - time.time()))
+        await post(seq, time.time())
+    for client in clients:
+        await asyncio.to_thread(client.wait)
+    cpu = _cpu_seconds(server_pid) - cpu_before
+    latencies: array.array[float] = array.array("d")
+    complete = closed = 0
+    for n in range(CLIENT_PROCESSES):
+        summary = json.loads((work / f"client{n}.json").read_text())
+        complete += summary["complete"]
+        closed += summary["closed"]
+        latencies.frombytes((work / f"client{n}.bin").read_bytes())
+    shutil.rmtree(work, ignore_errors=True)
+    ordered = sorted(latencies)
+    last = (
+        started
+        + max((seq / RATE for seq in range(expect)), default=0)
+        + (ordered[-1] if ordered else 0)
+    )
+    window = max(last - started, 1e-9)
+    return Result(
+        name=name,
+        delivered=len(ordered),
+        expected=expect * SOCKETS,
+        complete=complete,
+        closed=closed,
+        p50=statistics.median(ordered) * 1000 if ordered else float("nan"),
+        p99=ordered[int(len(ordered) * 0.99) - 1] * 1000 if ordered else float("nan"),
+        max=ordered[-1] * 1000 if ordered else float("nan"),
+        frames_per_second=len(ordered) / window,
+        idle_kb_per_socket=idle_kb,
+        cpu_us_per_frame=cpu / max(len(ordered), 1) * 1e6,
+    )
+
+
+async def bench_ours() -> Result:
+    from dialog import migrate
+    from dialog.db import Database
+    from dialog.live.hub import RedisHub
+    from dialog.live.outbox import add_event
+    from dialog.settings import Settings
+
+    root = Path(tempfile.mkdtemp(prefix="bench-live-"))
+    database_url = f"sqlite+aiosqlite:///{root}/dialog.db"
+    settings = Settings(database_url=database_url, var_dir=root, secret_key="b" * 40)
+    await asyncio.to_thread(migrate.upgrade, settings)
+    redis_port = _free_port()
+    redis_url = f"redis://127.0.0.1:{redis_port}/0"
+    redis = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(redis_port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(root),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    port = _free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DIALOG_")},
+        "DIALOG_DATABASE_URL": database_url,
+        "DIALOG_REDIS_URL": redis_url,
+        "DIALOG_REDIS_NAMESPACE": "bench",
+        "DIALOG_SECRET_KEY": "b" * 40,
+        "DIALOG_VAR_DIR": str(root),
+        "DIALOG_LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "dialog", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+    )
+    hub = RedisHub(redis_url, "bench:events")
+    db = Database(database_url, publisher=hub.publish)
+    try:
+        await _until_http(port)
+
+        async def post(seq: int, sent: float) -> None:
+            async with db.unit_of_work() as uow:
+                await add_event(uow, "thread:1", "comment.published", _event_data(seq, sent))
+
+        return await _measure("ours", port, "/api/v1/live", server.pid, post)
+    finally:
+        await db.dispose()
+        await hub.stop()
+        server.terminate()
+        server.wait()
+        redis.terminate()
+        redis.wait()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+async def _until_http(port: int) -> None:
+    import httpx
+
+    async with httpx.AsyncClient() as client:
+        for _ in range(300):
+            try:
+                if (await client.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError("the dialog server did not start")
+
+
+async def bench_relay() -> Result:
+    from websockets.asyncio.client import connect
+
+    port = _free_port()
+    relay = subprocess.Popen(
+        [sys.executable, "-m", "bench.live_fanout", "relay", str(port)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        await _wait_ready(relay)
+        async with connect(f"ws://127.0.0.1:{port}/publish", compression=None) as publisher:
+
+            async def post(seq: int, sent: float) -> None:
+                frame = {
+                    "id": seq,
+                    "topic": "thread:1",
+                    "type": "comment.published",
+                    "data": _event_data(seq, sent),
+                }
+                await publisher.send(json.dumps(frame, separators=(",", ":"), ensure_ascii=False))
+
+            return await _measure("relay", port, "/live", relay.pid, post)
+    finally:
+        relay.terminate()
+        relay.wait()
+
+
+def _report(ours: Result, relay: Result) -> str:
+    ratio = ours.frames_per_second / relay.frames_per_second
+    lines = [
+        "| | our server | bare websockets relay |",
+        "| --- | --- | --- |",
+        f"| frames delivered / expected | {ours.delivered:,} / {ours.expected:,} | "
+        f"{relay.delivered:,} / {relay.expected:,} |",
+        f"| sockets that got every event | {ours.complete:,} / {SOCKETS:,} | "
+        f"{relay.complete:,} / {SOCKETS:,} |",
+        f"| sockets closed by the server | {ours.closed} | {relay.closed} |",
+        f"| post-to-delivery p50 / p99 / max (ms) | {ours.p50:.1f} / {ours.p99:.1f} / "
+        f"{ours.max:.1f} | {relay.p50:.1f} / {relay.p99:.1f} / {relay.max:.1f} |",
+        f"| delivered frames/s | {ours.frames_per_second:,.0f} | {relay.frames_per_second:,.0f} |",
+        f"| idle memory per socket (server RSS delta) | {ours.idle_kb_per_socket:.1f} KB | "
+        f"{relay.idle_kb_per_socket:.1f} KB |",
+        f"| server CPU per delivered frame | {ours.cpu_us_per_frame:.1f} µs | "
+        f"{relay.cpu_us_per_frame:.1f} µs |",
+        "",
+        f"Ratio ours / relay (delivered frames/s): {ratio:.1%}",
+        "Ratio ours / relay (frames per CPU second of the server): "
+        f"{relay.cpu_us_per_frame / ours.cpu_us_per_frame:.1%}",
+    ]
+    return "\n".join(lines)
+
+
+async def run() -> int:
+    from bench.machine import describe
+
+    relay = await bench_relay()
+    print(relay, flush=True)
+    ours = await bench_ours()
+    print(ours, flush=True)
+    print(f"Live fan-out: {SOCKETS} sockets, {RATE} events/s for {SECONDS} s")
+    print("Machine:", describe())
+    print(_report(ours, relay))
+    return 0
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    if args[:1] == ["listen"]:
+        port, path, count, expect, out = args[1:6]
+        asyncio.run(run_listeners(int(port), path, int(count), int(expect), Path(out)))
+        return 0
+    if args[:1] == ["relay"]:
+        asyncio.run(run_relay(int(args[1])))
+        return 0
+    return asyncio.run(run())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
