@@ -232,3 +232,17 @@ async def test_the_worker_loop_starts_and_stops_with_the_app(
     worker.start()
     await worker.stop()
     assert worker._task is not None and worker._task.done()
+
+
+async def test_a_thread_whose_closing_time_passed_is_handed_over_by_mail(
+    settings: Settings, db: Database, procedure: Procedure
+) -> None:
+    closing = utcnow() + timedelta(hours=1)
+    await factories.thread(db, procedure, closes_at=closing)
+    assert await jobs.run_due(db, settings, utcnow()) == 0  # still open
+    assert await jobs.run_due(db, settings, closing + timedelta(seconds=1)) == 1
+    [job] = await stored_jobs(db)
+    assert (job.state, job.channel, job.trigger) == ("done", "email", "closed")
+    # without DIALOG_SMTP_URL the mail lands in var/mail/ with the attachment
+    [written] = list((settings.var_dir / "mail").glob("*.eml"))
+    assert b".xlsx" in written.read_bytes()
