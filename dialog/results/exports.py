@@ -223,7 +223,11 @@ async def write_xlsx(
         assert head is not None, "the caller checked that the procedure exists"
         placeholder = _(DELETED_ACCOUNT)
         async for batch in raw_rows(session, procedure_id, thread_id):
-            lines = [_tabular(raw, placeholder, iso=False) for raw in batch]
+            # An empty cell costs openpyxl as much as a full one; None writes no cell at all.
+            lines = [
+                [None if value == "" else value for value in _tabular(raw, placeholder, False)]
+                for raw in batch
+            ]
             # openpyxl is synchronous; a large batch must not hold up the event loop.
             await asyncio.to_thread(_append, sheet, lines)
             count += len(lines)
