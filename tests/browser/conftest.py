@@ -103,7 +103,7 @@ class LiveServer:
             return json.load(response)
 
     def ids(self) -> dict[str, int]:
-        """Ids of demo records that page paths name: {procedure}, {own_procedure}, {thread}."""
+        """Ids of demo records that page paths name (see tests/browser/pages.py)."""
         if "ids" not in self.states:
             active = self.get_json("/api/v1/procedures?phase=active")["items"]
             own = self.get_json("/api/v1/procedures?department=stadtplanung")["items"]
@@ -112,10 +112,16 @@ class LiveServer:
                 for detail in (self.get_json(f"/api/v1/procedures/{p['id']}") for p in active)
                 if detail["threads"]
             )
+            own_thread = next(
+                detail["threads"][0]["id"]
+                for detail in (self.get_json(f"/api/v1/procedures/{p['id']}") for p in own)
+                if detail["threads"]
+            )
             self.states["ids"] = {
                 "procedure": active[0]["id"],
                 "own_procedure": own[0]["id"],
                 "thread": thread,
+                "own_thread": own_thread,
             }
         ids: dict[str, int] = self.states["ids"]
         return ids

@@ -1,8 +1,8 @@
 """Every page type the browser tests visit: add yours here and the axe, keyboard-less and
 third-party checks cover it in German and English, at 320 px and at desktop width.
 
-`path` may name `{procedure}`, `{own_procedure}` (one of the staff account's department) and
-`{thread}` (ids from the demo data); `user` signs in first
+`path` may name `{procedure}`, `{thread}`, `{own_procedure}` and `{own_thread}` (ids from the
+demo data; "own" ones belong to the staff account's department); `user` signs in first
 (an e-mail of the demo data); `prepare` brings the page into a state (e.g. a form with errors).
 """
 
@@ -89,6 +89,11 @@ PAGES: list[PageCase] = [
     PageCase("moderation-queue", "/moderation", user=MODERATOR),
     PageCase("moderation-rules", "/moderation/rules", user=MODERATOR),
     PageCase("moderation-audit", "/moderation/audit", user=MODERATOR),
+    PageCase("department-workspace", "/departments/stadtplanung", user=STAFF),
+    PageCase("handover-settings", "/departments/stadtplanung/settings", user=STAFF),
+    PageCase("thread-answer-form", "/threads/{own_thread}/answer", user=STAFF),
+    PageCase("decision-form", "/procedures/{own_procedure}/decision", user=STAFF),
+    PageCase("report", "/procedures/{own_procedure}/report", user=STAFF),
     PageCase("not-found", "/gibt-es-nicht", status=404),
     PageCase("procedure-not-found", "/procedures/999999", status=404),
 ]
