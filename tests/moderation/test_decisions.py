@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+
+from sqlalchemy import func, select
 
 from dialog.db import Database
 from dialog.procedures.models import Procedure, Thread
+from moderation.models import Decision
 from tests import factories
 from tests.moderation.helpers import MakeUser, decide, events, post, status_of
 
@@ -152,3 +156,25 @@ async def test_a_decision_needs_a_reason_from_the_netiquette_catalogue(
     response = await decide(api, moderator, comment["id"], "hide", "because")
     assert response.status_code == 422
     assert "reason" in response.json()["error"]["fields"]
+
+
+async def test_two_simultaneous_decisions_on_one_item_leave_one_winner(
+    api: factories.ApiAs, make_user: MakeUser, db: Database, procedure: Procedure
+) -> None:
+    held = await factories.thread(db, procedure, moderation="pre")
+    author = await make_user()
+    first, second = await make_user("moderator"), await make_user("moderator")
+    comment = await post(api, author, held, "Bitte freischalten")
+    await api.headers(first), await api.headers(second)  # tokens exist before the race
+    answers = await asyncio.gather(
+        decide(api, first, comment["id"], "approve", "topic", version=0),
+        decide(api, second, comment["id"], "reject", "spam", version=0),
+    )
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    winner = next(a for a in answers if a.status_code == 200).json()
+    assert await status_of(db, comment["id"]) == winner["status"]
+    async with db.reading() as session:
+        decisions = await session.scalar(
+            select(func.count()).select_from(Decision).where(Decision.comment_id == comment["id"])
+        )
+    assert decisions == 1
