@@ -45,6 +45,7 @@ class QueueItem:
     procedure_title: str
     author_id: int | None
     author_name: str | None
+    parent_id: int | None = None
     flags: dict[str, int] = field(default_factory=dict)
     flag_weight: float = 0.0
     claimed_by: int | None = None
@@ -126,12 +127,12 @@ async def _load(session: AsyncSession, query: QueueRow) -> list[QueueItem]:
                 procedure_title=procedure_title,
                 author_id=comment.author_id,
                 author_name=author_name,
+                parent_id=comment.parent_id,
                 claimed_by=review.claimed_by if review else None,
                 claim_expires_at=review.claim_expires_at if review else None,
                 excluded_moderator_id=review.excluded_moderator_id if review else None,
             )
         )
-        items[-1].parent = Parent(comment.parent_id, "", "", None) if comment.parent_id else None
     await _add_context(session, items)
     return items
 
@@ -169,7 +170,7 @@ async def _add_context(session: AsyncSession, items: Sequence[QueueItem]) -> Non
         target = by_id[comment_id]
         target.flags[reason] = target.flags.get(reason, 0) + 1
         target.flag_weight += weights.get(user_id, 0.5) if user_id is not None else 0.5
-    parent_ids = [item.parent.id for item in items if item.parent]
+    parent_ids = [item.parent_id for item in items if item.parent_id is not None]
     if parent_ids:
         parents = await session.execute(
             select(Comment.id, Comment.html, Comment.status, User.display_name)
@@ -178,8 +179,8 @@ async def _add_context(session: AsyncSession, items: Sequence[QueueItem]) -> Non
         )
         found = {row[0]: Parent(row[0], row[1], row[2], row[3]) for row in parents}
         for entry in items:
-            if entry.parent:
-                entry.parent = found.get(entry.parent.id)
+            if entry.parent_id is not None:
+                entry.parent = found.get(entry.parent_id)
     authors = {item.author_id for item in items if item.author_id is not None}
     history: dict[int, dict[str, int]] = defaultdict(dict)
     if authors:

@@ -42,6 +42,14 @@ NOTICES = {
     "appealed": lazy("Your request for a second review is in the queue."),
 }
 AGES = (1, 24, 72, 168)
+FLAG_LABELS = {
+    "spam": lazy("Spam"),
+    "insult": lazy("Insult"),
+    "discrimination": lazy("Discrimination"),
+    "personal-data": lazy("Personal data"),
+    "off-topic": lazy("Off topic"),
+    "other": lazy("Other"),
+}
 STATUS_LABELS = {
     "pending": lazy("waiting for review"),
     "published": lazy("published"),
@@ -54,6 +62,10 @@ QUEUE_LABELS = {**rules.LABELS, "flags": lazy("Flags"), "appeal": lazy("Appeal")
 
 def queue_label(name: str) -> str:
     return _(QUEUE_LABELS.get(name, name))
+
+
+def flag_label(reason: str) -> str:
+    return _(FLAG_LABELS.get(reason, reason))
 
 
 def status_label(status: str) -> str:
@@ -116,6 +128,7 @@ async def queue_page(
             "queue_reasons": ["pre-moderation", *rules.RULES, "flags", "appeal"],
             "queue_label": queue_label,
             "status_label": status_label,
+            "flag_label": flag_label,
             "ages": AGES,
             "periods": policy.BLOCK_LABELS,
             "can_decide": lambda item: policy.can_decide(

@@ -95,3 +95,34 @@ async def test_only_admins_change_rules_and_bad_values_name_the_field(
         "repeated-text",
         "first-posts",
     ]
+
+
+async def test_a_held_reply_comes_with_its_parent_thread_and_the_authors_record(
+    api: factories.ApiAs, make_user: MakeUser, thread: Thread
+) -> None:
+    author, moderator = await make_user(), await make_user("moderator")
+    parent = await post(api, await make_user(display_name="Nachbarin"), thread, "Mehr Bäume!")
+    earlier = await post(api, author, thread, "Ruf an: 0331 1234567")
+    decided = await api.request(
+        moderator,
+        "POST",
+        f"/api/v1/moderation/comments/{earlier['id']}/decision",
+        json={"action": "reject", "reason": "privacy"},
+    )
+    assert decided.status_code == 200
+    reply = await api.request(
+        author,
+        "POST",
+        f"/api/v1/threads/{thread.id}/comments",
+        json={"body": "Schreib mir: a@example.org", "parent_id": parent["id"]},
+    )
+    assert reply.json()["status"] == "pending"
+    item = (await api.request(moderator, "GET", "/api/v1/moderation/queue")).json()["items"][0]
+    assert item["parent"] == {
+        "id": parent["id"],
+        "html": "<p>Mehr Bäume!</p>",
+        "status": "published",
+        "author": "Nachbarin",
+    }
+    assert (item["thread_title"], item["procedure_id"]) == (thread.title, thread.procedure_id)
+    assert item["author_history"] == {"reject": 1}
