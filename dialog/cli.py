@@ -38,6 +38,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         workers=args.workers,  # each worker runs create_app: its own hub subscription
         ws="websockets-sansio",
         ws_max_size=64 * 1024,  # frames over 64 KiB are refused (the app checks it too)
+        # One event goes to thousands of sockets; compressing it once per socket costs more
+        # CPU than the fan-out itself, and the frames are small.
+        ws_per_message_deflate=False,
         proxy_headers=True,
         log_config=None,
         access_log=False,

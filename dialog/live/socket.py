@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.routing import BaseRoute, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from dialog.accounts.actor import ANONYMOUS, Actor
@@ -40,14 +41,16 @@ def origin_allowed(websocket: WebSocket, settings: Settings) -> bool:
     return origin in (settings.origin, own)
 
 
-async def live(websocket: WebSocket) -> None:
+async def live(scope: Scope, receive: Receive, send: Send) -> None:
+    """A plain ASGI endpoint: event frames go straight to the server's `send`, without
+    Starlette's per-message bookkeeping (it is the hot path: one call per socket per event)."""
+    websocket = WebSocket(scope, receive, send)
     service: Live = websocket.app.state.live
     if not origin_allowed(websocket, websocket.app.state.settings):
         await websocket.close(code=1008)  # before accept: the handshake gets 403
         return
     await websocket.accept()
-    actor: Actor = websocket.scope.get("state", {}).get("actor", ANONYMOUS)
-    send = websocket.send
+    actor: Actor = scope.get("state", {}).get("actor", ANONYMOUS)
 
     async def send_text(text: str) -> None:
         await send({"type": "websocket.send", "text": text})
@@ -73,6 +76,12 @@ async def live(websocket: WebSocket) -> None:
                 writer.cancel()
             with contextlib.suppress(asyncio.CancelledError, RuntimeError, OSError):
                 await writer
+
+
+class LiveEndpoint:
+    # An instance, not a function: Starlette then passes scope, receive and send as they are.
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await live(scope, receive, send)
 
 
 async def _receive(
@@ -118,4 +127,4 @@ async def _refuse(connection: Connection, message: str, topics: list[str] | None
     connection.end(1008)
 
 
-routes: list[BaseRoute] = [WebSocketRoute("/live", live)]
+routes: list[BaseRoute] = [WebSocketRoute("/live", LiveEndpoint())]
