@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import httpx
 import pytest
 from sqlalchemy import select, update
+from starlette.applications import Starlette
 
 from dialog.accounts.models import Consent, OneTimeToken, User
 from dialog.db import Database, utcnow
 from dialog.procedures.models import Department
+from dialog.settings import Settings
 from tests import factories
 from tests.accounts.conftest import Inbox, MakeUser
 
@@ -191,3 +194,37 @@ async def test_a_wrong_password_gets_a_message_beside_the_field_in_german(
     assert response.status_code == 422
     assert 'id="password-error"' in response.text
     assert "E-Mail-Adresse oder Passwort ist falsch." in response.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "subject", "phrase"),
+    [
+        ("de", "Bitte bestätigen Sie Ihre E-Mail-Adresse", "24 Stunden gültig"),
+        ("en", "Please confirm your e-mail address", "valid for 24 hours"),
+    ],
+)
+async def test_the_verification_mail_is_in_the_language_of_the_registration(
+    client: httpx.AsyncClient, inbox: Inbox, lang: str, subject: str, phrase: str
+) -> None:
+    client.cookies.set("dialog_lang", lang)
+    await register(client)
+    message = inbox.last_to("neu@example.org")
+    assert message["Subject"] == subject
+    text = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert text is not None and phrase in text.get_content()
+    assert html is not None and phrase in html.get_content()
+
+
+async def test_without_smtp_the_mail_is_written_to_var_mail(
+    app: Starlette, settings: Settings, db: Database
+) -> None:
+    # The fixture's SMTP is replaced by the offline fallback for this one request.
+    offline = dataclasses.replace(settings, smtp_url=None)
+    app.state.settings = offline
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        response = await register(c, "offline@example.org")
+    assert response.status_code == 200
+    written = list((offline.var_dir / "mail").glob("*.eml"))
+    assert len(written) == 1 and b"offline@example.org" in written[0].read_bytes()
