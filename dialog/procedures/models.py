@@ -43,6 +43,11 @@ class Department(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254))
+    # Where results are handed over (added by the results migration 0005): email | webhook.
+    handover_channel: Mapped[str | None] = mapped_column(String(10))
+    handover_email: Mapped[str | None] = mapped_column(String(254))
+    webhook_url: Mapped[str | None] = mapped_column(String(500))
+    webhook_secret: Mapped[str | None] = mapped_column(String(200))
 
 
 class District(Base):
