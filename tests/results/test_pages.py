@@ -183,3 +183,19 @@ async def test_staff_set_a_webhook_as_hand_over_channel(
         "webhook",
         "https://amt.example.org/hook",
     )
+
+
+async def test_the_workspace_shows_each_hand_over_and_its_state(
+    client: httpx.AsyncClient,
+    browser_session: SignIn,
+    staff: User,
+    thread: Thread,
+    department: Department,
+) -> None:
+    token = await browser_session(staff)
+    pressed = await client.post(f"/threads/{thread.id}/handover", data={"csrf_token": token})
+    assert pressed.status_code == 303
+    assert pressed.headers["location"] == f"/departments/{department.slug}#handover-h"
+    page = await client.get(f"/departments/{department.slug}")
+    assert 'class="job-pending"' in page.text
+    assert "wartet" in page.text
