@@ -67,8 +67,15 @@ async def test_only_the_hash_of_a_mailed_token_is_stored(
     assert hashes and raw not in hashes
 
 
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "This link has expired or was already used."),
+        ("de", "Dieser Link ist abgelaufen oder wurde bereits verwendet."),
+    ],
+)
 async def test_an_expired_verification_link_is_refused_with_a_clear_message(
-    client: httpx.AsyncClient, inbox: Inbox, db: Database
+    client: httpx.AsyncClient, inbox: Inbox, db: Database, lang: str, expected: str
 ) -> None:
     await register(client)
     link = inbox.link_in(inbox.last_to("neu@example.org"), "/verify")
@@ -76,10 +83,46 @@ async def test_an_expired_verification_link_is_refused_with_a_clear_message(
         await uow.session.execute(
             update(OneTimeToken).values(expires_at=utcnow() - timedelta(seconds=1))
         )
-    client.cookies.set("dialog_lang", "en")
+    client.cookies.set("dialog_lang", lang)
     response = await client.get(link)
     assert response.status_code == 400
-    assert "expired or was already used" in response.text
+    assert expected in response.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "This link has expired or was already used."),
+        ("de", "Dieser Link ist abgelaufen oder wurde bereits verwendet."),
+    ],
+)
+async def test_an_expired_reset_link_is_refused_beside_the_password_field(
+    client: httpx.AsyncClient,
+    inbox: Inbox,
+    db: Database,
+    make_user: MakeUser,
+    lang: str,
+    expected: str,
+) -> None:
+    user = await make_user()
+    token = await factories.csrf(client)
+    await client.post("/password/reset", data={"email": user.email, "csrf_token": token})
+    link = inbox.link_in(inbox.last_to(str(user.email)), "/password/reset/confirm")
+    async with db.unit_of_work() as uow:
+        await uow.session.execute(
+            update(OneTimeToken).values(expires_at=utcnow() - timedelta(seconds=1))
+        )
+    client.cookies.set("dialog_lang", lang)
+    response = await client.post(
+        "/password/reset/confirm",
+        data={
+            "token": link.split("token=")[1],
+            "password": "ein-ganz-neues-passwort",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 422
+    assert 'id="token-error"' in response.text and expected in response.text
 
 
 async def test_registration_records_the_privacy_and_netiquette_consents(
