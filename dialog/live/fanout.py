@@ -50,6 +50,7 @@ class Connection:
         "_close",
         "_send",
         "close_code",
+        "floors",
         "frames",
         "lock",
         "replayed",
@@ -66,6 +67,8 @@ class Connection:
         self.lock = asyncio.Lock()
         self.topics: set[str] = set()
         self.replayed: set[int] = set()
+        # Per topic, the `since` the client sent: it has every event up to there already.
+        self.floors: dict[str, int] = {}
         self.close_code: int | None = None
 
     def deliver(self, event_id: int, text: str) -> None:
@@ -243,6 +246,9 @@ class Fanout:
             return
         text = encode(event)
         for connection in list(listeners):
+            # An event committed before the client subscribed may be dispatched after it did.
+            if connection.floors and event.id <= connection.floors.get(event.topic, 0):
+                continue
             connection.deliver(event.id, text)
 
     def broadcast(self, text: str) -> None:

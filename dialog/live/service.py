@@ -88,6 +88,8 @@ class Live:
         """Listen from now on; with `since`, first replay newer events of these topics in id
         order. Live frames that arrive meanwhile wait in the queue; replayed ids are skipped."""
         async with connection.lock:
+            if since is not None:
+                connection.floors.update(dict.fromkeys(topics, since))
             self.fanout.add(connection, topics)
             if since is None:
                 return
