@@ -76,6 +76,7 @@ PAGES: list[PageCase] = [
     PageCase("contact", "/contact"),
     PageCase("accessibility", "/accessibility"),
     PageCase("accessibility-feedback-errors", "/accessibility", prepare=submit_empty_feedback),
+    PageCase("accessibility-feedback-sent", "/accessibility?sent=1"),
     PageCase("leichte-sprache", "/leichte-sprache"),
     PageCase("netiquette", "/netiquette"),
     PageCase("privacy", "/privacy"),
