@@ -12,10 +12,10 @@ from dialog.accounts.models import User
 from dialog.db import UnitOfWork, utcnow
 from dialog.discussion import policy, queries
 from dialog.discussion.hooks import DiscussionHooks
-from dialog.discussion.models import Comment, CommentStatus
+from dialog.discussion.models import Comment, CommentRevision, CommentStatus, Flag
 from dialog.discussion.present import comment_out
-from dialog.discussion.schemas import CommentIn
-from dialog.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
+from dialog.discussion.schemas import CommentEdit, CommentIn, FlagIn
+from dialog.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from dialog.i18n import lazy
 from dialog.live.outbox import add_event
 from dialog.markup import render_markdown
@@ -211,3 +211,134 @@ async def do_change_status(uow: UnitOfWork, comment: Comment, status: CommentSta
         )
     await uow.session.flush()
     return comment
+
+
+async def access_comment(uow: UnitOfWork, comment_id: int, *, lock: bool = False) -> Comment:
+    """The comment, optionally locked for the rest of the transaction (counters change)."""
+    query = select(Comment).where(Comment.id == comment_id)
+    if lock:
+        # PostgreSQL: row lock, so concurrent votes and flags on it run one after another.
+        # SQLite: every unit of work already holds the write lock (BEGIN IMMEDIATE).
+        query = query.with_for_update()
+    comment = await uow.session.scalar(query.execution_options(populate_existing=True))
+    if comment is None:
+        raise NotFound(lazy("This comment does not exist."))
+    return comment
+
+
+async def access_writable_comment(
+    uow: UnitOfWork, actor: Actor, comment_id: int, feature: str, *, lock: bool = False
+) -> tuple[Comment, Procedure]:
+    """A published comment the actor may react to (vote, flag) in the current phase."""
+    require_writer(actor)
+    comment = await access_comment(uow, comment_id, lock=lock)
+    if not policy.can_read_text(actor, comment.status, comment.author_id):
+        raise NotFound(lazy("This comment does not exist."))
+    if comment.status != CommentStatus.published:
+        raise Conflict(lazy("This comment was removed."))
+    _thread, procedure = await access_thread(uow, comment.thread_id)
+    if not policy.phase_allows(procedure.phase, feature):
+        raise Forbidden(lazy("This is not possible in this phase of the procedure."))
+    return comment, procedure
+
+
+async def check_edit_comment(
+    uow: UnitOfWork, actor: Actor, comment_id: int, data: CommentEdit
+) -> tuple[Comment, Thread, str]:
+    require_writer(actor)
+    comment = await access_comment(uow, comment_id, lock=True)
+    if not policy.can_see(actor, comment.status, comment.author_id):
+        raise NotFound(lazy("This comment does not exist."))
+    if comment.author_id != actor.user_id:
+        raise Forbidden(lazy("Only the author can edit a comment."))
+    age = (utcnow() - comment.created_at).total_seconds()
+    if not policy.can_edit(actor, comment.author_id, comment.status, age):
+        raise Forbidden(lazy("Comments can be edited only within 15 minutes."))
+    thread, _procedure = await access_thread(uow, comment.thread_id)
+    html = render_markdown(data.body)
+    if not html:
+        raise InvalidInput(
+            lazy("Please write something first."), {"body": lazy("Please write something first.")}
+        )
+    return comment, thread, html
+
+
+async def do_edit_comment(
+    uow: UnitOfWork, actor: Actor, comment_id: int, data: CommentEdit, hooks: DiscussionHooks
+) -> Comment:
+    """Change the text, keeping the earlier one for moderators.
+
+    A published comment that the moderation rules (or a pre-moderated thread) would hold goes
+    back to review through do_change_status, so an edit never slips past moderation. Otherwise
+    the thread hears `comment.edited` with the new public view. Edits of pending comments send
+    no event: the queue reads the current text.
+    """
+    comment, thread, html = await check_edit_comment(uow, actor, comment_id, data)
+    if data.body == comment.body:
+        return comment
+    uow.session.add(CommentRevision(comment_id=comment.id, body=comment.body, html=comment.html))
+    comment.body = data.body
+    comment.html = html
+    comment.edited_at = utcnow()
+    held_by = (
+        PRE_MODERATION
+        if thread.moderation == "pre"
+        else await hooks.hold_reason(uow, actor, thread, data.body)
+    )
+    if comment.status == CommentStatus.published and held_by:
+        comment.held_by = held_by
+        await do_change_status(uow, comment, CommentStatus.pending)
+        return comment
+    await uow.session.flush()
+    if comment.status == CommentStatus.published:
+        await add_event(
+            uow,
+            thread_topic(comment.thread_id),
+            "comment.edited",
+            comment_out(comment, actor.display_name).model_dump(mode="json"),
+        )
+    return comment
+
+
+async def do_withdraw_comment(uow: UnitOfWork, actor: Actor, comment_id: int) -> Comment:
+    if not actor.authenticated:
+        raise NotAuthenticated(lazy("Please sign in to take part."))
+    comment = await access_comment(uow, comment_id, lock=True)
+    if not policy.can_see(actor, comment.status, comment.author_id):
+        raise NotFound(lazy("This comment does not exist."))
+    if not policy.can_withdraw(actor, comment.author_id, comment.status):
+        raise Forbidden(lazy("Only the author can withdraw a comment that is still shown."))
+    return await do_change_status(uow, comment, CommentStatus.withdrawn)
+
+
+async def do_flag(
+    uow: UnitOfWork, actor: Actor, comment_id: int, data: FlagIn, hooks: DiscussionHooks
+) -> Flag:
+    """One flag per person and comment (409 on a second); moderation hears at once."""
+    comment, _procedure = await access_writable_comment(uow, actor, comment_id, "flag", lock=True)
+    if comment.author_id == actor.user_id:
+        raise Forbidden(lazy("You cannot report your own comment."))
+    assert actor.user_id is not None
+    if await queries.has_flagged(uow.session, actor.user_id, comment.id):
+        raise Conflict(lazy("You have already reported this comment."))
+    flag = Flag(comment_id=comment.id, user_id=actor.user_id, reason=data.reason, note=data.note)
+    uow.session.add(flag)
+    comment.flag_count += 1
+    await uow.session.flush()
+    await add_event(
+        uow,
+        MODERATION_TOPIC,
+        "flag.created",
+        {
+            "id": flag.id,
+            "comment_id": comment.id,
+            "thread_id": comment.thread_id,
+            "reason": flag.reason,
+            "note": flag.note,
+            "flags": comment.flag_count,
+            "up": comment.up_count,
+            "down": comment.down_count,
+        },
+    )
+    await hooks.on_flag(uow, comment)
+    return flag

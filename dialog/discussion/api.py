@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -9,10 +10,22 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from dialog.discussion import actions, queries
+from dialog.discussion import actions, policy, queries, voting
 from dialog.discussion.hooks import DiscussionHooks
+from dialog.discussion.models import Comment
 from dialog.discussion.present import comment_out
-from dialog.discussion.schemas import CommentIn, CommentOut, CommentPage
+from dialog.discussion.schemas import (
+    CommentEdit,
+    CommentIn,
+    CommentOut,
+    CommentPage,
+    FlagIn,
+    FlagOut,
+    VoteIn,
+)
+from dialog.discussion.voting import VoteEvents
+from dialog.errors import NotFound
+from dialog.i18n import lazy
 from dialog.web.api import ApiRoute, Doc, actor, database, respond
 from dialog.web.inputs import json_body, validate
 
@@ -63,6 +76,87 @@ async def thread_comments(request: Request) -> Response:
     return respond(await load_page(request, thread_id, query))
 
 
+def vote_events(request: Request) -> VoteEvents:
+    found: VoteEvents = request.app.state.vote_events
+    return found
+
+
+async def comment_view(request: Request, comment: Comment) -> CommentOut:
+    """A comment as this reader may see it, with their own vote."""
+    who = actor(request)
+    async with database(request).reading() as session:
+        row = await queries.comment_with_author(session, comment.id)
+        votes = await queries.votes_of(session, who.user_id, [comment.id])
+    assert row is not None
+    return comment_out(row.comment, row.author_name, row.author_deleted, who, votes.get(comment.id))
+
+
+async def one_comment(request: Request) -> Response:
+    comment_id: int = request.path_params["comment_id"]
+    who = actor(request)
+    if request.method == "GET":
+        async with database(request).reading() as session:
+            row = await queries.comment_with_author(session, comment_id)
+            if row is None or not policy.can_see(who, row.comment.status, row.comment.author_id):
+                raise NotFound(lazy("This comment does not exist."))
+            votes = await queries.votes_of(session, who.user_id, [comment_id])
+        return respond(
+            comment_out(
+                row.comment, row.author_name, row.author_deleted, who, votes.get(comment_id)
+            )
+        )
+    if request.method == "PATCH":
+        actions.require_writer(who)
+        data = await json_body(request, CommentEdit)
+        await request.app.state.limiter.hit("comment", f"user:{who.user_id}")
+        hooks: DiscussionHooks = request.app.state.discussion_hooks
+        async with database(request).unit_of_work() as uow:
+            comment = await actions.do_edit_comment(uow, who, comment_id, data, hooks)
+        return respond(await comment_view(request, comment))
+    async with database(request).unit_of_work() as uow:
+        comment = await actions.do_withdraw_comment(uow, who, comment_id)
+    return respond(await comment_view(request, comment))
+
+
+async def withdraw(request: Request) -> Response:
+    who = actor(request)
+    async with database(request).unit_of_work() as uow:
+        comment = await actions.do_withdraw_comment(uow, who, request.path_params["comment_id"])
+    return respond(await comment_view(request, comment))
+
+
+async def vote(request: Request) -> Response:
+    comment_id: int = request.path_params["comment_id"]
+    who = actor(request)
+    actions.require_writer(who)
+    data = await json_body(request, VoteIn) if request.method == "PUT" else None
+    await request.app.state.limiter.hit("vote", f"user:{who.user_id}")
+    events = vote_events(request)
+    async with database(request).unit_of_work() as uow:
+        if data is not None:
+            comment = await voting.do_vote(uow, who, comment_id, data.value)
+        else:
+            comment = await voting.do_unvote(uow, who, comment_id)
+        uow.after_commit(partial(_changed, events, comment_id))
+    return respond(await comment_view(request, comment))
+
+
+async def _changed(events: VoteEvents, comment_id: int) -> None:
+    events.changed(comment_id)
+
+
+async def flags(request: Request) -> Response:
+    who = actor(request)
+    actions.require_writer(who)
+    data = await json_body(request, FlagIn)
+    await request.app.state.limiter.hit("flag", f"user:{who.user_id}")
+    hooks: DiscussionHooks = request.app.state.discussion_hooks
+    async with database(request).unit_of_work() as uow:
+        flag = await actions.do_flag(uow, who, request.path_params["comment_id"], data, hooks)
+        body = FlagOut(id=flag.id, comment_id=flag.comment_id, reason=flag.reason, note=flag.note)
+    return respond(body, status=201)
+
+
 routes: list[BaseRoute] = [
     ApiRoute(
         "/threads/{thread_id:int}/comments",
@@ -80,6 +174,55 @@ routes: list[BaseRoute] = [
                 status=201,
                 auth=True,
             ),
+        },
+    ),
+    ApiRoute(
+        "/comments/{comment_id:int}",
+        one_comment,
+        docs={
+            "GET": Doc("One comment as the reader may see it", CommentOut),
+            "PATCH": Doc(
+                "Edit your own comment within 15 minutes (earlier text kept for moderators)",
+                CommentOut,
+                request=CommentEdit,
+                auth=True,
+            ),
+            "DELETE": Doc(
+                "Withdraw your own comment (a placeholder keeps its replies in context)",
+                CommentOut,
+                auth=True,
+            ),
+        },
+    ),
+    ApiRoute(
+        "/comments/{comment_id:int}/withdraw",
+        withdraw,
+        docs={"POST": Doc("Withdraw your own comment (same as DELETE)", CommentOut, auth=True)},
+    ),
+    ApiRoute(
+        "/comments/{comment_id:int}/vote",
+        vote,
+        docs={
+            "PUT": Doc(
+                "Vote up (1) or down (-1), or change your vote; not on your own comment",
+                CommentOut,
+                request=VoteIn,
+                auth=True,
+            ),
+            "DELETE": Doc("Withdraw your vote", CommentOut, auth=True),
+        },
+    ),
+    ApiRoute(
+        "/comments/{comment_id:int}/flags",
+        flags,
+        docs={
+            "POST": Doc(
+                "Report a comment to moderation (one report per person; 409 on a second)",
+                FlagOut,
+                request=FlagIn,
+                status=201,
+                auth=True,
+            )
         },
     ),
 ]

@@ -8,15 +8,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, case, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialog.accounts.actor import Actor
 from dialog.accounts.models import User
 from dialog.accounts.policy import is_moderator
-from dialog.discussion.models import Comment, Vote
+from dialog.discussion.models import Comment, CommentRevision, Flag, Vote
 from dialog.errors import InvalidInput
 from dialog.i18n import lazy
+from dialog.live.models import Event
 
 
 @dataclass(frozen=True)
@@ -150,3 +151,41 @@ async def comment_by_client_id(
         select(Comment).where(Comment.author_id == author_id, Comment.client_id == client_id)
     )
     return found
+
+
+async def has_flagged(session: AsyncSession, user_id: int, comment_id: int) -> bool:
+    found = await session.scalar(
+        select(Flag.id).where(Flag.user_id == user_id, Flag.comment_id == comment_id)
+    )
+    return found is not None
+
+
+async def vote_of(session: AsyncSession, user_id: int, comment_id: int) -> Vote | None:
+    return await session.get(Vote, (user_id, comment_id))
+
+
+async def counts_of(
+    session: AsyncSession, comment_ids: Sequence[int]
+) -> list[tuple[int, int, int, int]]:
+    """(id, thread_id, up, down) of the given comments, for vote events."""
+    rows = await session.execute(
+        select(Comment.id, Comment.thread_id, Comment.up_count, Comment.down_count)
+        .where(Comment.id.in_(comment_ids))
+        .order_by(Comment.id)
+    )
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+async def latest_event_id(session: AsyncSession) -> int:
+    """Where a freshly rendered page starts listening (events after it are replayed)."""
+    return (await session.scalar(select(func.max(Event.id)))) or 0
+
+
+async def revisions_of(session: AsyncSession, comment_id: int) -> Sequence[CommentRevision]:
+    return (
+        await session.scalars(
+            select(CommentRevision)
+            .where(CommentRevision.comment_id == comment_id)
+            .order_by(CommentRevision.id)
+        )
+    ).all()

@@ -62,6 +62,13 @@ class FlagIn(Strict):
         return value.strip()
 
 
+class FlagOut(BaseModel):
+    id: int
+    comment_id: int
+    reason: str
+    note: str
+
+
 class AuthorOut(BaseModel):
     id: int | None
     name: str

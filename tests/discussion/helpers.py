@@ -1,0 +1,57 @@
+"""Shared helpers of the discussion tests: posting, counting queries, reading events."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event, select
+
+from dialog.accounts.models import User
+from dialog.db import Database
+from dialog.live.models import Event
+from tests import factories
+
+MakeUser = Callable[..., Awaitable[User]]
+
+
+async def post(
+    api: factories.ApiAs, who: User, thread_id: int, body: str, **fields: Any
+) -> dict[str, Any]:
+    response = await api.request(
+        who, "POST", f"/api/v1/threads/{thread_id}/comments", json={"body": body, **fields}
+    )
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def events_after(db: Database, after: int) -> list[Event]:
+    async with db.reading() as session:
+        return list(
+            (await session.scalars(select(Event).where(Event.id > after).order_by(Event.id))).all()
+        )
+
+
+async def last_event_id(db: Database) -> int:
+    found = await events_after(db, 0)
+    return found[-1].id if found else 0
+
+
+@contextmanager
+def counting_queries(db: Database) -> Iterator[list[str]]:
+    """Every SQL statement the database runs inside the block."""
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    engines = {id(e): e for e in (db.engine.sync_engine, db.read_engine.sync_engine)}.values()
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
