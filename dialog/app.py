@@ -19,6 +19,7 @@ from dialog.accounts.middleware import AuthMiddleware
 from dialog.db import Database
 from dialog.discussion import api as discussion_api
 from dialog.discussion import views as discussion_views
+from dialog.discussion.voting import VoteEvents
 from dialog.errors import DomainError
 from dialog.live import socket as live_socket
 from dialog.live.service import Live, make_hub
@@ -67,6 +68,7 @@ def create_app(settings: Settings) -> Starlette:
     hub = make_hub(settings)
     db = Database(settings.database_url, publisher=hub.publish)
     live = Live(settings, db, hub)
+    vote_events = VoteEvents(db)
     api = api_routes()
     handover_worker = HandoverWorker(db, settings)
     document = openapi_document(api)
@@ -82,6 +84,7 @@ def create_app(settings: Settings) -> Starlette:
             yield
         finally:
             await handover_worker.stop()
+            await vote_events.stop()
             await live.stop()
             await db.dispose()
 
@@ -107,6 +110,7 @@ def create_app(settings: Settings) -> Starlette:
     app.state.db = db
     app.state.hub = hub
     app.state.live = live
+    app.state.vote_events = vote_events
     app.state.templates = make_templates()
     app.state.discussion_hooks = moderation_hooks.discussion_hooks(settings)
     app.state.limiter = RateLimiter(settings.redis_url, namespace=settings.redis_namespace)
