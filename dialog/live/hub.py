@@ -92,8 +92,7 @@ class RedisHub:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await asyncio.wait({self._task}, timeout=5)
         await self._publisher.aclose()
 
     async def ready(self) -> bool:

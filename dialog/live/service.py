@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
@@ -18,6 +17,7 @@ from dialog.settings import Settings
 
 log = logging.getLogger("dialog.live")
 
+STOP_SECONDS = 5.0
 HEARTBEAT_SECONDS = 25.0
 PRUNE_SECONDS = 3600.0
 POLL_SECONDS_DEGRADED = 0.5  # while Redis is away: look for new ids in the outbox
@@ -54,9 +54,10 @@ class Live:
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if self._tasks:
+            # Bounded: a task cancelled in the middle of opening a database connection must not
+            # hold up the shutdown of the whole process.
+            await asyncio.wait(self._tasks, timeout=STOP_SECONDS)
         for connection in list(self.fanout.connections):
             connection.end(1001)
         await self.hub.stop()
