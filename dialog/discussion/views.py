@@ -1,24 +1,181 @@
-"""The thread page."""
+"""The thread page and its forms: everything works without JavaScript (POST, then redirect)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from dialog.errors import NotFound
+from dialog.discussion import actions, policy, voting
+from dialog.discussion.api import CommentQuery, _changed, load_page, vote_events
+from dialog.discussion.hooks import DiscussionHooks
+from dialog.discussion.schemas import CommentIn, FlagIn
+from dialog.errors import InvalidInput, NotFound
 from dialog.i18n import lazy
+from dialog.live import queries as live_queries
 from dialog.procedures import queries as procedure_queries
-from dialog.web.api import database
+from dialog.results import queries as results_queries
+from dialog.web.api import actor, database
+from dialog.web.inputs import form_data, validate
 from dialog.web.templating import render
 
+FLAG_REASONS = {
+    "spam": lazy("Spam or advertising"),
+    "insult": lazy("Insult"),
+    "discrimination": lazy("Discrimination"),
+    "personal-data": lazy("Personal data"),
+    "off-topic": lazy("Off topic"),
+    "other": lazy("Something else"),
+}
+STANCES = {"for": lazy("For it"), "neutral": lazy("Neutral"), "against": lazy("Against it")}
 
-async def thread_page(request: Request) -> Response:
+
+async def thread_page(
+    request: Request,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    thread_id: int = request.path_params["thread_id"]
+    who = actor(request)
     async with database(request).reading() as session:
-        thread = await procedure_queries.thread(session, request.path_params["thread_id"])
-    if thread is None:
-        raise NotFound(lazy("This thread does not exist."))
-    return render(request, "discussion/thread.html", {"thread": thread})
+        thread = await procedure_queries.thread(session, thread_id)
+        if thread is None:
+            raise NotFound(lazy("This thread does not exist."))
+        answers = await results_queries.answers_for_thread(session, thread_id)
+        raw = {k: v for k, v in request.query_params.items() if k in ("sort", "cursor")}
+        try:
+            query = validate(CommentQuery, raw)
+        except InvalidInput:
+            query = CommentQuery()
+    page = await load_page(request, thread_id, query)
+    own = [
+        c.id
+        for c in page.items
+        if who.user_id is not None
+        and c.author
+        and c.author.id == who.user_id
+        and c.status != "published"
+    ]
+    notes: dict[int, str] = {}
+    if own and who.user_id is not None:
+        hooks: DiscussionHooks = request.app.state.discussion_hooks
+        async with database(request).reading() as session:
+            notes = await hooks.decision_notes(session, who.user_id, own)
+    top = [c for c in page.items if c.parent_id is None]
+    children: dict[int, list[Any]] = {}
+    for comment in page.items:
+        if comment.parent_id is not None:
+            children.setdefault(comment.parent_id, []).append(comment)
+    can_comment = policy.phase_allows(thread.procedure.phase, "comment") and thread.is_open
+    last_event = await _last_event_id(request, thread_id)
+    return render(
+        request,
+        "discussion/thread.html",
+        {
+            "thread": thread,
+            "top": top,
+            "children": children,
+            "answers": answers,
+            "notes": notes,
+            "sort": query.sort,
+            "next_cursor": page.next_cursor,
+            "can_comment": can_comment,
+            "can_vote": policy.phase_allows(thread.procedure.phase, "vote"),
+            "flag_reasons": FLAG_REASONS,
+            "stances": STANCES,
+            "errors": errors or {},
+            "values": values or {},
+            "last_event": last_event,
+            "max_depth": policy.MAX_DEPTH,
+        },
+        status_code=status_code,
+    )
 
 
-routes: list[BaseRoute] = [Route("/threads/{thread_id:int}", thread_page)]
+async def _last_event_id(request: Request, thread_id: int) -> int:
+    """The live stream resumes from here, so nothing between render and connect is lost."""
+    async with database(request).reading() as session:
+        return await live_queries.latest_event_id(session)
+
+
+def _back(thread_id: int, comment_id: int | None = None) -> RedirectResponse:
+    anchor = f"#comment-{comment_id}" if comment_id else "#comments"
+    return RedirectResponse(f"/threads/{thread_id}{anchor}", status_code=303)
+
+
+async def post_comment(request: Request) -> Response:
+    thread_id: int = request.path_params["thread_id"]
+    who = actor(request)
+    form = await form_data(request)
+    try:
+        actions.require_writer(who)
+        data = validate(
+            CommentIn,
+            {
+                "body": form.get("body", ""),
+                "parent_id": form.get("parent_id") or None,
+                "stance": form.get("stance") or None,
+                "client_id": form.get("client_id") or None,
+            },
+        )
+        await request.app.state.limiter.hit("comment", f"user:{who.user_id}")
+        hooks: DiscussionHooks = request.app.state.discussion_hooks
+        async with database(request).unit_of_work() as uow:
+            comment, _created = await actions.do_post_comment(uow, who, thread_id, data, hooks)
+    except InvalidInput as error:
+        return await thread_page(request, error.fields, form, status_code=422)
+    return _back(thread_id, comment.id)
+
+
+async def vote_form(request: Request) -> Response:
+    comment_id: int = request.path_params["comment_id"]
+    who = actor(request)
+    actions.require_writer(who)
+    form = await form_data(request)
+    value = str(form.get("value", ""))
+    await request.app.state.limiter.hit("vote", f"user:{who.user_id}")
+    events = vote_events(request)
+    async with database(request).unit_of_work() as uow:
+        if value in ("1", "-1"):
+            comment = await voting.do_vote(uow, who, comment_id, int(value))
+        else:
+            comment = await voting.do_unvote(uow, who, comment_id)
+        uow.after_commit(lambda: _changed(events, comment_id))
+    return _back(comment.thread_id, comment.id)
+
+
+async def flag_form(request: Request) -> Response:
+    comment_id: int = request.path_params["comment_id"]
+    who = actor(request)
+    actions.require_writer(who)
+    form = await form_data(request)
+    data = validate(FlagIn, {"reason": form.get("reason", ""), "note": form.get("note", "")})
+    await request.app.state.limiter.hit("flag", f"user:{who.user_id}")
+    hooks: DiscussionHooks = request.app.state.discussion_hooks
+    async with database(request).unit_of_work() as uow:
+        flag = await actions.do_flag(uow, who, comment_id, data, hooks)
+        comment = await actions.access_comment(uow, flag.comment_id)
+    return _back(comment.thread_id, comment.id)
+
+
+async def withdraw_form(request: Request) -> Response:
+    who = actor(request)
+    async with database(request).unit_of_work() as uow:
+        comment = await actions.do_withdraw_comment(uow, who, request.path_params["comment_id"])
+    return _back(comment.thread_id, comment.id)
+
+
+async def thread_get(request: Request) -> Response:
+    return await thread_page(request)
+
+
+routes: list[BaseRoute] = [
+    Route("/threads/{thread_id:int}", thread_get),
+    Route("/threads/{thread_id:int}/comments", post_comment, methods=["POST"]),
+    Route("/comments/{comment_id:int}/vote", vote_form, methods=["POST"]),
+    Route("/comments/{comment_id:int}/flag", flag_form, methods=["POST"]),
+    Route("/comments/{comment_id:int}/withdraw", withdraw_form, methods=["POST"]),
+]

@@ -1,5 +1,6 @@
 // dialog's one ES module. The site works without it; it adds live updates and conveniences.
 import { watchSession } from "./session.js";
+import { startThread } from "./thread.js";
 
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 
@@ -12,3 +13,4 @@ const summary = document.getElementById("error-summary");
 if (summary) summary.focus();
 
 watchSession(csrf);
+startThread();

@@ -1,0 +1,73 @@
+"""A resident writes while another resident's comment arrives live: draft and focus stay."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.browser.conftest import LiveServer, new_context
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_live_comment_is_announced_without_touching_the_draft(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    thread = live_server.path("/threads/{thread}")
+    reader = new_context(browser, live_server, user="anna-aus-babelsberg@example.org")
+    writer = new_context(browser, live_server, user="kiezmama@example.org")
+    try:
+        page = reader.new_page()
+        page.goto(thread)
+        page.wait_for_function("document.querySelector('[data-show-new]') !== null")
+        page.wait_for_timeout(500)  # the socket subscribes after the module has loaded
+        page.focus("#body")
+        page.keyboard.type("Mein halber Gedanke")
+
+        other = writer.new_page()
+        other.goto(thread)
+        other.fill("#body", "Ein neuer Beitrag von nebenan")
+        other.click("form.comment-form button[type=submit]")
+        other.wait_for_load_state()
+
+        button = page.locator("[data-show-new]")
+        expect(button).to_be_visible(timeout=15_000)
+        expect(button).to_have_text("1 neuen Beitrag anzeigen")
+        assert page.evaluate("document.activeElement.id") == "body"
+        assert page.input_value("#body") == "Mein halber Gedanke"
+        assert page.locator(".live-news").get_attribute("aria-live") == "polite"
+
+        button.click()
+        expect(page.locator("text=Ein neuer Beitrag von nebenan")).to_be_visible()
+        assert page.input_value("#body") == "Mein halber Gedanke"
+    finally:
+        reader.close()
+        writer.close()
+
+
+def test_votes_are_buttons_with_a_pressed_state_for_the_keyboard(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    context = new_context(browser, live_server, user="herr-schulze@example.org")
+    try:
+        page = context.new_page()
+        page.goto(live_server.path("/threads/{thread}"))
+        page.fill("#body", "Ein Beitrag zum Abstimmen")
+        page.click("form.comment-form button[type=submit]")
+        page.wait_for_load_state()
+    finally:
+        context.close()
+    voter = new_context(browser, live_server, user="potsdamer-radler@example.org")
+    try:
+        page = voter.new_page()
+        page.goto(live_server.path("/threads/{thread}"))
+        item = page.locator("li.comment", has_text="Ein Beitrag zum Abstimmen").first
+        support = item.locator("button[data-vote='1']")
+        expect(support).to_have_attribute("aria-pressed", "false")
+        support.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+        item = page.locator("li.comment", has_text="Ein Beitrag zum Abstimmen").first
+        expect(item.locator("button[data-vote='1']")).to_have_attribute("aria-pressed", "true")
+    finally:
+        voter.close()
