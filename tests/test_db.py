@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from dialog.live.models import Event
 from dialog.live.outbox import add_event
 from dialog.procedures.models import Department
 from dialog.settings import Settings
+from tests import backends
 
 
 @pytest.fixture
@@ -22,11 +23,14 @@ def published() -> list[int]:
 
 
 @pytest.fixture
-async def database(settings: Settings, published: list[int]) -> Database:
+async def database(
+    settings: Settings, published: list[int], backend: backends.Backend
+) -> AsyncIterator[Database]:
     async def publish(ids: Sequence[int]) -> None:
         published.extend(ids)
 
-    return Database(settings.database_url, publisher=publish)
+    yield Database(settings.database_url, publisher=publish)
+    await backends.clean(backend)
 
 
 async def test_events_are_published_after_commit(database: Database, published: list[int]) -> None:
@@ -40,14 +44,19 @@ async def test_events_are_published_after_commit(database: Database, published: 
 async def test_a_failed_unit_of_work_writes_and_publishes_nothing(
     database: Database, published: list[int]
 ) -> None:
+    async with database.reading() as session:
+        events_before = await session.scalar(select(func.count()).select_from(Event))
+        departments_before = await session.scalar(select(func.count()).select_from(Department))
     with pytest.raises(RuntimeError):
         async with database.unit_of_work() as uow:
             uow.session.add(Department(slug="x", name="X"))
             await add_event(uow, "thread:1", "comment.published", {"id": 1})
             raise RuntimeError("half-way")
     async with database.reading() as session:
-        assert await session.scalar(select(func.count()).select_from(Event)) == 0
-        assert await session.scalar(select(func.count()).select_from(Department)) == 0
+        assert await session.scalar(select(func.count()).select_from(Event)) == events_before
+        assert (
+            await session.scalar(select(func.count()).select_from(Department)) == departments_before
+        )
     assert published == []
     await database.dispose()
 
