@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from dialog.accounts.actions import do_add_user
 from dialog.accounts.models import Role
 from dialog.db import Database, UnitOfWork, utcnow
+from dialog.discussion.demo import add_conversations
 from dialog.markup import render_markdown
 from dialog.procedures.actions import slugify
 from dialog.procedures.models import (
@@ -391,3 +392,4 @@ async def _load(uow: UnitOfWork) -> None:
             password=DEMO_PASSWORD,
         )
     await add_results(uow)
+    await add_conversations(uow)
