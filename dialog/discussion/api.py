@@ -125,19 +125,29 @@ async def withdraw(request: Request) -> Response:
     return respond(await comment_view(request, comment))
 
 
-async def vote(request: Request) -> Response:
-    comment_id: int = request.path_params["comment_id"]
+async def record_vote(request: Request, comment_id: int, value: int | None) -> Comment:
+    """Set (1 or -1) or withdraw (None) the reader's vote; the coalesced event follows commit.
+
+    The one vote path for the JSON API and the thread page's form.
+    """
     who = actor(request)
-    actions.require_writer(who)
-    data = await json_body(request, VoteIn) if request.method == "PUT" else None
     await request.app.state.limiter.hit("vote", f"user:{who.user_id}")
     events = vote_events(request)
     async with database(request).unit_of_work() as uow:
-        if data is not None:
-            comment = await voting.do_vote(uow, who, comment_id, data.value)
+        if value is not None:
+            comment = await voting.do_vote(uow, who, comment_id, value)
         else:
             comment = await voting.do_unvote(uow, who, comment_id)
         uow.after_commit(partial(_changed, events, comment_id))
+    return comment
+
+
+async def vote(request: Request) -> Response:
+    actions.require_writer(actor(request))
+    data = await json_body(request, VoteIn) if request.method == "PUT" else None
+    comment = await record_vote(
+        request, request.path_params["comment_id"], data.value if data else None
+    )
     return respond(await comment_view(request, comment))
 
 

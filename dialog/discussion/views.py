@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from dialog.discussion import actions, policy, voting
-from dialog.discussion.api import CommentQuery, _changed, load_page, vote_events
+from dialog.discussion import actions, policy
+from dialog.discussion.api import CommentQuery, load_page, record_vote
 from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.schemas import CommentIn, FlagIn
 from dialog.errors import InvalidInput, NotFound
@@ -134,16 +134,8 @@ async def vote_form(request: Request) -> Response:
     comment_id: int = request.path_params["comment_id"]
     who = actor(request)
     actions.require_writer(who)
-    form = await form_data(request)
-    value = str(form.get("value", ""))
-    await request.app.state.limiter.hit("vote", f"user:{who.user_id}")
-    events = vote_events(request)
-    async with database(request).unit_of_work() as uow:
-        if value in ("1", "-1"):
-            comment = await voting.do_vote(uow, who, comment_id, int(value))
-        else:
-            comment = await voting.do_unvote(uow, who, comment_id)
-        uow.after_commit(lambda: _changed(events, comment_id))
+    value = str((await form_data(request)).get("value", ""))
+    comment = await record_vote(request, comment_id, int(value) if value in ("1", "-1") else None)
     return _back(comment.thread_id, comment.id)
 
 
