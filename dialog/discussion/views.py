@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from dialog.accounts.actor import Actor
+from dialog.db import utcnow
 from dialog.discussion import actions, policy
 from dialog.discussion.api import CommentQuery, load_page, record_vote
 from dialog.discussion.hooks import DiscussionHooks
-from dialog.discussion.schemas import CommentIn, FlagIn
-from dialog.errors import InvalidInput, NotFound
+from dialog.discussion.models import Comment, Flag
+from dialog.discussion.schemas import CommentEdit, CommentIn, CommentOut, FlagIn
+from dialog.errors import Forbidden, InvalidInput, NotFound
 from dialog.i18n import lazy
 from dialog.live import queries as live_queries
 from dialog.procedures import queries as procedure_queries
@@ -34,11 +40,11 @@ STANCES = {"for": lazy("For it"), "neutral": lazy("Neutral"), "against": lazy("A
 
 async def thread_page(
     request: Request,
+    thread_id: int,
     errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
-    thread_id: int = request.path_params["thread_id"]
     who = actor(request)
     async with database(request).reading() as session:
         thread = await procedure_queries.thread(session, thread_id)
@@ -64,6 +70,12 @@ async def thread_page(
         hooks: DiscussionHooks = request.app.state.discussion_hooks
         async with database(request).reading() as session:
             notes = await hooks.decision_notes(session, who.user_id, own)
+    editable: dict[int, str] = {}
+    flagged: set[int] = set()
+    if who.user_id is not None:
+        async with database(request).reading() as session:
+            editable = await _editable_sources(session, who, page.items)
+            flagged = await _flagged_by(session, who.user_id, [c.id for c in page.items])
     top = [c for c in page.items if c.parent_id is None]
     children: dict[int, list[Any]] = {}
     for comment in page.items:
@@ -90,9 +102,39 @@ async def thread_page(
             "values": values or {},
             "last_event": last_event,
             "max_depth": policy.MAX_DEPTH,
+            "editable": editable,
+            "flagged": flagged,
         },
         status_code=status_code,
     )
+
+
+def _still_editable(who: Actor, comment: CommentOut) -> bool:
+    """The author's own published comment within the edit window (the page offers the form)."""
+    age = (utcnow() - comment.created_at).total_seconds()
+    author_id = comment.author.id if comment.author else None
+    return comment.status == "published" and policy.can_edit(who, author_id, comment.status, age)
+
+
+async def _editable_sources(
+    session: AsyncSession, who: Actor, comments: Sequence[CommentOut]
+) -> dict[int, str]:
+    """Comment id -> source text (Markdown) of the reader's comments they may still edit."""
+    ids = [c.id for c in comments if _still_editable(who, c)]
+    if not ids:
+        return {}
+    rows = await session.execute(select(Comment.id, Comment.body).where(Comment.id.in_(ids)))
+    return {comment_id: body for comment_id, body in rows}
+
+
+async def _flagged_by(session: AsyncSession, user_id: int, comment_ids: Sequence[int]) -> set[int]:
+    """Which of these comments the reader has reported already."""
+    if not comment_ids:
+        return set()
+    found = await session.scalars(
+        select(Flag.comment_id).where(Flag.user_id == user_id, Flag.comment_id.in_(comment_ids))
+    )
+    return set(found.all())
 
 
 async def _last_event_id(request: Request, thread_id: int) -> int:
@@ -126,8 +168,40 @@ async def post_comment(request: Request) -> Response:
         async with database(request).unit_of_work() as uow:
             comment, _created = await actions.do_post_comment(uow, who, thread_id, data, hooks)
     except InvalidInput as error:
-        return await thread_page(request, error.fields, form, status_code=422)
+        return await thread_page(request, thread_id, error.fields, form, status_code=422)
     return _back(thread_id, comment.id)
+
+
+def edit_field(comment_id: int) -> str:
+    """The id of a comment's edit textarea; errors of the edit form are filed under it."""
+    return f"edit-{comment_id}"
+
+
+async def edit_form(request: Request) -> Response:
+    """Change the text of your own comment within the edit window (same rules as PATCH)."""
+    comment_id: int = request.path_params["comment_id"]
+    who = actor(request)
+    actions.require_writer(who)
+    async with database(request).reading() as session:
+        comment = await session.get(Comment, comment_id)
+    if comment is None or not policy.can_see(who, comment.status, comment.author_id):
+        raise NotFound(lazy("This comment does not exist."))
+    if comment.author_id != who.user_id:
+        raise Forbidden(lazy("Only the author can edit a comment."))
+    thread_id = comment.thread_id
+    body = str((await form_data(request)).get("body", ""))
+    try:
+        data = validate(CommentEdit, {"body": body})
+        await request.app.state.limiter.hit("comment", f"user:{who.user_id}")
+        hooks: DiscussionHooks = request.app.state.discussion_hooks
+        async with database(request).unit_of_work() as uow:
+            await actions.do_edit_comment(uow, who, comment_id, data, hooks)
+    except InvalidInput as error:
+        message = next(iter(error.fields.values()), error.message)
+        field = edit_field(comment_id)
+        values = {"edit_id": comment_id, "edit_body": body}
+        return await thread_page(request, thread_id, {field: message}, values, status_code=422)
+    return _back(thread_id, comment_id)
 
 
 async def vote_form(request: Request) -> Response:
@@ -161,7 +235,7 @@ async def withdraw_form(request: Request) -> Response:
 
 
 async def thread_get(request: Request) -> Response:
-    return await thread_page(request)
+    return await thread_page(request, request.path_params["thread_id"])
 
 
 routes: list[BaseRoute] = [
@@ -170,4 +244,5 @@ routes: list[BaseRoute] = [
     Route("/comments/{comment_id:int}/vote", vote_form, methods=["POST"]),
     Route("/comments/{comment_id:int}/flag", flag_form, methods=["POST"]),
     Route("/comments/{comment_id:int}/withdraw", withdraw_form, methods=["POST"]),
+    Route("/comments/{comment_id:int}/edit", edit_form, methods=["POST"]),
 ]

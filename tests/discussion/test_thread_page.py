@@ -1,14 +1,16 @@
-"""The thread page without JavaScript: read, write, reply, vote, report, withdraw by form."""
+"""The thread page without JavaScript: read, write, reply, vote, report, edit, withdraw by form."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import httpx
 
 from dialog.accounts.models import User
-from dialog.db import Database
+from dialog.db import Database, utcnow
+from dialog.discussion.models import Comment
 from dialog.procedures.models import Procedure, Thread
 from tests import factories
 
@@ -118,3 +120,125 @@ async def test_anonymous_readers_are_invited_to_sign_in(
     assert page.status_code == 200
     assert f'href="/login?next=/threads/{thread.id}"' in page.text
     assert "data-since=" in page.text and "new-comments-label" in page.text
+
+
+async def written_by_form(client: httpx.AsyncClient, token: str, thread: Thread, body: str) -> int:
+    written = await post(client, f"/threads/{thread.id}/comments", token, body=body)
+    assert written.status_code == 303
+    return int(written.headers["location"].rsplit("-", 1)[1])
+
+
+async def test_authors_edit_their_comment_by_form_within_15_minutes(
+    client: httpx.AsyncClient,
+    api: factories.ApiAs,
+    make_user: MakeUser,
+    thread: Thread,
+    browser_session: SignIn,
+) -> None:
+    token = await browser_session(await make_user())
+    comment_id = await written_by_form(client, token, thread, "Mehr *Schatten* bitte")
+    page = await client.get(f"/threads/{thread.id}")
+    assert f'action="/comments/{comment_id}/edit"' in page.text
+    assert f'id="edit-{comment_id}"' in page.text
+    assert ">Mehr *Schatten* bitte</textarea>" in page.text  # the source, not the HTML
+
+    edited = await post(client, f"/comments/{comment_id}/edit", token, body="Mehr **Bäume** bitte")
+    assert edited.status_code == 303
+    assert edited.headers["location"] == f"/threads/{thread.id}#comment-{comment_id}"
+    fetched = (await api.request(None, "GET", f"/api/v1/comments/{comment_id}")).json()
+    assert fetched["html"] == "<p>Mehr <strong>Bäume</strong> bitte</p>"
+    assert fetched["edited_at"] is not None
+    page = await client.get(f"/threads/{thread.id}")
+    assert "<strong>Bäume</strong>" in page.text and "Schatten" not in page.text
+    assert "<span>bearbeitet</span>" in page.text  # the "edited" mark
+
+
+async def test_after_15_minutes_the_edit_form_is_gone_and_the_route_refuses(
+    client: httpx.AsyncClient,
+    api: factories.ApiAs,
+    db: Database,
+    make_user: MakeUser,
+    thread: Thread,
+    browser_session: SignIn,
+) -> None:
+    token = await browser_session(await make_user())
+    comment_id = await written_by_form(client, token, thread, "Ein alter Gedanke")
+    async with db.unit_of_work() as uow:
+        comment = await uow.session.get(Comment, comment_id)
+        assert comment is not None
+        comment.created_at = utcnow() - timedelta(minutes=16)
+    page = await client.get(f"/threads/{thread.id}")
+    assert f'id="comment-{comment_id}"' in page.text
+    assert f'action="/comments/{comment_id}/edit"' not in page.text
+    refused = await post(client, f"/comments/{comment_id}/edit", token, body="Ein neuer Gedanke")
+    assert refused.status_code == 403
+    assert "Beiträge können nur innerhalb von 15 Minuten bearbeitet werden." in refused.text
+    fetched = (await api.request(None, "GET", f"/api/v1/comments/{comment_id}")).json()
+    assert fetched["html"] == "<p>Ein alter Gedanke</p>" and fetched["edited_at"] is None
+
+
+async def test_nobody_edits_someone_elses_comment_by_form(
+    client: httpx.AsyncClient,
+    api: factories.ApiAs,
+    make_user: MakeUser,
+    thread: Thread,
+    browser_session: SignIn,
+) -> None:
+    author = await make_user()
+    created = await api.request(
+        author, "POST", f"/api/v1/threads/{thread.id}/comments", json={"body": "Mein Text"}
+    )
+    comment_id = created.json()["id"]
+    token = await browser_session(await make_user())
+    page = await client.get(f"/threads/{thread.id}")
+    assert f'id="comment-{comment_id}"' in page.text
+    assert f'action="/comments/{comment_id}/edit"' not in page.text
+    refused = await post(client, f"/comments/{comment_id}/edit", token, body="Fremder Text")
+    assert refused.status_code == 403
+    assert "Nur die Verfasserin oder der Verfasser kann einen Beitrag bearbeiten" in refused.text
+    fetched = (await api.request(None, "GET", f"/api/v1/comments/{comment_id}")).json()
+    assert fetched["html"] == "<p>Mein Text</p>"
+
+
+async def test_an_empty_edit_is_shown_as_an_error_beside_the_edit_field(
+    client: httpx.AsyncClient,
+    api: factories.ApiAs,
+    make_user: MakeUser,
+    thread: Thread,
+    browser_session: SignIn,
+) -> None:
+    token = await browser_session(await make_user())
+    comment_id = await written_by_form(client, token, thread, "Bleibt so")
+    response = await post(client, f"/comments/{comment_id}/edit", token, body="   ")
+    assert response.status_code == 422
+    field = f"edit-{comment_id}"
+    assert f'id="{field}-error"' in response.text
+    assert re.search(rf'id="{field}"[^>]*aria-invalid="true"', response.text)
+    assert f'href="#{field}"' in response.text  # the error summary leads to the field
+    assert re.search(r'<details class="edit" open>', response.text)
+    fetched = (await api.request(None, "GET", f"/api/v1/comments/{comment_id}")).json()
+    assert fetched["html"] == "<p>Bleibt so</p>" and fetched["edited_at"] is None
+
+
+async def test_a_report_is_confirmed_on_the_page_instead_of_the_report_form(
+    client: httpx.AsyncClient,
+    api: factories.ApiAs,
+    make_user: MakeUser,
+    thread: Thread,
+    browser_session: SignIn,
+) -> None:
+    author = await make_user()
+    comment_id = (
+        await api.request(
+            author, "POST", f"/api/v1/threads/{thread.id}/comments", json={"body": "Kauft!"}
+        )
+    ).json()["id"]
+    token = await browser_session(await make_user())
+    before = await client.get(f"/threads/{thread.id}")
+    assert f'action="/comments/{comment_id}/flag"' in before.text
+    assert f'id="flag-done-{comment_id}"' not in before.text
+    flagged = await post(client, f"/comments/{comment_id}/flag", token, reason="spam", note="")
+    assert flagged.status_code == 303
+    after = await client.get(f"/threads/{thread.id}")
+    assert f'id="flag-done-{comment_id}"' in after.text
+    assert f'action="/comments/{comment_id}/flag"' not in after.text
