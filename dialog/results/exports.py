@@ -17,17 +17,13 @@ from datetime import UTC, datetime
 from html import unescape
 from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialog.db import Database, utcnow
 from dialog.discussion.present import DELETED_ACCOUNT
 from dialog.i18n import gettext as _
 from dialog.i18n import lazy
-from dialog.results import queries
+from dialog.results import queries, xlsx
 from dialog.results.models import AnswerState
 from dialog.results.present import state_label
 
@@ -69,6 +65,10 @@ COLUMNS = (
     ExportColumn("answered_at_utc", lazy("When the answer was given or last changed (UTC)")),
 )
 HEADERS = [c.key for c in COLUMNS]
+THREAD_HEADERS = ["thread_id", "title", "question", "is_open", "closes_at_utc"]
+THREAD_HEADERS += ["answer_state", "answer_text", "answer_reason"]
+# Column widths in the comments sheet, in characters, in HEADERS order.
+COLUMN_WIDTHS = (11, 9, 30, 10, 6, 18, 20, 9, 80, 9, 10, 8, 6, 18, 60, 40, 18)
 
 
 def escape_formula(value: str) -> str:
@@ -201,43 +201,37 @@ async def csv_chunks(
 async def write_xlsx(
     db: Database, procedure_id: int, target: IO[bytes], thread_id: int | None = None
 ) -> int:
-    """Write the workbook to `target` (openpyxl write-only); returns the number of comments."""
-    workbook = Workbook(write_only=True)
+    """Write the workbook to `target` (streamed sheet by sheet); returns the number of comments."""
+    workbook = xlsx.Workbook()
+    try:
+        count = await _fill_workbook(db, workbook, procedure_id, thread_id)
+        await asyncio.to_thread(workbook.save, target)
+    finally:
+        workbook.close()
+    return count
+
+
+async def _fill_workbook(
+    db: Database, workbook: xlsx.Workbook, procedure_id: int, thread_id: int | None
+) -> int:
     # Sheet names and column keys stay English and fixed: departments import them by name.
-    sheet = workbook.create_sheet("comments")
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-
-    def header(names: Sequence[str]) -> list[WriteOnlyCell]:
-        cells = []
-        for name in names:
-            cell = WriteOnlyCell(sheet, value=name)
-            cell.font = bold
-            cells.append(cell)
-        return cells
-
-    sheet.append(header(HEADERS))
+    sheet = workbook.add_sheet("comments", COLUMN_WIDTHS)
+    sheet.frozen_header = sheet.filter_header = True
+    sheet.append_header(HEADERS)
     count = 0
     async with db.reading() as session:
         head = await queries.export_head(session, procedure_id, thread_id)
         assert head is not None, "the caller checked that the procedure exists"
         placeholder = _(DELETED_ACCOUNT)
         async for batch in raw_rows(session, procedure_id, thread_id):
-            # An empty cell costs openpyxl as much as a full one; None writes no cell at all.
-            lines = [
-                [None if value == "" else value for value in _tabular(raw, placeholder, False)]
-                for raw in batch
-            ]
-            # openpyxl is synchronous; a large batch must not hold up the event loop.
-            await asyncio.to_thread(_append, sheet, lines)
+            lines = [_tabular(raw, placeholder, iso=False) for raw in batch]
+            # Writing is synchronous; a large batch must not hold up the event loop.
+            await asyncio.to_thread(sheet.extend, lines)
             count += len(lines)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{count + 1}"
     procedure, department, threads = head
-    threads_sheet = workbook.create_sheet("threads")
-    threads_sheet.freeze_panes = "A2"
-    thread_headers = ["thread_id", "title", "question", "is_open", "closes_at_utc"]
-    thread_headers += ["answer_state", "answer_text", "answer_reason"]
-    threads_sheet.append(header(thread_headers))
+    threads_sheet = workbook.add_sheet("threads", (10, 40, 60, 8, 18, 20, 60, 40))
+    threads_sheet.frozen_header = threads_sheet.filter_header = True
+    threads_sheet.append_header(THREAD_HEADERS)
     for item in threads:
         answer = item.answer
         threads_sheet.append(
@@ -252,10 +246,9 @@ async def write_xlsx(
                 _cell(answer.reason) if answer else "",
             ]
         )
-    threads_sheet.auto_filter.ref = f"A1:H{len(threads) + 1}"
-    about = workbook.create_sheet("columns")
-    about.freeze_panes = "A2"
-    about.append(header([_("column"), _("meaning")]))
+    about = workbook.add_sheet("columns", (18, 90))
+    about.frozen_header = True
+    about.append_header([_("column"), _("meaning")])
     for column in COLUMNS:
         about.append([column.key, _(column.meaning)])
     about.append([])
@@ -264,17 +257,11 @@ async def write_xlsx(
     about.append([_("exported at (UTC)"), _naive_utc(utcnow())])
     about.append([_("format"), f"{EXPORT_FORMAT} {EXPORT_VERSION}"])
     about.append([_("answer states"), ", ".join(_state_names())])
-    await asyncio.to_thread(workbook.save, target)
     return count
 
 
 def _state_names() -> list[str]:
     return [f"{s.value} = {state_label(s.value)}" for s in AnswerState]
-
-
-def _append(sheet: Any, lines: list[list[Any]]) -> None:
-    for line in lines:
-        sheet.append(line)
 
 
 def _iso(value: datetime | None) -> str | None:
