@@ -1,4 +1,5 @@
 // dialog's one ES module. The site works without it; it adds live updates and conveniences.
+import "./dialogs.js";
 import { watchSession } from "./session.js";
 import { startThread } from "./thread.js";
 

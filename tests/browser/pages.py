@@ -54,6 +54,12 @@ def submit_empty_feedback(page: Page) -> None:
     page.wait_for_selector("#error-summary")
 
 
+def open_report_dialog(page: Page) -> None:
+    """The first comment's "Report" opens as a modal dialog (static/js/dialogs.js)."""
+    page.locator("button.dialog-opener").first.click()
+    page.wait_for_selector("dialog.modal[open]")
+
+
 PAGES: list[PageCase] = [
     PageCase("home", "/"),
     PageCase("procedures", "/procedures"),
@@ -72,6 +78,9 @@ PAGES: list[PageCase] = [
     PageCase("thread-new", "/procedures/{own_procedure}/threads/new", user=STAFF),
     PageCase("thread", "/threads/{thread}"),
     PageCase("thread-signed-in", "/threads/{thread}", user=RESIDENT),
+    PageCase(
+        "thread-report-dialog", "/threads/{thread}", user=RESIDENT, prepare=open_report_dialog
+    ),
     PageCase("methods", "/methods"),
     PageCase("contact", "/contact"),
     PageCase("accessibility", "/accessibility"),
