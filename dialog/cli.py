@@ -24,6 +24,8 @@ class CommandError(Exception):
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    from dialog.live.transport import uvicorn_websocket_options
+
     if args.workers > 1 and not settings.redis_url:
         raise CommandError(
             "--workers > 1 needs DIALOG_REDIS_URL: processes share live events through Redis"
@@ -36,11 +38,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,  # each worker runs create_app: its own hub subscription
-        ws="websockets-sansio",
-        ws_max_size=64 * 1024,  # frames over 64 KiB are refused (the app checks it too)
-        # One event goes to thousands of sockets; compressing it once per socket costs more
-        # CPU than the fan-out itself, and the frames are small.
-        ws_per_message_deflate=False,
+        **uvicorn_websocket_options(),
         proxy_headers=True,
         log_config=None,
         access_log=False,

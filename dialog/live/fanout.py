@@ -18,10 +18,14 @@ from typing import Any
 from dialog.db import Database
 from dialog.live import queries
 from dialog.live.models import Event
+from dialog.live.transport import FrameWriter, text_frame
 
 log = logging.getLogger("dialog.live")
 
 QUEUE_LIMIT = 256  # frames waiting for one socket; beyond this it is closed with 4000
+# While a socket's transport holds less than this unsent, frames are written to it directly;
+# above it (asyncio's own high-water mark) they wait in the socket's queue like any other.
+DIRECT_WRITE_BELOW = 64 * 1024
 GAP_TTL = 60.0  # seconds an unseen id below the high-water mark is still looked for
 MAX_GAPS = 10_000
 BATCH = 1_000
@@ -39,16 +43,20 @@ def encode(event: Event) -> str:
 class Connection:
     """One socket's bounded queue. `deliver` never waits.
 
-    While nothing is queued, a frame is sent at once by stepping the send coroutine by hand: on
-    uvicorn a send only suspends when the transport's buffer is full, so most frames cost no task
-    switch at all (with 2,000 sockets that is 2,000 wake-ups saved per event). A send that does
-    suspend is handed to the writer task, and later frames queue behind it.
+    While nothing is queued, a frame goes out at once. With our uvicorn protocol (see
+    dialog/live/transport.py) the event's pre-built frame bytes are written to the socket's
+    transport directly, as long as the reader keeps up (less than DIRECT_WRITE_BELOW unsent);
+    otherwise it queues. Elsewhere the ASGI send coroutine is stepped by hand: a send only
+    suspends when the transport's buffer is full, so most frames cost no task switch; a send
+    that does suspend is handed to the writer task, and later frames queue behind it.
     """
 
     __slots__ = (
         "_blocked",
+        "_buffered",
         "_close",
         "_send",
+        "_write",
         "close_code",
         "floors",
         "frames",
@@ -58,9 +66,11 @@ class Connection:
         "wakeup",
     )
 
-    def __init__(self, send: SendText, close: Close) -> None:
+    def __init__(self, send: SendText, close: Close, writer: FrameWriter | None = None) -> None:
         self._send = send
         self._close = close
+        self._write = writer["write"] if writer else None
+        self._buffered = writer["buffered"] if writer else None
         self._blocked: tuple[Coroutine[Any, Any, None], Any] | None = None
         self.frames: deque[tuple[int, str]] = deque()
         self.wakeup = asyncio.Event()
@@ -71,13 +81,25 @@ class Connection:
         self.floors: dict[str, int] = {}
         self.close_code: int | None = None
 
-    def deliver(self, event_id: int, text: str) -> None:
+    @property
+    def writes_frames(self) -> bool:
+        return self._write is not None
+
+    def deliver(self, event_id: int, text: str, frame: bytes) -> None:
+        """Send `text` (whose WebSocket frame is `frame`) now, or queue it behind earlier ones."""
         if self.close_code is not None:
             return
         if not self.frames and self._blocked is None and not self.lock.locked():
-            if event_id not in self.replayed:
+            if event_id in self.replayed:
+                return
+            if self._write is None or self._buffered is None:
                 self._send_eagerly(text)
-            return
+                return
+            if self._buffered() < DIRECT_WRITE_BELOW:
+                if not self._write(frame):
+                    self.end(1011)  # closing already; the receive loop sees the disconnect
+                return
+            # The reader is behind: the frame waits in the queue for the writer task.
         if len(self.frames) >= QUEUE_LIMIT:
             self.end(4000)
             return
@@ -245,16 +267,18 @@ class Fanout:
                 connection.end(4001)
             return
         text = encode(event)
+        frame = text_frame(text.encode())
         for connection in list(listeners):
             # An event committed before the client subscribed may be dispatched after it did.
             if connection.floors and event.id <= connection.floors.get(event.topic, 0):
                 continue
-            connection.deliver(event.id, text)
+            connection.deliver(event.id, text, frame)
 
     def broadcast(self, text: str) -> None:
         """Heartbeat: a frame without an id to every socket of this process."""
-        for connection in self.connections:
-            connection.deliver(0, text)
+        frame = text_frame(text.encode())
+        for connection in list(self.connections):
+            connection.deliver(0, text, frame)
 
 
 def frame_of(payload: dict[str, Any]) -> str:

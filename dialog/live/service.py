@@ -34,6 +34,8 @@ def make_hub(settings: Settings) -> Hub:
 
 
 class Live:
+    heartbeat_seconds = HEARTBEAT_SECONDS
+
     def __init__(self, settings: Settings, db: Database, hub: Hub) -> None:
         self.settings = settings
         self.db = db
@@ -67,7 +69,7 @@ class Live:
 
     async def _heartbeat(self) -> None:
         while True:
-            await asyncio.sleep(HEARTBEAT_SECONDS)
+            await asyncio.sleep(self.heartbeat_seconds)
             self.fanout.broadcast(PING)
 
     async def _prune_forever(self) -> None:

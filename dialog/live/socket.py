@@ -16,9 +16,8 @@ from dialog.accounts.actor import ANONYMOUS, Actor
 from dialog.live.fanout import Connection, frame_of
 from dialog.live.policy import MAX_TOPICS, can_subscribe, session_topic
 from dialog.live.service import Live
+from dialog.live.transport import MAX_FRAME, frame_writer
 from dialog.settings import Settings
-
-MAX_FRAME = 64 * 1024
 
 Topic = Annotated[str, Field(min_length=1, max_length=60)]
 
@@ -59,7 +58,7 @@ async def live(scope: Scope, receive: Receive, send: Send) -> None:
         with contextlib.suppress(RuntimeError, OSError):
             await websocket.close(code=code)
 
-    connection = Connection(send_text, close)
+    connection = Connection(send_text, close, frame_writer(scope))
     if actor.session_id is not None:
         # Logout emits session.ended here; sockets of that session then close with 4001.
         service.fanout.add(connection, [session_topic(actor.session_id)])

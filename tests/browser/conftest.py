@@ -36,6 +36,7 @@ from playwright.sync_api import (
 
 from dialog import demo, migrate
 from dialog.app import create_app
+from dialog.live.transport import uvicorn_websocket_options
 from dialog.ratelimit import RateLimiter
 from dialog.settings import Settings
 
@@ -156,7 +157,7 @@ def serve(root: Path) -> Iterator[LiveServer]:
     app.state.limiter = RateLimiter(None, rules={"login": "1000/minute", "feedback": "1000/hour"})
     server = uvicorn.Server(
         uvicorn.Config(
-            app, ws="websockets-sansio", log_config=None, access_log=False, lifespan="on"
+            app, **uvicorn_websocket_options(), log_config=None, access_log=False, lifespan="on"
         )
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

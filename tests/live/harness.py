@@ -22,6 +22,7 @@ from websockets.uri import parse_uri
 
 from dialog.db import Database
 from dialog.live.outbox import add_event
+from dialog.live.transport import uvicorn_websocket_options
 
 WAIT = 20.0  # generous upper bound for anything to arrive; tests never assert on timing
 
@@ -50,7 +51,7 @@ async def serving(app: Starlette) -> AsyncIterator[str]:
     config = uvicorn.Config(
         app,
         lifespan="off",
-        ws="websockets-sansio",
+        **uvicorn_websocket_options(),
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=2,

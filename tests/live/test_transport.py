@@ -1,0 +1,64 @@
+"""Frames written once and sent to every socket below ASGI; the 25 s heartbeat."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import struct
+
+import pytest
+from starlette.applications import Starlette
+
+from dialog.db import Database
+from dialog.live.service import Live
+from dialog.live.transport import text_frame
+from tests.live.harness import emit, frames, subscribe, until_listening
+
+
+@pytest.mark.parametrize("size", [0, 125, 126, 65_535, 65_536, 70_000])
+def test_a_text_frame_carries_its_length_as_rfc_6455_says(size: int) -> None:
+    payload = b"x" * size
+    frame = text_frame(payload)
+    assert frame[0] == 0x81  # FIN + text opcode; no mask bit from a server
+    if size < 126:
+        assert frame[1] == size and frame[2:] == payload
+    elif size < 65_536:
+        assert frame[1] == 126 and struct.unpack("!H", frame[2:4])[0] == size
+        assert frame[4:] == payload
+    else:
+        assert frame[1] == 127 and struct.unpack("!Q", frame[2:10])[0] == size
+        assert frame[10:] == payload
+
+
+async def test_sockets_on_our_server_get_events_as_pre_built_frames(
+    app: Starlette, db: Database, live_url: str
+) -> None:
+    clients = [await subscribe(live_url, ["thread:1"], since=None) for _ in range(3)]
+    await until_listening(app, 3)
+    assert all(c.writes_frames for c in app.state.live.fanout.connections)
+    ids = [await emit(db, "thread:1", n=n, text="Grüße aus Babelsberg") for n in range(5)]
+    for client in clients:
+        got = await frames(client, 5)
+        assert [f["id"] for f in got] == ids
+        assert got[0]["data"] == {"n": 0, "text": "Grüße aus Babelsberg"}
+        await client.close()
+
+
+@pytest.fixture
+def quick_heartbeat(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Live, "heartbeat_seconds", 0.2)
+
+
+async def test_an_idle_socket_gets_a_ping_every_heartbeat(
+    quick_heartbeat: None, app: Starlette, live_url: str
+) -> None:
+    assert app.state.live.heartbeat_seconds == 0.2
+    client = await subscribe(live_url, ["thread:1"], since=None)
+    await until_listening(app, 1)
+    async with asyncio.timeout(5):
+        pings = [json.loads(await client.recv()) for _ in range(3)]
+    assert pings == [{"type": "ping"}] * 3
+    await client.send(json.dumps({"type": "pong"}))  # answering is allowed, and ignored
+    async with asyncio.timeout(5):
+        assert json.loads(await client.recv()) == {"type": "ping"}
+    await client.close()
