@@ -1,0 +1,96 @@
+"""Posting comments through the real write path: `dialog serve` and the JSON API.
+
+Run: `.venv/bin/python -m bench posting` (SQLite, then PostgreSQL in a dedicated database
+`dialog_bench`; see bench/_load.py for the environment variables).
+
+Every request is `POST /api/v1/threads/{id}/comments` with a Bearer token, a distinct text and
+a `client_id`, from a separate load process with a fixed number of keep-alive connections
+(closed loop). The server does all a real post does: token lookup, the per-account rate limit
+(10 comments a minute, so every author posts at most 8 times here and the limit is never what
+is measured), the moderation rules (repeated text, word lists), Markdown rendering and
+sanitizing, the comment row, the thread counter and the outbox event in one transaction, and
+the hub publish after commit. Budgets: 200 comments/s on SQLite, 500 comments/s on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sys
+from pathlib import Path
+
+from bench import _load, _seed
+from bench.machine import describe
+from dialog.db import Database
+
+BUDGETS = {"sqlite": 200.0, "postgres": 500.0}
+POSTS_PER_AUTHOR = 8
+CLIENTS = 16
+
+
+def sizes() -> tuple[int, int]:
+    """(measured posts, warm-up posts) per engine."""
+    return (400, 40) if _load.quick() else (10_000, 400)
+
+
+async def seed(database_url: str, posts: int) -> tuple[int, list[_seed.Account]]:
+    db = Database(database_url)
+    try:
+        thread_id = await _seed.thread(db)
+        authors = await _seed.accounts(db, -(-posts // POSTS_PER_AUTHOR), "author")
+        return thread_id, authors
+    finally:
+        await db.dispose()
+
+
+def requests(thread_id: int, authors: list[_seed.Account], count: int) -> list[_load.Request]:
+    """`count` distinct posts, round robin over the authors (each posts at most 8 times)."""
+    rng = random.Random(11)
+    made = []
+    for n in range(count):
+        author = authors[n % len(authors)]
+        made.append(
+            _load.Request(
+                "POST",
+                f"/api/v1/threads/{thread_id}/comments",
+                {"Authorization": f"Bearer {author.token}"},
+                {
+                    "body": f"Beitrag {n}: {_seed.text(rng, rng.randint(15, 60))}",
+                    "stance": ("for", "neutral", "against", None)[n % 4],
+                    "client_id": f"bench-{n}",
+                },
+            )
+        )
+    return made
+
+
+async def measure(engine: str, database_url: str, tmp: Path) -> _load.Result:
+    posts, warmup = sizes()
+    thread_id, authors = await seed(database_url, posts + warmup)
+    async with _load.server(database_url, tmp, _load.workers(engine)) as server:
+        return await _load.run_load(
+            server,
+            requests(thread_id, authors, posts + warmup),
+            total=posts,
+            warmup=warmup,
+            concurrency=_load.clients(CLIENTS),
+            work=tmp,
+        )
+
+
+def main() -> int:
+    print("machine:", describe(), "| load average", _load.load_average(), flush=True)
+    rows = []
+    for engine in _load.engines():
+        with _load.scratch("bench-posting-") as tmp, _load.database(engine, tmp) as url:
+            result = asyncio.run(measure(engine, url, tmp))
+        name = f"{engine}, {_load.workers(engine)} worker(s)"
+        rows.append((name, BUDGETS[engine], result))
+        print(f"{name}: {result.per_second:,.0f} posts/s", flush=True)
+    print("load average after:", _load.load_average())
+    print(_load.table("POST /api/v1/threads/{id}/comments (comments/s)", rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""The first page of a 2,000-comment thread, read by anonymous readers through `dialog serve`.
+
+Run: `.venv/bin/python -m bench thread_page` (SQLite, then PostgreSQL in a dedicated database
+`dialog_bench`; see bench/_load.py for the environment variables).
+
+The thread holds 500 top-level comments, each with a chain of three replies (depth 1 to 3):
+2,000 published comments with texts of 20 to 60 words. The first page (newest first) shows 20
+top-level comments with their 60 replies. Two cases, each with 8 concurrent keep-alive
+clients in a separate load process: the HTML page GET /threads/{id} and the JSON
+GET /api/v1/threads/{id}/comments. Budget: 500 requests/s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from bench import _load, _seed
+from bench.machine import describe
+from dialog.db import Database
+
+BUDGET = 500.0
+CLIENTS = 8
+TOP_LEVEL = 500
+REPLIES = 3
+
+
+def sizes() -> tuple[int, int]:
+    """(measured requests, warm-up requests) per case."""
+    return (300, 50) if _load.quick() else (10_000, 500)
+
+
+async def seed(database_url: str) -> int:
+    db = Database(database_url)
+    try:
+        thread_id = await _seed.thread(db)
+        authors = await _seed.accounts(db, 200, "author")
+        await _seed.comments(db, thread_id, [a.user_id for a in authors], TOP_LEVEL, REPLIES)
+        return thread_id
+    finally:
+        await db.dispose()
+
+
+async def measure(engine: str, database_url: str, tmp: Path) -> list[tuple[str, _load.Result]]:
+    total, warmup = sizes()
+    thread_id = await seed(database_url)
+    cases = {
+        "HTML /threads/{id}": f"/threads/{thread_id}",
+        "JSON /api/v1/threads/{id}/comments": f"/api/v1/threads/{thread_id}/comments",
+    }
+    results = []
+    async with _load.server(database_url, tmp, _load.workers(engine)) as server:
+        for name, path in cases.items():
+            result = await _load.run_load(
+                server,
+                [_load.Request("GET", path)],
+                total=total,
+                warmup=warmup,
+                concurrency=_load.clients(CLIENTS),
+                work=tmp,
+            )
+            results.append((name, result))
+    return results
+
+
+def main() -> int:
+    print("machine:", describe(), "| load average", _load.load_average(), flush=True)
+    print(f"thread: {TOP_LEVEL * (1 + REPLIES):,} comments; first page: 20 top level + replies")
+    rows = []
+    for engine in _load.engines():
+        with _load.scratch("bench-thread-page-") as tmp, _load.database(engine, tmp) as url:
+            measured = asyncio.run(measure(engine, url, tmp))
+        for case, result in measured:
+            name = f"{engine}, {_load.workers(engine)} worker(s), {case}"
+            rows.append((name, BUDGET, result))
+            print(f"{name}: {result.per_second:,.0f} requests/s", flush=True)
+    print("load average after:", _load.load_average())
+    print(_load.table("First page of a 2,000-comment thread, anonymous (requests/s)", rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

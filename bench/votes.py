@@ -1,0 +1,95 @@
+"""Votes through the real write path: `dialog serve` and PUT /api/v1/comments/{id}/vote.
+
+Run: `.venv/bin/python -m bench votes` (SQLite, then PostgreSQL in a dedicated database
+`dialog_bench`; see bench/_load.py for the environment variables).
+
+Every request is a first vote (+1 or -1) of a distinct voter on a distinct comment: each voter
+votes once on each of 50 comments, in an order where consecutive requests hit different
+comments, so the per-comment row lock is contended only as much as in a busy thread. The
+per-account limit is 120 votes a minute, so no voter comes near it. The server does all a real
+vote does: token lookup, rate limit, access checks, the comment row lock, the vote row and the
+counters in one transaction, the coalesced `votes.changed` event after commit, and the answer
+with the comment as the voter sees it. Budget: 1,000 votes/s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from bench import _load, _seed
+from bench.machine import describe
+from dialog.db import Database
+
+BUDGET = 1000.0
+COMMENTS = 50
+CLIENTS = 16
+
+
+def sizes() -> tuple[int, int]:
+    """(measured votes, warm-up votes) per engine."""
+    return (500, 100) if _load.quick() else (20_000, 1_000)
+
+
+async def seed(database_url: str, votes: int) -> tuple[list[int], list[_seed.Account]]:
+    db = Database(database_url)
+    try:
+        thread_id = await _seed.thread(db)
+        (author,) = await _seed.accounts(db, 1, "author")
+        comment_ids = await _seed.comments(db, thread_id, [author.user_id], COMMENTS, 0)
+        voters = await _seed.accounts(db, -(-votes // COMMENTS), "voter")
+        return comment_ids, voters
+    finally:
+        await db.dispose()
+
+
+def requests(
+    comment_ids: list[int], voters: list[_seed.Account], count: int
+) -> list[_load.Request]:
+    """`count` distinct (voter, comment) pairs: round r, voter v votes on comment (v + r) % K."""
+    made = []
+    for n in range(count):
+        round_, v = divmod(n, len(voters))
+        comment_id = comment_ids[(v + round_) % len(comment_ids)]
+        made.append(
+            _load.Request(
+                "PUT",
+                f"/api/v1/comments/{comment_id}/vote",
+                {"Authorization": f"Bearer {voters[v].token}"},
+                {"value": 1 if (v + round_) % 3 else -1},
+            )
+        )
+    return made
+
+
+async def measure(engine: str, database_url: str, tmp: Path) -> _load.Result:
+    votes, warmup = sizes()
+    comment_ids, voters = await seed(database_url, votes + warmup)
+    async with _load.server(database_url, tmp, _load.workers(engine)) as server:
+        return await _load.run_load(
+            server,
+            requests(comment_ids, voters, votes + warmup),
+            total=votes,
+            warmup=warmup,
+            concurrency=_load.clients(CLIENTS),
+            work=tmp,
+        )
+
+
+def main() -> int:
+    print("machine:", describe(), "| load average", _load.load_average(), flush=True)
+    rows = []
+    for engine in _load.engines():
+        with _load.scratch("bench-votes-") as tmp, _load.database(engine, tmp) as url:
+            result = asyncio.run(measure(engine, url, tmp))
+        name = f"{engine}, {_load.workers(engine)} worker(s)"
+        rows.append((name, BUDGET, result))
+        print(f"{name}: {result.per_second:,.0f} votes/s", flush=True)
+    print("load average after:", _load.load_average())
+    print(_load.table("PUT /api/v1/comments/{id}/vote (votes/s)", rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
