@@ -152,31 +152,48 @@ def _cell(value: str) -> str:
     return _ILLEGAL.sub("", value) if _ILLEGAL.search(value) else value
 
 
-def _tabular(raw: Sequence[Any], placeholder: str, iso: bool) -> list[Any]:
-    """One spreadsheet line in HEADERS order, straight from a raw row."""
-    (cid, tid, ttitle, parent, depth, created, name, deleted, stance, html) = raw[:10]
-    (up, down, replies, flags, astate, ahtml, areason, aupdated) = raw[10:]
-    when = created.astimezone(UTC)
-    answered = aupdated.astimezone(UTC) if aupdated else None
-    return [
-        cid,
-        tid,
-        _cell(ttitle),
-        parent,
-        depth,
-        when.isoformat() if iso else when.replace(tzinfo=None),
-        _cell(_author(name, deleted, placeholder)),
-        stance or "",
-        _cell(text_of(html)),
-        up,
-        down,
-        replies,
-        flags,
-        astate or "",
-        _cell(text_of(ahtml)) if ahtml else "",
-        _cell(areason) if areason else "",
-        (answered.isoformat() if iso else answered.replace(tzinfo=None)) if answered else None,
-    ]
+class Tabulator:
+    """Spreadsheet lines in HEADERS order, straight from raw rows. Thread titles and author
+    names repeat over thousands of rows, so their cleaned cells are kept."""
+
+    def __init__(self, placeholder: str, iso: bool) -> None:
+        self.placeholder = placeholder
+        self.iso = iso
+        self._cells: dict[str, str] = {}
+
+    def _repeated(self, value: str) -> str:
+        cell = self._cells.get(value)
+        if cell is None:
+            cell = self._cells[value] = _cell(value)
+        return cell
+
+    def _when(self, value: datetime) -> datetime | str:
+        if value.tzinfo is not UTC:
+            value = value.astimezone(UTC)
+        return value.isoformat() if self.iso else value.replace(tzinfo=None)
+
+    def line(self, raw: Sequence[Any]) -> list[Any]:
+        (cid, tid, ttitle, parent, depth, created, name, deleted, stance, html) = raw[:10]
+        (up, down, replies, flags, astate, ahtml, areason, aupdated) = raw[10:]
+        return [
+            cid,
+            tid,
+            self._repeated(ttitle),
+            parent,
+            depth,
+            self._when(created),
+            self._repeated(_author(name, deleted, self.placeholder)),
+            stance or "",
+            _cell(text_of(html)),
+            up,
+            down,
+            replies,
+            flags,
+            astate or "",
+            _cell(text_of(ahtml)) if ahtml else "",
+            _cell(areason) if areason else "",
+            self._when(aupdated) if aupdated else None,
+        ]
 
 
 async def csv_chunks(
@@ -187,10 +204,10 @@ async def csv_chunks(
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     buffer.write(BOM)
     writer.writerow(HEADERS)
-    placeholder = _(DELETED_ACCOUNT)
+    line = Tabulator(_(DELETED_ACCOUNT), iso=True).line
     async with db.reading() as session:
         async for batch in raw_rows(session, procedure_id, thread_id):
-            writer.writerows([_tabular(raw, placeholder, iso=True) for raw in batch])
+            writer.writerows([line(raw) for raw in batch])
             yield buffer.getvalue().encode()
             buffer.seek(0)
             buffer.truncate()
@@ -222,9 +239,9 @@ async def _fill_workbook(
     async with db.reading() as session:
         head = await queries.export_head(session, procedure_id, thread_id)
         assert head is not None, "the caller checked that the procedure exists"
-        placeholder = _(DELETED_ACCOUNT)
+        line = Tabulator(_(DELETED_ACCOUNT), iso=False).line
         async for batch in raw_rows(session, procedure_id, thread_id):
-            lines = [_tabular(raw, placeholder, iso=False) for raw in batch]
+            lines = [line(raw) for raw in batch]
             # Writing is synchronous; a large batch must not hold up the event loop.
             await asyncio.to_thread(sheet.extend, lines)
             count += len(lines)
