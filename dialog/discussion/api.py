@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute
 from dialog.discussion import actions, policy, queries, voting
 from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.models import Comment
+from dialog.discussion.page_cache import Entry, FirstPageCache
 from dialog.discussion.present import comment_out
 from dialog.discussion.schemas import (
     CommentEdit,
@@ -25,7 +26,7 @@ from dialog.discussion.schemas import (
 )
 from dialog.discussion.voting import VoteEvents
 from dialog.errors import NotFound
-from dialog.i18n import lazy
+from dialog.i18n import current_locale, lazy
 from dialog.web.api import ApiRoute, Doc, actor, database, respond
 from dialog.web.inputs import json_body, validate
 
@@ -39,6 +40,40 @@ class CommentQuery(BaseModel):
 
 async def load_page(request: Request, thread_id: int, query: CommentQuery) -> CommentPage:
     """A page of top-level comments with all their replies and the reader's votes."""
+    if actor(request).user_id is None and query.cursor is None:
+        return (await anonymous_first_page(request, thread_id, query)).page
+    return await build_page(request, thread_id, query)
+
+
+def first_page_cache(request: Request) -> FirstPageCache:
+    state = request.app.state
+    cache: FirstPageCache | None = getattr(state, "discussion_page_cache", None)
+    if cache is None:
+        cache = state.discussion_page_cache = FirstPageCache()
+    return cache
+
+
+async def anonymous_first_page(request: Request, thread_id: int, query: CommentQuery) -> Entry:
+    """The first page as anonymous readers see it, from the cache while the thread is unchanged.
+
+    The version is read before the page, so a kept page is never older than its version.
+    """
+    cache = first_page_cache(request)
+    key = (thread_id, query.sort, query.limit, current_locale.get())
+    async with database(request).reading() as session:
+        version = await queries.page_version(session, actions.thread_topic(thread_id))
+    entry = cache.get(key, version)
+    if entry is not None:
+        return entry
+    page = await build_page(request, thread_id, query)
+    # Kept only if every event up to the version has committed: on PostgreSQL a transaction
+    # that took a lower id may commit after a higher one. This process's live fan-out tracks
+    # exactly that (it has seen every id up to here, or given up on a gap after a minute).
+    settled = request.app.state.live.fanout.settled(version)
+    return cache.put(key, version, page) if settled else Entry(version, 0.0, page)
+
+
+async def build_page(request: Request, thread_id: int, query: CommentQuery) -> CommentPage:
     who = actor(request)
     async with database(request).reading() as session:
         top, next_cursor = await queries.top_level_page(
@@ -73,7 +108,12 @@ async def thread_comments(request: Request) -> Response:
     async with database(request).reading() as session:
         await actions.access_thread_for_reading(session, thread_id)
     query = validate(CommentQuery, dict(request.query_params))
-    return respond(await load_page(request, thread_id, query))
+    if actor(request).user_id is None and query.cursor is None:
+        entry = await anonymous_first_page(request, thread_id, query)
+        if entry.body is None:
+            entry.body = entry.page.model_dump_json().encode()
+        return Response(entry.body, media_type="application/json")
+    return respond(await build_page(request, thread_id, query))
 
 
 def vote_events(request: Request) -> VoteEvents:
@@ -139,6 +179,8 @@ async def record_vote(request: Request, comment_id: int, value: int | None) -> C
         else:
             comment = await voting.do_unvote(uow, who, comment_id)
         uow.after_commit(partial(_changed, events, comment_id))
+    # Other processes see the new counts with the coalesced event; this one at once.
+    first_page_cache(request).forget(comment.thread_id)
     return comment
 
 

@@ -176,6 +176,12 @@ async def counts_of(
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
+async def page_version(session: AsyncSession, topic: str) -> int:
+    """The id of the topic's latest event (0 if none): a page's version, see page_cache.py."""
+    latest = await session.scalar(select(func.max(Event.id)).where(Event.topic == topic))
+    return latest or 0
+
+
 async def latest_event_id(session: AsyncSession) -> int:
     """Where a freshly rendered page starts listening (events after it are replayed)."""
     return (await session.scalar(select(func.max(Event.id)))) or 0

@@ -1,0 +1,181 @@
+"""The anonymous first page is kept while the thread is unchanged, and only then.
+
+Every change a reader can see must show on the very next anonymous request: a new comment, a
+vote, a moderation decision, an edit, a withdrawal; also a change that was still being written
+while the page was read. Signed-in readers are never served from the cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+
+from dialog.accounts.actor import Actor
+from dialog.accounts.models import User
+from dialog.db import Database
+from dialog.discussion import actions
+from dialog.discussion.page_cache import FirstPageCache
+from dialog.discussion.schemas import CommentIn
+from dialog.discussion.voting import VoteEvents
+from dialog.live import queries as live_queries
+from dialog.live.outbox import add_event
+from dialog.procedures.models import Thread
+from tests import factories
+from tests.discussion.helpers import MakeUser, counting_queries, post
+
+
+async def anonymous_page(client: httpx.AsyncClient, thread: Thread) -> dict[int, dict[str, Any]]:
+    response = await client.get(f"/api/v1/threads/{thread.id}/comments")
+    assert response.status_code == 200, response.text
+    return {item["id"]: item for item in response.json()["items"]}
+
+
+def cache_of(app: Starlette) -> FirstPageCache:
+    cache: FirstPageCache = app.state.discussion_page_cache
+    return cache
+
+
+async def test_an_unchanged_thread_is_served_from_the_cache_without_reading_comments(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    api: factories.ApiAs,
+    make_user: MakeUser,
+    db: Database,
+    thread: Thread,
+) -> None:
+    await post(api, await make_user(), thread.id, "Mehr Bänke am Ufer")
+    first = await anonymous_page(client, thread)
+    with counting_queries(db) as statements:
+        again = await anonymous_page(client, thread)
+    assert again == first
+    assert not [s for s in statements if "FROM comments" in s], statements
+    assert len(cache_of(app)) == 1
+    html = await client.get(f"/threads/{thread.id}")
+    assert "Mehr Bänke am Ufer" in html.text
+
+
+async def test_a_signed_in_reader_gets_their_own_page_with_their_vote(
+    app: Starlette, api: factories.ApiAs, make_user: MakeUser, thread: Thread, client: Any
+) -> None:
+    reader = await make_user()
+    comment = await post(api, await make_user(), thread.id, "Ein Zebrastreifen fehlt")
+    await anonymous_page(client, thread)
+    voted = await api.request(
+        reader, "PUT", f"/api/v1/comments/{comment['id']}/vote", json={"value": 1}
+    )
+    assert voted.status_code == 200
+    mine = await api.request(reader, "GET", f"/api/v1/threads/{thread.id}/comments")
+    assert mine.json()["items"][0]["my_vote"] == 1
+    assert (await anonymous_page(client, thread))[comment["id"]]["my_vote"] is None
+
+
+async def test_every_visible_change_shows_on_the_next_anonymous_request(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    api: factories.ApiAs,
+    make_user: MakeUser,
+    thread: Thread,
+) -> None:
+    author, voter, moderator = await make_user(), await make_user(), await make_user("moderator")
+    first = await post(api, author, thread.id, "Der Radweg ist zu schmal")
+    second = await post(api, author, thread.id, "Die Ampel ist zu kurz grün")
+    assert set(await anonymous_page(client, thread)) == {first["id"], second["id"]}
+
+    third = await post(api, await make_user(), thread.id, "Ein dritter Beitrag")
+    assert third["id"] in await anonymous_page(client, thread)
+
+    url = f"/api/v1/comments/{first['id']}/vote"
+    assert (await api.request(voter, "PUT", url, json={"value": 1})).status_code == 200
+    assert (await anonymous_page(client, thread))[first["id"]]["up"] == 1
+    assert (await api.request(voter, "PUT", url, json={"value": -1})).status_code == 200
+    shown = (await anonymous_page(client, thread))[first["id"]]
+    assert (shown["up"], shown["down"]) == (0, 1)
+    events: VoteEvents = app.state.vote_events
+    await events.flush()  # the coalesced event, as other processes get it, changes nothing shown
+    assert (await anonymous_page(client, thread))[first["id"]]["down"] == 1
+
+    edited = await api.request(
+        author, "PATCH", f"/api/v1/comments/{second['id']}", json={"body": "Die Ampel: 20 s!"}
+    )
+    assert edited.status_code == 200, edited.text
+    assert "20 s!" in (await anonymous_page(client, thread))[second["id"]]["html"]
+
+    decided = await api.request(
+        moderator,
+        "POST",
+        f"/api/v1/moderation/comments/{third['id']}/decision",
+        json={"action": "hide", "reason": "spam"},
+    )
+    assert decided.status_code == 200, decided.text
+    hidden = (await anonymous_page(client, thread))[third["id"]]
+    assert (hidden["status"], hidden["html"]) == ("hidden", "")
+
+    withdrawn = await api.request(author, "DELETE", f"/api/v1/comments/{first['id']}")
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert (await anonymous_page(client, thread))[first["id"]]["status"] == "withdrawn"
+    page = await client.get(f"/threads/{thread.id}")
+    assert "Der Radweg ist zu schmal" not in page.text
+    assert "20 s!" in page.text
+
+
+async def _open_post(app: Starlette, db: Database, who: User, thread: Thread, body: str) -> Any:
+    """Post inside a unit of work that the caller commits later (an `async with` it enters)."""
+    actor = Actor(user_id=who.id, role="resident", display_name=who.display_name, via="token")
+    unit = db.unit_of_work()
+    uow = await unit.__aenter__()
+    await actions.do_post_comment(
+        uow, actor, thread.id, CommentIn(body=body), app.state.discussion_hooks
+    )
+    return unit
+
+
+async def test_a_comment_still_being_written_while_the_page_is_read_shows_once_committed(
+    app: Starlette, client: httpx.AsyncClient, make_user: MakeUser, db: Database, thread: Thread
+) -> None:
+    await anonymous_page(client, thread)
+    slow = await _open_post(app, db, await make_user(), thread, "Langsam geschrieben")
+    if db.engine.dialect.name == "postgresql":
+        # A writer that took a higher event id (a coalesced vote event, which does not wait for
+        # the thread row the slow post holds) commits first: the page read now must not be
+        # kept under that id, or the slower comment would never show.
+        async with db.unit_of_work() as uow:
+            await add_event(uow, actions.thread_topic(thread.id), "votes.changed", {"id": 0})
+    else:
+        # SQLite: one writer at a time; the page read meanwhile simply has the old version.
+        await anonymous_page(client, thread)
+    await _until_live_saw_the_latest_event(app, db)
+    assert "Langsam geschrieben" not in str(await anonymous_page(client, thread))
+    await slow.__aexit__(None, None, None)
+    assert "Langsam geschrieben" in str(await anonymous_page(client, thread))
+
+
+async def _until_live_saw_the_latest_event(app: Starlette, db: Database) -> None:
+    async with db.reading() as session:
+        latest = await live_queries.latest_event_id(session)
+    for _ in range(200):
+        if app.state.live.fanout.high_water >= latest:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the live fan-out did not see the latest event")
+
+
+def test_entries_expire_and_the_oldest_make_room() -> None:
+    now = [0.0]
+    cache = FirstPageCache(max_age=30.0, max_entries=2, clock=lambda: now[0])
+    from dialog.discussion.schemas import CommentPage
+
+    empty = CommentPage(items=[], next_cursor=None)
+    cache.put((1, "new", 20, "de"), 5, empty)
+    assert cache.get((1, "new", 20, "de"), 5) is not None
+    assert cache.get((1, "new", 20, "de"), 6) is None  # a newer version: rebuilt
+    cache.put((1, "new", 20, "de"), 6, empty)
+    now[0] = 31.0
+    assert cache.get((1, "new", 20, "de"), 6) is None  # too old: rebuilt
+    for thread_id in (1, 2, 3):
+        cache.put((thread_id, "new", 20, "de"), 1, empty)
+    assert len(cache) == 2 and cache.get((1, "new", 20, "de"), 1) is None
+    cache.forget(2)
+    assert len(cache) == 1
