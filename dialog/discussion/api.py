@@ -53,15 +53,19 @@ def first_page_cache(request: Request) -> FirstPageCache:
     return cache
 
 
-async def anonymous_first_page(request: Request, thread_id: int, query: CommentQuery) -> Entry:
+async def anonymous_first_page(
+    request: Request, thread_id: int, query: CommentQuery, version: int | None = None
+) -> Entry:
     """The first page as anonymous readers see it, from the cache while the thread is unchanged.
 
-    The version is read before the page, so a kept page is never older than its version.
+    The version is read before the page (here, or by the caller), so a kept page is never
+    older than its version.
     """
     cache = first_page_cache(request)
     key = (thread_id, query.sort, query.limit, current_locale.get())
-    async with database(request).reading() as session:
-        version = await queries.page_version(session, actions.thread_topic(thread_id))
+    if version is None:
+        async with database(request).reading() as session:
+            version = await queries.page_version(session, actions.thread_topic(thread_id))
     entry = cache.get(key, version)
     if entry is not None:
         return entry
@@ -105,11 +109,15 @@ async def thread_comments(request: Request) -> Response:
             comment, created = await actions.do_post_comment(uow, who, thread_id, data, hooks)
             body = comment_out(comment, who.display_name, viewer=who)
         return respond(body, status=201 if created else 200)
+    first_page = actor(request).user_id is None and not request.query_params.get("cursor")
+    version = None
     async with database(request).reading() as session:
         await actions.access_thread_for_reading(session, thread_id)
+        if first_page:
+            version = await queries.page_version(session, actions.thread_topic(thread_id))
     query = validate(CommentQuery, dict(request.query_params))
-    if actor(request).user_id is None and query.cursor is None:
-        entry = await anonymous_first_page(request, thread_id, query)
+    if first_page:
+        entry = await anonymous_first_page(request, thread_id, query, version)
         if entry.body is None:
             entry.body = entry.page.model_dump_json().encode()
         return Response(entry.body, media_type="application/json")
