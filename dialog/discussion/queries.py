@@ -195,3 +195,23 @@ async def revisions_of(session: AsyncSession, comment_id: int) -> Sequence[Comme
             .order_by(CommentRevision.id)
         )
     ).all()
+
+
+async def sources_of(session: AsyncSession, comment_ids: Sequence[int]) -> dict[int, str]:
+    """Comment id -> source text (Markdown), for the edit forms."""
+    if not comment_ids:
+        return {}
+    rows = await session.execute(
+        select(Comment.id, Comment.body).where(Comment.id.in_(comment_ids))
+    )
+    return {comment_id: body for comment_id, body in rows}
+
+
+async def flagged_by(session: AsyncSession, user_id: int, comment_ids: Sequence[int]) -> set[int]:
+    """Which of these comments the reader has reported already."""
+    if not comment_ids:
+        return set()
+    found = await session.scalars(
+        select(Flag.comment_id).where(Flag.user_id == user_id, Flag.comment_id.in_(comment_ids))
+    )
+    return set(found.all())

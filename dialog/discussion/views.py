@@ -5,18 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from dialog.accounts.actor import Actor
 from dialog.db import utcnow
-from dialog.discussion import actions, policy
+from dialog.discussion import actions, policy, queries
 from dialog.discussion.api import CommentQuery, load_page, record_vote
 from dialog.discussion.hooks import DiscussionHooks
-from dialog.discussion.models import Comment, Flag
+from dialog.discussion.models import Comment
 from dialog.discussion.schemas import CommentEdit, CommentIn, CommentOut, FlagIn
 from dialog.errors import Forbidden, InvalidInput, NotFound
 from dialog.i18n import lazy
@@ -74,8 +72,8 @@ async def thread_page(
     flagged: set[int] = set()
     if who.user_id is not None:
         async with database(request).reading() as session:
-            editable = await _editable_sources(session, who, page.items)
-            flagged = await _flagged_by(session, who.user_id, [c.id for c in page.items])
+            editable = await queries.sources_of(session, _editable_ids(who, page.items))
+            flagged = await queries.flagged_by(session, who.user_id, [c.id for c in page.items])
     top = [c for c in page.items if c.parent_id is None]
     children: dict[int, list[Any]] = {}
     for comment in page.items:
@@ -116,25 +114,8 @@ def _still_editable(who: Actor, comment: CommentOut) -> bool:
     return comment.status == "published" and policy.can_edit(who, author_id, comment.status, age)
 
 
-async def _editable_sources(
-    session: AsyncSession, who: Actor, comments: Sequence[CommentOut]
-) -> dict[int, str]:
-    """Comment id -> source text (Markdown) of the reader's comments they may still edit."""
-    ids = [c.id for c in comments if _still_editable(who, c)]
-    if not ids:
-        return {}
-    rows = await session.execute(select(Comment.id, Comment.body).where(Comment.id.in_(ids)))
-    return {comment_id: body for comment_id, body in rows}
-
-
-async def _flagged_by(session: AsyncSession, user_id: int, comment_ids: Sequence[int]) -> set[int]:
-    """Which of these comments the reader has reported already."""
-    if not comment_ids:
-        return set()
-    found = await session.scalars(
-        select(Flag.comment_id).where(Flag.user_id == user_id, Flag.comment_id.in_(comment_ids))
-    )
-    return set(found.all())
+def _editable_ids(who: Actor, comments: Sequence[CommentOut]) -> list[int]:
+    return [c.id for c in comments if _still_editable(who, c)]
 
 
 async def _last_event_id(request: Request, thread_id: int) -> int:
