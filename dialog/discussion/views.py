@@ -54,6 +54,9 @@ async def thread_page(
             query = validate(CommentQuery, raw)
         except InvalidInput:
             query = CommentQuery()
+    # The live resume point is read before the page: a comment committed in between is then
+    # on the page or replayed to the socket (maybe both; the page script skips doubles).
+    last_event = await _last_event_id(request, thread_id)
     page = await load_page(request, thread_id, query)
     own = [
         c.id
@@ -80,7 +83,6 @@ async def thread_page(
         if comment.parent_id is not None:
             children.setdefault(comment.parent_id, []).append(comment)
     can_comment = policy.phase_allows(thread.procedure.phase, "comment") and thread.is_open
-    last_event = await _last_event_id(request, thread_id)
     return render(
         request,
         "discussion/thread.html",

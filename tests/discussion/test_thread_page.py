@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 import httpx
+import pytest
 
 from dialog.accounts.models import User
 from dialog.db import Database, utcnow
+from dialog.discussion import views
 from dialog.discussion.models import Comment
+from dialog.live.outbox import add_event
 from dialog.procedures.models import Procedure, Thread
 from tests import factories
 
@@ -242,3 +246,23 @@ async def test_a_report_is_confirmed_on_the_page_instead_of_the_report_form(
     after = await client.get(f"/threads/{thread.id}")
     assert f'id="flag-done-{comment_id}"' in after.text
     assert f'action="/comments/{comment_id}/flag"' not in after.text
+
+
+async def test_the_live_resume_point_is_read_before_the_page_so_nothing_falls_between(
+    client: httpx.AsyncClient, db: Database, thread: Thread, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    committed: list[int] = []
+    original = views.__dict__["load_page"]
+
+    async def page_after_a_concurrent_commit(*args: Any, **kwargs: Any) -> Any:
+        # Another request commits while this one is between its two reads.
+        async with db.unit_of_work() as uow:
+            event = await add_event(uow, f"thread:{thread.id}", "comment.published", {"id": 0})
+        committed.append(event.id)
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(views, "load_page", page_after_a_concurrent_commit)
+    page = await client.get(f"/threads/{thread.id}")
+    since = re.search(r'data-since="(\d+)"', page.text)
+    assert since is not None and committed
+    assert int(since.group(1)) < committed[0]  # the socket replays it after the page
