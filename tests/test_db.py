@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
@@ -78,3 +79,43 @@ async def _migrate(settings: Settings) -> None:
 
     # Alembic runs its own event loop; keep it off this test's loop.
     await asyncio.to_thread(migrate.upgrade, settings)
+
+
+async def test_writers_of_a_process_take_turns_and_all_commit(
+    database: Database, backend: backends.Backend
+) -> None:
+    inside = 0
+    most = 0
+
+    async def write(n: int) -> None:
+        nonlocal inside, most
+        async with database.unit_of_work() as uow:
+            inside += 1
+            most = max(most, inside)
+            await add_event(uow, "thread:1", "test.written", {"n": n})
+            await asyncio.sleep(0.005)
+            inside -= 1
+
+    await asyncio.gather(*(write(n) for n in range(20)))
+    async with database.reading() as session:
+        written = await session.scalar(
+            select(func.count()).select_from(Event).where(Event.type == "test.written")
+        )
+    assert written == 20
+    # SQLite: one writer at a time, waiting on the event loop (not in SQLite's busy handler);
+    # PostgreSQL: writers overlap.
+    assert most == 1 if backend.name == "sqlite" else most > 1
+
+
+async def test_after_commit_work_may_write_again_without_waiting_for_itself(
+    database: Database, published: list[int]
+) -> None:
+    async def follow_up() -> None:
+        async with database.unit_of_work() as again:
+            await add_event(again, "thread:1", "test.follow-up", {})
+
+    async with asyncio.timeout(10):
+        async with database.unit_of_work() as uow:
+            await add_event(uow, "thread:1", "test.first", {})
+            uow.after_commit(follow_up)
+    assert len(published) == 2
