@@ -12,7 +12,8 @@
 
 Environment: DIALOG_BENCH_ENGINES=sqlite,postgres (default both), DIALOG_BENCH_QUICK=1 for small
 sizes while developing, DIALOG_BENCH_WORKERS=N for `dialog serve --workers N` (PostgreSQL only; a
-private redis-server is started then), DIALOG_BENCH_CLIENTS to override the concurrency.
+private redis-server is started then), DIALOG_BENCH_CLIENTS to override the concurrency,
+DIALOG_BENCH_REQUESTS to measure that many requests per case.
 
 Run a load process by hand: `python -m bench._load SPEC.json OUT.json`.
 """
@@ -48,6 +49,14 @@ BENCH_DATABASE = "dialog_bench"
 
 def quick() -> bool:
     return os.environ.get("DIALOG_BENCH_QUICK", "") not in ("", "0")
+
+
+def measured(full: int, small: int) -> int:
+    """How many requests to measure: DIALOG_BENCH_REQUESTS, else small (quick) or full."""
+    chosen = os.environ.get("DIALOG_BENCH_REQUESTS")
+    if chosen:
+        return int(chosen)
+    return small if quick() else full
 
 
 def engines() -> list[str]:

@@ -30,7 +30,7 @@ CLIENTS = 16
 
 def sizes() -> tuple[int, int]:
     """(measured posts, warm-up posts) per engine."""
-    return (400, 40) if _load.quick() else (10_000, 400)
+    return _load.measured(10_000, 400), 40 if _load.quick() else 400
 
 
 async def seed(database_url: str, posts: int) -> tuple[int, list[_seed.Account]]:

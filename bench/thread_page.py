@@ -28,7 +28,7 @@ REPLIES = 3
 
 def sizes() -> tuple[int, int]:
     """(measured requests, warm-up requests) per case."""
-    return (300, 50) if _load.quick() else (10_000, 500)
+    return _load.measured(10_000, 300), 50 if _load.quick() else 500
 
 
 async def seed(database_url: str) -> int:

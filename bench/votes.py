@@ -29,7 +29,7 @@ CLIENTS = 16
 
 def sizes() -> tuple[int, int]:
     """(measured votes, warm-up votes) per engine."""
-    return (500, 100) if _load.quick() else (20_000, 1_000)
+    return _load.measured(20_000, 500), 100 if _load.quick() else 1_000
 
 
 async def seed(database_url: str, votes: int) -> tuple[list[int], list[_seed.Account]]:
