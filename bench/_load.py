@@ -31,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -457,3 +457,31 @@ def _main() -> int:
 
 if __name__ == "__main__":
     sys.exit(_main())
+
+
+Cases = list[tuple[str, Result]]  # (case name, or "" when the benchmark has one case; result)
+
+
+def run_per_engine(
+    label: str,
+    title: str,
+    unit: str,
+    budget: Callable[[str], float],
+    measure: Callable[[str, str, Path], Coroutine[Any, Any, Cases]],
+) -> int:
+    """Measure on each chosen engine in a scratch directory and database, print the table."""
+    from bench.machine import describe
+
+    print("machine:", describe(), "| load average", load_average(), flush=True)
+    rows = []
+    for engine in engines():
+        with scratch(f"bench-{label}-") as tmp, database(engine, tmp) as url:
+            cases = asyncio.run(measure(engine, url, tmp))
+        for case, result in cases:
+            parts = (engine, f"{workers(engine)} worker(s)", case)
+            name = ", ".join(part for part in parts if part)
+            rows.append((name, budget(engine), result))
+            print(f"{name}: {result.per_second:,.0f} {unit}/s", flush=True)
+    print("load average after:", load_average())
+    print(table(title, rows))
+    return 0

@@ -14,13 +14,11 @@ the hub publish after commit. Budgets: 200 comments/s on SQLite, 500 comments/s 
 
 from __future__ import annotations
 
-import asyncio
 import random
 import sys
 from pathlib import Path
 
 from bench import _load, _seed
-from bench.machine import describe
 from dialog.db import Database
 
 BUDGETS = {"sqlite": 200.0, "postgres": 500.0}
@@ -64,11 +62,11 @@ def requests(thread_id: int, authors: list[_seed.Account], count: int) -> list[_
     return made
 
 
-async def measure(engine: str, database_url: str, tmp: Path) -> _load.Result:
+async def measure(engine: str, database_url: str, tmp: Path) -> _load.Cases:
     posts, warmup = sizes()
     thread_id, authors = await seed(database_url, posts + warmup)
     async with _load.server(database_url, tmp, _load.workers(engine)) as server:
-        return await _load.run_load(
+        result = await _load.run_load(
             server,
             requests(thread_id, authors, posts + warmup),
             total=posts,
@@ -76,20 +74,17 @@ async def measure(engine: str, database_url: str, tmp: Path) -> _load.Result:
             concurrency=_load.clients(CLIENTS),
             work=tmp,
         )
+    return [("", result)]
 
 
 def main() -> int:
-    print("machine:", describe(), "| load average", _load.load_average(), flush=True)
-    rows = []
-    for engine in _load.engines():
-        with _load.scratch("bench-posting-") as tmp, _load.database(engine, tmp) as url:
-            result = asyncio.run(measure(engine, url, tmp))
-        name = f"{engine}, {_load.workers(engine)} worker(s)"
-        rows.append((name, BUDGETS[engine], result))
-        print(f"{name}: {result.per_second:,.0f} posts/s", flush=True)
-    print("load average after:", _load.load_average())
-    print(_load.table("POST /api/v1/threads/{id}/comments (comments/s)", rows))
-    return 0
+    return _load.run_per_engine(
+        "posting",
+        "POST /api/v1/threads/{id}/comments (comments/s)",
+        "posts",
+        BUDGETS.__getitem__,
+        measure,
+    )
 
 
 if __name__ == "__main__":

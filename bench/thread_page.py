@@ -12,12 +12,10 @@ GET /api/v1/threads/{id}/comments. Budget: 500 requests/s.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 
 from bench import _load, _seed
-from bench.machine import describe
 from dialog.db import Database
 
 BUDGET = 500.0
@@ -42,7 +40,7 @@ async def seed(database_url: str) -> int:
         await db.dispose()
 
 
-async def measure(engine: str, database_url: str, tmp: Path) -> list[tuple[str, _load.Result]]:
+async def measure(engine: str, database_url: str, tmp: Path) -> _load.Cases:
     total, warmup = sizes()
     thread_id = await seed(database_url)
     cases = {
@@ -65,19 +63,14 @@ async def measure(engine: str, database_url: str, tmp: Path) -> list[tuple[str, 
 
 
 def main() -> int:
-    print("machine:", describe(), "| load average", _load.load_average(), flush=True)
     print(f"thread: {TOP_LEVEL * (1 + REPLIES):,} comments; first page: 20 top level + replies")
-    rows = []
-    for engine in _load.engines():
-        with _load.scratch("bench-thread-page-") as tmp, _load.database(engine, tmp) as url:
-            measured = asyncio.run(measure(engine, url, tmp))
-        for case, result in measured:
-            name = f"{engine}, {_load.workers(engine)} worker(s), {case}"
-            rows.append((name, BUDGET, result))
-            print(f"{name}: {result.per_second:,.0f} requests/s", flush=True)
-    print("load average after:", _load.load_average())
-    print(_load.table("First page of a 2,000-comment thread, anonymous (requests/s)", rows))
-    return 0
+    return _load.run_per_engine(
+        "thread-page",
+        "First page of a 2,000-comment thread, anonymous (requests/s)",
+        "requests",
+        lambda engine: BUDGET,
+        measure,
+    )
 
 
 if __name__ == "__main__":

@@ -14,12 +14,10 @@ with the comment as the voter sees it. Budget: 1,000 votes/s.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 
 from bench import _load, _seed
-from bench.machine import describe
 from dialog.db import Database
 
 BUDGET = 1000.0
@@ -63,11 +61,11 @@ def requests(
     return made
 
 
-async def measure(engine: str, database_url: str, tmp: Path) -> _load.Result:
+async def measure(engine: str, database_url: str, tmp: Path) -> _load.Cases:
     votes, warmup = sizes()
     comment_ids, voters = await seed(database_url, votes + warmup)
     async with _load.server(database_url, tmp, _load.workers(engine)) as server:
-        return await _load.run_load(
+        result = await _load.run_load(
             server,
             requests(comment_ids, voters, votes + warmup),
             total=votes,
@@ -75,20 +73,17 @@ async def measure(engine: str, database_url: str, tmp: Path) -> _load.Result:
             concurrency=_load.clients(CLIENTS),
             work=tmp,
         )
+    return [("", result)]
 
 
 def main() -> int:
-    print("machine:", describe(), "| load average", _load.load_average(), flush=True)
-    rows = []
-    for engine in _load.engines():
-        with _load.scratch("bench-votes-") as tmp, _load.database(engine, tmp) as url:
-            result = asyncio.run(measure(engine, url, tmp))
-        name = f"{engine}, {_load.workers(engine)} worker(s)"
-        rows.append((name, BUDGET, result))
-        print(f"{name}: {result.per_second:,.0f} votes/s", flush=True)
-    print("load average after:", _load.load_average())
-    print(_load.table("PUT /api/v1/comments/{id}/vote (votes/s)", rows))
-    return 0
+    return _load.run_per_engine(
+        "votes",
+        "PUT /api/v1/comments/{id}/vote (votes/s)",
+        "votes",
+        lambda engine: BUDGET,
+        measure,
+    )
 
 
 if __name__ == "__main__":
