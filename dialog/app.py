@@ -19,6 +19,7 @@ from dialog.accounts.middleware import AuthMiddleware
 from dialog.db import Database
 from dialog.discussion import api as discussion_api
 from dialog.discussion import views as discussion_views
+from dialog.discussion.page_cache import FirstPageCache
 from dialog.discussion.voting import VoteEvents
 from dialog.errors import DomainError
 from dialog.live import socket as live_socket
@@ -111,6 +112,7 @@ def create_app(settings: Settings) -> Starlette:
     app.state.hub = hub
     app.state.live = live
     app.state.vote_events = vote_events
+    app.state.discussion_page_cache = FirstPageCache()
     app.state.templates = make_templates()
     app.state.discussion_hooks = moderation_hooks.discussion_hooks(settings)
     app.state.limiter = RateLimiter(settings.redis_url, namespace=settings.redis_namespace)

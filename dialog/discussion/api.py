@@ -46,10 +46,7 @@ async def load_page(request: Request, thread_id: int, query: CommentQuery) -> Co
 
 
 def first_page_cache(request: Request) -> FirstPageCache:
-    state = request.app.state
-    cache: FirstPageCache | None = getattr(state, "discussion_page_cache", None)
-    if cache is None:
-        cache = state.discussion_page_cache = FirstPageCache()
+    cache: FirstPageCache = request.app.state.discussion_page_cache
     return cache
 
 
