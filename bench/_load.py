@@ -485,3 +485,24 @@ def run_per_engine(
     print("load average after:", load_average())
     print(table(title, rows))
     return 0
+
+
+async def load_once(
+    engine: str,
+    database_url: str,
+    tmp: Path,
+    requests: list[Request],
+    total: int,
+    concurrency: int,
+) -> Cases:
+    """One case: serve the database, send `requests` (the first ones warm up), measure `total`."""
+    async with server(database_url, tmp, workers(engine)) as running:
+        result = await run_load(
+            running,
+            requests,
+            total=total,
+            warmup=len(requests) - total,
+            concurrency=clients(concurrency),
+            work=tmp,
+        )
+    return [("", result)]

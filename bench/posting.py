@@ -65,16 +65,9 @@ def requests(thread_id: int, authors: list[_seed.Account], count: int) -> list[_
 async def measure(engine: str, database_url: str, tmp: Path) -> _load.Cases:
     posts, warmup = sizes()
     thread_id, authors = await seed(database_url, posts + warmup)
-    async with _load.server(database_url, tmp, _load.workers(engine)) as server:
-        result = await _load.run_load(
-            server,
-            requests(thread_id, authors, posts + warmup),
-            total=posts,
-            warmup=warmup,
-            concurrency=_load.clients(CLIENTS),
-            work=tmp,
-        )
-    return [("", result)]
+    return await _load.load_once(
+        engine, database_url, tmp, requests(thread_id, authors, posts + warmup), posts, CLIENTS
+    )
 
 
 def main() -> int:

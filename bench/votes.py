@@ -64,16 +64,9 @@ def requests(
 async def measure(engine: str, database_url: str, tmp: Path) -> _load.Cases:
     votes, warmup = sizes()
     comment_ids, voters = await seed(database_url, votes + warmup)
-    async with _load.server(database_url, tmp, _load.workers(engine)) as server:
-        result = await _load.run_load(
-            server,
-            requests(comment_ids, voters, votes + warmup),
-            total=votes,
-            warmup=warmup,
-            concurrency=_load.clients(CLIENTS),
-            work=tmp,
-        )
-    return [("", result)]
+    return await _load.load_once(
+        engine, database_url, tmp, requests(comment_ids, voters, votes + warmup), votes, CLIENTS
+    )
 
 
 def main() -> int:
