@@ -132,6 +132,23 @@ async def written_by_form(client: httpx.AsyncClient, token: str, thread: Thread,
     return int(written.headers["location"].rsplit("-", 1)[1])
 
 
+async def written_by_api(api: factories.ApiAs, author: User, thread: Thread, body: str) -> int:
+    created = await api.request(
+        author, "POST", f"/api/v1/threads/{thread.id}/comments", json={"body": body}
+    )
+    assert created.status_code == 201
+    comment_id: int = created.json()["id"]
+    return comment_id
+
+
+async def comment_as_anyone(api: factories.ApiAs, comment_id: int) -> dict[str, Any]:
+    """The comment as an anonymous reader gets it from the API."""
+    response = await api.request(None, "GET", f"/api/v1/comments/{comment_id}")
+    assert response.status_code == 200
+    found: dict[str, Any] = response.json()
+    return found
+
+
 async def test_authors_edit_their_comment_by_form_within_15_minutes(
     client: httpx.AsyncClient,
     api: factories.ApiAs,
@@ -149,7 +166,7 @@ async def test_authors_edit_their_comment_by_form_within_15_minutes(
     edited = await post(client, f"/comments/{comment_id}/edit", token, body="Mehr **Bäume** bitte")
     assert edited.status_code == 303
     assert edited.headers["location"] == f"/threads/{thread.id}#comment-{comment_id}"
-    fetched = (await api.request(None, "GET", f"/api/v1/comments/{comment_id}")).json()
+    fetched = await comment_as_anyone(api, comment_id)
     assert fetched["html"] == "<p>Mehr <strong>Bäume</strong> bitte</p>"
     assert fetched["edited_at"] is not None
     page = await client.get(f"/threads/{thread.id}")
@@ -177,7 +194,7 @@ async def test_after_15_minutes_the_edit_form_is_gone_and_the_route_refuses(
     refused = await post(client, f"/comments/{comment_id}/edit", token, body="Ein neuer Gedanke")
     assert refused.status_code == 403
     assert "Beiträge können nur innerhalb von 15 Minuten bearbeitet werden." in refused.text
-    fetched = (await api.request(None, "GET", f"/api/v1/comments/{comment_id}")).json()
+    fetched = await comment_as_anyone(api, comment_id)
     assert fetched["html"] == "<p>Ein alter Gedanke</p>" and fetched["edited_at"] is None
 
 
@@ -189,10 +206,7 @@ async def test_nobody_edits_someone_elses_comment_by_form(
     browser_session: SignIn,
 ) -> None:
     author = await make_user()
-    created = await api.request(
-        author, "POST", f"/api/v1/threads/{thread.id}/comments", json={"body": "Mein Text"}
-    )
-    comment_id = created.json()["id"]
+    comment_id = await written_by_api(api, author, thread, "Mein Text")
     token = await browser_session(await make_user())
     page = await client.get(f"/threads/{thread.id}")
     assert f'id="comment-{comment_id}"' in page.text
@@ -200,7 +214,7 @@ async def test_nobody_edits_someone_elses_comment_by_form(
     refused = await post(client, f"/comments/{comment_id}/edit", token, body="Fremder Text")
     assert refused.status_code == 403
     assert "Nur die Verfasserin oder der Verfasser kann einen Beitrag bearbeiten" in refused.text
-    fetched = (await api.request(None, "GET", f"/api/v1/comments/{comment_id}")).json()
+    fetched = await comment_as_anyone(api, comment_id)
     assert fetched["html"] == "<p>Mein Text</p>"
 
 
@@ -220,7 +234,7 @@ async def test_an_empty_edit_is_shown_as_an_error_beside_the_edit_field(
     assert re.search(rf'id="{field}"[^>]*aria-invalid="true"', response.text)
     assert f'href="#{field}"' in response.text  # the error summary leads to the field
     assert re.search(r'<details class="edit" open>', response.text)
-    fetched = (await api.request(None, "GET", f"/api/v1/comments/{comment_id}")).json()
+    fetched = await comment_as_anyone(api, comment_id)
     assert fetched["html"] == "<p>Bleibt so</p>" and fetched["edited_at"] is None
 
 
@@ -232,11 +246,7 @@ async def test_a_report_is_confirmed_on_the_page_instead_of_the_report_form(
     browser_session: SignIn,
 ) -> None:
     author = await make_user()
-    comment_id = (
-        await api.request(
-            author, "POST", f"/api/v1/threads/{thread.id}/comments", json={"body": "Kauft!"}
-        )
-    ).json()["id"]
+    comment_id = await written_by_api(api, author, thread, "Kauft!")
     token = await browser_session(await make_user())
     before = await client.get(f"/threads/{thread.id}")
     assert f'action="/comments/{comment_id}/flag"' in before.text
