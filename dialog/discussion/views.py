@@ -54,27 +54,23 @@ async def thread_page(
             query = validate(CommentQuery, raw)
         except InvalidInput:
             query = CommentQuery()
-    # The live resume point is read before the page: a comment committed in between is then
-    # on the page or replayed to the socket (maybe both; the page script skips doubles).
-    last_event = await _last_event_id(request, thread_id)
+        # The live stream resumes from here. It is read before the page: a comment committed in
+        # between is then on the page or replayed to the socket (the page script skips doubles).
+        last_event = await live_queries.latest_event_id(session)
     page = await load_page(request, thread_id, query)
-    own = [
-        c.id
-        for c in page.items
-        if who.user_id is not None
-        and c.author
-        and c.author.id == who.user_id
-        and c.status != "published"
-    ]
     notes: dict[int, str] = {}
-    if own and who.user_id is not None:
-        hooks: DiscussionHooks = request.app.state.discussion_hooks
-        async with database(request).reading() as session:
-            notes = await hooks.decision_notes(session, who.user_id, own)
     editable: dict[int, str] = {}
     flagged: set[int] = set()
     if who.user_id is not None:
+        own = [
+            c.id
+            for c in page.items
+            if c.author and c.author.id == who.user_id and c.status != "published"
+        ]
+        hooks: DiscussionHooks = request.app.state.discussion_hooks
         async with database(request).reading() as session:
+            if own:
+                notes = await hooks.decision_notes(session, who.user_id, own)
             editable = await queries.sources_of(session, _editable_ids(who, page.items))
             flagged = await queries.flagged_by(session, who.user_id, [c.id for c in page.items])
     top = [c for c in page.items if c.parent_id is None]
@@ -118,12 +114,6 @@ def _still_editable(who: Actor, comment: CommentOut) -> bool:
 
 def _editable_ids(who: Actor, comments: Sequence[CommentOut]) -> list[int]:
     return [c.id for c in comments if _still_editable(who, c)]
-
-
-async def _last_event_id(request: Request, thread_id: int) -> int:
-    """The live stream resumes from here, so nothing between render and connect is lost."""
-    async with database(request).reading() as session:
-        return await live_queries.latest_event_id(session)
 
 
 def _back(thread_id: int, comment_id: int | None = None) -> RedirectResponse:
