@@ -95,8 +95,11 @@ def text_of(html: str) -> str:
     return unescape(_TAG.sub("", _BREAK.sub("\n", html))).strip()
 
 
-def _author(name: str | None, deleted: datetime | None, placeholder: str) -> str:
-    return placeholder if name is None or deleted is not None else name
+def _utc(value: datetime) -> datetime:
+    """Aware UTC from what the export query gives: naive UTC (SQLite) or aware (PostgreSQL)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
 
 
 async def raw_rows(
@@ -111,16 +114,15 @@ async def raw_rows(
 
 
 def _row(raw: Sequence[Any], placeholder: str) -> dict[str, Any]:
-    (cid, tid, ttitle, parent, depth, created, name, deleted, stance, html) = raw[:10]
-    (up, down, replies, flags, astate, ahtml, areason, aupdated) = raw[10:]
+    (cid, tid, parent, depth, created, name, stance, html) = raw[:8]
+    (up, down, replies, flags, astate, ahtml, areason, aupdated) = raw[8:]
     return {
         "comment_id": cid,
         "thread_id": tid,
-        "thread_title": ttitle,
         "parent_id": parent,
         "depth": depth,
-        "created_at": created,
-        "author": _author(name, deleted, placeholder),
+        "created_at": _utc(created),
+        "author": placeholder if name is None else name,
         "stance": stance or "",
         "text": text_of(html),
         "html": html,
@@ -132,7 +134,7 @@ def _row(raw: Sequence[Any], placeholder: str) -> dict[str, Any]:
         "answer_text": text_of(ahtml) if ahtml else "",
         "answer_html": ahtml or "",
         "answer_reason": areason or "",
-        "answered_at": aupdated,
+        "answered_at": _utc(aupdated) if aupdated else None,
     }
 
 
@@ -156,33 +158,37 @@ class Tabulator:
     """Spreadsheet lines in HEADERS order, straight from raw rows. Thread titles and author
     names repeat over thousands of rows, so their cleaned cells are kept."""
 
-    def __init__(self, placeholder: str, iso: bool) -> None:
+    def __init__(self, placeholder: str, iso: bool, titles: dict[int, str]) -> None:
         self.placeholder = placeholder
         self.iso = iso
-        self._cells: dict[str, str] = {}
+        self._titles = {thread_id: _cell(title) for thread_id, title in titles.items()}
+        self._cells: dict[str | None, str] = {None: _cell(placeholder)}
 
-    def _repeated(self, value: str) -> str:
-        cell = self._cells.get(value)
+    def _author(self, name: str | None) -> str:
+        cell = self._cells.get(name)
         if cell is None:
-            cell = self._cells[value] = _cell(value)
+            assert name is not None
+            cell = self._cells[name] = _cell(name)
         return cell
 
     def _when(self, value: datetime) -> datetime | str:
+        if value.tzinfo is None:  # naive UTC, as SQLite gives it
+            return value.isoformat() + "+00:00" if self.iso else value
         if value.tzinfo is not UTC:
             value = value.astimezone(UTC)
         return value.isoformat() if self.iso else value.replace(tzinfo=None)
 
     def line(self, raw: Sequence[Any]) -> list[Any]:
-        (cid, tid, ttitle, parent, depth, created, name, deleted, stance, html) = raw[:10]
-        (up, down, replies, flags, astate, ahtml, areason, aupdated) = raw[10:]
+        (cid, tid, parent, depth, created, name, stance, html) = raw[:8]
+        (up, down, replies, flags, astate, ahtml, areason, aupdated) = raw[8:]
         return [
             cid,
             tid,
-            self._repeated(ttitle),
+            self._titles[tid],
             parent,
             depth,
             self._when(created),
-            self._repeated(_author(name, deleted, self.placeholder)),
+            self._author(name),
             stance or "",
             _cell(text_of(html)),
             up,
@@ -204,8 +210,9 @@ async def csv_chunks(
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     buffer.write(BOM)
     writer.writerow(HEADERS)
-    line = Tabulator(_(DELETED_ACCOUNT), iso=True).line
     async with db.reading() as session:
+        titles = await queries.thread_titles(session, procedure_id)
+        line = Tabulator(_(DELETED_ACCOUNT), iso=True, titles=titles).line
         async for batch in raw_rows(session, procedure_id, thread_id):
             writer.writerows([line(raw) for raw in batch])
             yield buffer.getvalue().encode()
@@ -239,7 +246,8 @@ async def _fill_workbook(
     async with db.reading() as session:
         head = await queries.export_head(session, procedure_id, thread_id)
         assert head is not None, "the caller checked that the procedure exists"
-        line = Tabulator(_(DELETED_ACCOUNT), iso=False).line
+        titles = {item.thread.id: item.thread.title for item in head[2]}
+        line = Tabulator(_(DELETED_ACCOUNT), iso=False, titles=titles).line
         async for batch in raw_rows(session, procedure_id, thread_id):
             lines = [line(raw) for raw in batch]
             # Writing is synchronous; a large batch must not hold up the event loop.

@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 from collections.abc import Awaitable, Callable
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dialog.accounts.models import User
-from dialog.db import Database
+from dialog.db import Database, utcnow
 from dialog.discussion.models import Comment, CommentStatus, Vote
 from dialog.procedures.models import Department, Procedure, Thread
 from tests import factories
@@ -221,6 +222,55 @@ async def test_the_json_is_versioned_and_its_counts_match_the_database(
     assert {c["text"] for c in document["comments"]} >= set(FORMULAS)
     assert not [secret for secret in SECRETS if secret in content.decode()]
     assert b"@example.org" not in content
+
+
+async def test_every_format_gives_utc_times_thread_titles_and_hides_deleted_authors(
+    api: factories.ApiAs,
+    staff: User,
+    procedure: Procedure,
+    db: Database,
+    discussion: dict[str, Any],
+) -> None:
+    first_id, reply_id = discussion["first"]["id"], discussion["reply"]["id"]
+    async with db.unit_of_work() as uow:
+        bob = await uow.session.scalar(select(User).where(User.display_name == "Bob"))
+        assert bob is not None
+        bob.deleted_at = utcnow()
+    async with db.reading() as session:
+        written = {
+            cid: (created, title)
+            for cid, created, title in await session.execute(
+                select(Comment.id, Comment.created_at, Thread.title)
+                .join(Thread, Thread.id == Comment.thread_id)
+                .where(Comment.id.in_([first_id, reply_id]))
+            )
+        }
+    placeholder = "gelöschtes Konto"
+    by_id = {
+        int(r["comment_id"]): r
+        for r in csv_rows(await download(api, staff, procedure, "format=csv"))
+    }
+    for cid, author in ((first_id, "Alice"), (reply_id, placeholder)):
+        created, title = written[cid]
+        assert by_id[cid]["created_at_utc"] == created.astimezone(UTC).isoformat()
+        assert (by_id[cid]["author"], by_id[cid]["thread_title"]) == (author, title)
+    assert by_id[first_id]["answered_at_utc"].endswith("+00:00")
+    book = openpyxl.load_workbook(io.BytesIO(await download(api, staff, procedure, "format=xlsx")))
+    sheet = book["comments"]
+    header = [cell.value for cell in sheet[1]]
+    cells = {
+        row[0]: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(2, values_only=True)
+    }
+    for cid, author in ((first_id, "Alice"), (reply_id, placeholder)):
+        created, title = written[cid]
+        naive = created.astimezone(UTC).replace(tzinfo=None)  # a spreadsheet keeps milliseconds
+        assert abs(cells[cid]["created_at_utc"] - naive) < timedelta(milliseconds=1)
+        assert (cells[cid]["author"], cells[cid]["thread_title"]) == (author, title)
+    document = json.loads(await download(api, staff, procedure, "format=json"))
+    comments = {c["id"]: c for c in document["comments"]}
+    assert comments[first_id]["created_at"] == written[first_id][0].astimezone(UTC).isoformat()
+    assert (comments[first_id]["author"], comments[reply_id]["author"]) == ("Alice", placeholder)
+    assert comments[first_id]["answer"]["answered_at"].endswith("+00:00")
 
 
 async def test_residents_get_403_and_anonymous_401_on_exports(
