@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute
 from dialog.discussion import actions, policy, queries, voting
 from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.models import Comment
-from dialog.discussion.page_cache import Entry, FirstPageCache
+from dialog.discussion.page_cache import Entry, FirstPageCache, PageVersion
 from dialog.discussion.present import comment_out
 from dialog.discussion.schemas import (
     CommentEdit,
@@ -41,7 +41,9 @@ class CommentQuery(BaseModel):
 async def load_page(request: Request, thread_id: int, query: CommentQuery) -> CommentPage:
     """A page of top-level comments with all their replies and the reader's votes."""
     if actor(request).user_id is None and query.cursor is None:
-        return (await anonymous_first_page(request, thread_id, query)).page
+        page = (await anonymous_first_page(request, thread_id, query)).page
+        assert page is not None, "page entries hold the page"
+        return page
     return await build_page(request, thread_id, query)
 
 
@@ -50,8 +52,17 @@ def first_page_cache(request: Request) -> FirstPageCache:
     return cache
 
 
+async def page_version(request: Request, thread_id: int) -> PageVersion:
+    """The version of a thread's anonymous pages (see page_cache); NotFound for no thread."""
+    async with database(request).reading() as session:
+        version = await queries.page_version(session, thread_id, actions.thread_topic(thread_id))
+    if version is None:
+        raise NotFound(lazy("This thread does not exist."))
+    return version
+
+
 async def anonymous_first_page(
-    request: Request, thread_id: int, query: CommentQuery, version: int | None = None
+    request: Request, thread_id: int, query: CommentQuery, version: PageVersion | None = None
 ) -> Entry:
     """The first page as anonymous readers see it, from the cache while the thread is unchanged.
 
@@ -59,10 +70,9 @@ async def anonymous_first_page(
     older than its version.
     """
     cache = first_page_cache(request)
-    key = (thread_id, query.sort, query.limit, current_locale.get())
+    key = (thread_id, "page", query.sort, query.limit, current_locale.get())
     if version is None:
-        async with database(request).reading() as session:
-            version = await queries.page_version(session, actions.thread_topic(thread_id))
+        version = await page_version(request, thread_id)
     entry = cache.get(key, version)
     if entry is not None:
         return entry
@@ -70,8 +80,13 @@ async def anonymous_first_page(
     # Kept only if every event up to the version has committed: on PostgreSQL a transaction
     # that took a lower id may commit after a higher one. This process's live fan-out tracks
     # exactly that (it has seen every id up to here, or given up on a gap after a minute).
-    settled = request.app.state.live.fanout.settled(version)
-    return cache.put(key, version, page) if settled else Entry(version, 0.0, page)
+    return cache.put(key, version, page) if settled(request, version) else Entry(version, 0.0, page)
+
+
+def settled(request: Request, version: PageVersion) -> bool:
+    """This process's live fan-out has seen every event id up to the version's (page_cache)."""
+    seen: bool = request.app.state.live.fanout.settled(version[0])
+    return seen
 
 
 async def build_page(request: Request, thread_id: int, query: CommentQuery) -> CommentPage:
@@ -106,18 +121,15 @@ async def thread_comments(request: Request) -> Response:
             comment, created = await actions.do_post_comment(uow, who, thread_id, data, hooks)
             body = comment_out(comment, who.display_name, viewer=who)
         return respond(body, status=201 if created else 200)
-    first_page = actor(request).user_id is None and not request.query_params.get("cursor")
-    version = None
-    async with database(request).reading() as session:
-        await actions.access_thread_for_reading(session, thread_id)
-        if first_page:
-            version = await queries.page_version(session, actions.thread_topic(thread_id))
     query = validate(CommentQuery, dict(request.query_params))
-    if first_page:
-        entry = await anonymous_first_page(request, thread_id, query, version)
+    if actor(request).user_id is None and query.cursor is None:
+        entry = await anonymous_first_page(request, thread_id, query)
         if entry.body is None:
+            assert entry.page is not None, "page entries hold the page"
             entry.body = entry.page.model_dump_json().encode()
         return Response(entry.body, media_type="application/json")
+    async with database(request).reading() as session:
+        await actions.access_thread_for_reading(session, thread_id)
     return respond(await build_page(request, thread_id, query))
 
 

@@ -15,30 +15,45 @@ Votes reach the thread as one coalesced event per window (250 ms); the process t
 vote forgets the thread's pages at once. What writes no thread event at all (an author renaming
 or deleting their account) is bounded by MAX_AGE. Signed-in readers are never served from here:
 their page carries their own votes and their own pending comments.
+
+The version also holds when the thread's procedure last changed (`updated_at`): the HTML page
+shows the procedure's title and phase, and the phase decides what readers may do. Both come
+from one indexed query, which also tells whether the thread exists.
+
+Two kinds of entries share the cache, both keyed by the thread id first: the page as data
+(the JSON API's answer, made into bytes on first use) and the whole HTML thread page, stored
+with a placeholder where each visitor's CSRF token goes (`CSRF_PLACEHOLDER`).
 """
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from datetime import datetime
 
 from dialog.discussion.schemas import CommentPage
 
 MAX_AGE = 30.0  # seconds; see the module docstring
 MAX_ENTRIES = 512
 
-# (thread id, sort, limit, locale): the locale names deleted authors in the page.
-Key = tuple[int, str, int, str]
+# (the id of the thread topic's latest event, when the thread's procedure last changed)
+PageVersion = tuple[int, datetime]
+# (thread id, kind, ...): kind "page" adds sort, limit and locale (the locale names deleted
+# authors); kind "html" adds sort, the query string and the locale.
+Key = tuple[int, str, *tuple[Hashable, ...]]
+# Stands in for the visitor's CSRF token in a kept HTML page; it cannot occur in a real page
+# (tokens are URL-safe base64, and no text of ours contains it).
+CSRF_PLACEHOLDER = "csrf-placeholder-3f9c1e7a"
 
 
 @dataclass
 class Entry:
-    version: int
+    version: PageVersion
     stored_at: float
-    page: CommentPage
-    body: bytes | None = None  # the JSON, made on first use
+    page: CommentPage | None = None
+    body: bytes | None = None  # the JSON made on first use, or the HTML page
 
 
 class FirstPageCache:
@@ -53,7 +68,7 @@ class FirstPageCache:
         self._max_entries = max_entries
         self._clock = clock
 
-    def get(self, key: Key, version: int) -> Entry | None:
+    def get(self, key: Key, version: PageVersion) -> Entry | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
@@ -63,8 +78,14 @@ class FirstPageCache:
         self._entries.move_to_end(key)
         return entry
 
-    def put(self, key: Key, version: int, page: CommentPage) -> Entry:
-        entry = Entry(version, self._clock(), page)
+    def put(
+        self,
+        key: Key,
+        version: PageVersion,
+        page: CommentPage | None = None,
+        body: bytes | None = None,
+    ) -> Entry:
+        entry = Entry(version, self._clock(), page, body)
         self._entries[key] = entry
         self._entries.move_to_end(key)
         while len(self._entries) > self._max_entries:

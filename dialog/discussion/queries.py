@@ -18,6 +18,7 @@ from dialog.discussion.models import Comment, CommentRevision, Flag, Vote
 from dialog.errors import InvalidInput
 from dialog.i18n import lazy
 from dialog.live.models import Event
+from dialog.procedures.models import Procedure, Thread
 
 
 @dataclass(frozen=True)
@@ -176,10 +177,20 @@ async def counts_of(
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
-async def page_version(session: AsyncSession, topic: str) -> int:
-    """The id of the topic's latest event (0 if none): a page's version, see page_cache.py."""
-    latest = await session.scalar(select(func.max(Event.id)).where(Event.topic == topic))
-    return latest or 0
+async def page_version(
+    session: AsyncSession, thread_id: int, topic: str
+) -> tuple[int, datetime] | None:
+    """The version of a thread's anonymous pages: the latest event id of the thread's topic and
+    when its procedure last changed (see page_cache.py); None if the thread does not exist."""
+    latest = select(func.max(Event.id)).where(Event.topic == topic)
+    row = (
+        await session.execute(
+            select(latest.scalar_subquery(), Procedure.updated_at)
+            .join(Thread, Thread.procedure_id == Procedure.id)
+            .where(Thread.id == thread_id)
+        )
+    ).first()
+    return None if row is None else (row[0] or 0, row[1])
 
 
 async def latest_event_id(session: AsyncSession) -> int:

@@ -6,18 +6,26 @@ from collections.abc import Sequence
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from dialog.accounts.actor import Actor
 from dialog.db import utcnow
 from dialog.discussion import actions, policy, queries
-from dialog.discussion.api import CommentQuery, load_page, record_vote
+from dialog.discussion.api import (
+    CommentQuery,
+    first_page_cache,
+    load_page,
+    page_version,
+    record_vote,
+    settled,
+)
 from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.models import Comment
+from dialog.discussion.page_cache import CSRF_PLACEHOLDER, Entry
 from dialog.discussion.schemas import CommentEdit, CommentIn, CommentOut, FlagIn
 from dialog.errors import Forbidden, InvalidInput, NotFound
-from dialog.i18n import lazy
+from dialog.i18n import current_locale, lazy
 from dialog.live import queries as live_queries
 from dialog.procedures import queries as procedure_queries
 from dialog.results import queries as results_queries
@@ -208,7 +216,38 @@ async def withdraw_form(request: Request) -> Response:
 
 
 async def thread_get(request: Request) -> Response:
-    return await thread_page(request, request.path_params["thread_id"])
+    thread_id: int = request.path_params["thread_id"]
+    if actor(request).user_id is None and "cursor" not in request.query_params:
+        return await anonymous_thread_page(request, thread_id)
+    return await thread_page(request, thread_id)
+
+
+async def anonymous_thread_page(request: Request, thread_id: int) -> Response:
+    """The thread page for readers who are not signed in: the same page for all of them, kept
+    while the thread and its procedure are unchanged (see page_cache); only the CSRF token of
+    the visitor (in the head and the forms) is put in per request."""
+    version = await page_version(request, thread_id)
+    cache = first_page_cache(request)
+    key = (thread_id, "html", request.url.query, current_locale.get())
+    entry = cache.get(key, version)
+    if entry is None:
+        token = request.state.csrf_token
+        request.state.csrf_token = CSRF_PLACEHOLDER
+        try:
+            page = await thread_page(request, thread_id)
+        finally:
+            request.state.csrf_token = token
+        body = bytes(page.body)
+        entry = (
+            cache.put(key, version, body=body)
+            if settled(request, version)
+            else Entry(version, 0.0, body=body)
+        )
+    assert entry.body is not None, "html entries hold the page"
+    return HTMLResponse(entry.body.replace(_PLACEHOLDER, request.state.csrf_token.encode()))
+
+
+_PLACEHOLDER = CSRF_PLACEHOLDER.encode()
 
 
 routes: list[BaseRoute] = [

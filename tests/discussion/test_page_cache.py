@@ -8,6 +8,7 @@ while the page was read. Signed-in readers are never served from the cache.
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -17,7 +18,7 @@ from dialog.accounts.actor import Actor
 from dialog.accounts.models import User
 from dialog.db import Database
 from dialog.discussion import actions
-from dialog.discussion.page_cache import FirstPageCache
+from dialog.discussion.page_cache import CSRF_PLACEHOLDER, FirstPageCache
 from dialog.discussion.schemas import CommentIn
 from dialog.discussion.voting import VoteEvents
 from dialog.live import queries as live_queries
@@ -47,6 +48,7 @@ async def test_an_unchanged_thread_is_served_from_the_cache_without_reading_comm
     thread: Thread,
 ) -> None:
     await post(api, await make_user(), thread.id, "Mehr Bänke am Ufer")
+    await _until_live_saw_the_latest_event(app, db)  # a page is kept once its events settled
     first = await anonymous_page(client, thread)
     with counting_queries(db) as statements:
         again = await anonymous_page(client, thread)
@@ -168,14 +170,106 @@ def test_entries_expire_and_the_oldest_make_room() -> None:
     from dialog.discussion.schemas import CommentPage
 
     empty = CommentPage(items=[], next_cursor=None)
-    cache.put((1, "new", 20, "de"), 5, empty)
-    assert cache.get((1, "new", 20, "de"), 5) is not None
-    assert cache.get((1, "new", 20, "de"), 6) is None  # a newer version: rebuilt
-    cache.put((1, "new", 20, "de"), 6, empty)
+    changed = datetime(2026, 11, 1, tzinfo=UTC)
+    key = (1, "page", "new", 20, "de")
+    cache.put(key, (5, changed), empty)
+    assert cache.get(key, (5, changed)) is not None
+    assert cache.get(key, (6, changed)) is None  # a newer event: rebuilt
+    cache.put(key, (6, changed), empty)
+    assert cache.get(key, (6, changed + timedelta(seconds=1))) is None  # procedure changed
+    cache.put(key, (6, changed), empty)
     now[0] = 31.0
-    assert cache.get((1, "new", 20, "de"), 6) is None  # too old: rebuilt
+    assert cache.get(key, (6, changed)) is None  # too old: rebuilt
     for thread_id in (1, 2, 3):
-        cache.put((thread_id, "new", 20, "de"), 1, empty)
-    assert len(cache) == 2 and cache.get((1, "new", 20, "de"), 1) is None
+        cache.put((thread_id, "page", "new", 20, "de"), (1, changed), empty)
+    assert len(cache) == 2 and cache.get(key, (1, changed)) is None
     cache.forget(2)
     assert len(cache) == 1
+
+
+async def test_the_anonymous_thread_page_is_kept_and_each_visitor_gets_their_own_csrf_token(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    api: factories.ApiAs,
+    make_user: MakeUser,
+    db: Database,
+    thread: Thread,
+) -> None:
+    await post(api, await make_user(), thread.id, "Mehr Licht im Park")
+    await _until_live_saw_the_latest_event(app, db)
+    first = await client.get(f"/threads/{thread.id}")
+    assert first.status_code == 200 and "Mehr Licht im Park" in first.text
+    mine = client.cookies["dialog_csrf"]
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
+        with counting_queries(db) as statements:
+            theirs = await other.get(f"/threads/{thread.id}")
+        their_token = other.cookies["dialog_csrf"]
+    assert not [s for s in statements if "FROM comments" in s], statements
+    # the page's version, nothing else
+    assert [s for s in statements if s.startswith("SELECT")] == statements[-1:], statements
+    assert their_token != mine
+    assert f'content="{their_token}"' in theirs.text and mine not in theirs.text
+    assert f'content="{mine}"' in first.text
+    assert CSRF_PLACEHOLDER not in first.text + theirs.text
+    assert theirs.text.replace(their_token, mine) == first.text
+    assert theirs.headers["content-security-policy"] == first.headers["content-security-policy"]
+    # Sorted differently, or read in English: pages of their own.
+    top = await client.get(f"/threads/{thread.id}?sort=top")
+    assert '<span aria-current="true">Meiste Zustimmung</span>' in top.text
+    english = await client.get(f"/threads/{thread.id}", headers={"Accept-Language": "en"})
+    assert "Mehr Licht im Park" in english.text and "Comments" in english.text
+    assert 'lang="de"' in (await client.get(f"/threads/{thread.id}")).text
+
+
+async def test_the_kept_thread_page_shows_every_change_on_the_next_request(
+    client: httpx.AsyncClient,
+    api: factories.ApiAs,
+    make_user: MakeUser,
+    thread: Thread,
+) -> None:
+    author, voter = await make_user(), await make_user()
+    admin = await make_user("admin")
+    comment = await post(api, author, thread.id, "Der Weg am Ufer")
+
+    async def page() -> str:
+        response = await client.get(f"/threads/{thread.id}")
+        assert response.status_code == 200
+        return response.text
+
+    assert "Der Weg am Ufer" in await page()
+    await post(api, author, thread.id, "Die Bank am Weg")
+    assert "Die Bank am Weg" in await page()
+    vote_url = f"/api/v1/comments/{comment['id']}/vote"
+    assert (await api.request(voter, "PUT", vote_url, json={"value": 1})).status_code == 200
+    assert 'data-slot="up">1</span>' in await page()
+    answered = await api.request(
+        admin,
+        "POST",
+        f"/api/v1/comments/{comment['id']}/answer",
+        json={"body": "Wir bauen den Weg 2027 aus.", "state": "adopted"},
+    )
+    assert answered.status_code in (200, 201), answered.text
+    assert "Wir bauen den Weg 2027 aus." in await page()
+    renamed = await api.request(
+        admin, "PATCH", f"/api/v1/procedures/{thread.procedure_id}", json={"title": "Uferweg neu"}
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert "Uferweg neu" in await page()
+
+
+async def test_signed_in_readers_never_get_the_kept_anonymous_page(
+    client: httpx.AsyncClient,
+    api: factories.ApiAs,
+    make_user: MakeUser,
+    thread: Thread,
+    browser_session: Any,
+) -> None:
+    await post(api, await make_user(), thread.id, "Ein Beitrag zum Lesen")
+    anonymous = await client.get(f"/threads/{thread.id}")
+    form = f'action="/threads/{thread.id}/comments"'
+    assert form not in anonymous.text
+    await browser_session(await make_user(display_name="Lesende Person"))
+    signed_in = await client.get(f"/threads/{thread.id}")
+    assert form in signed_in.text
+    assert 'name="session-timeout"' in signed_in.text
