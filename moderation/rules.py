@@ -6,9 +6,11 @@ validates what an admin may change.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -107,12 +109,23 @@ class RuleConfig:
     params: dict[str, Any] = field(default_factory=dict)
 
     def value(self) -> Params:
+        return self._value
+
+    @cached_property
+    def _value(self) -> Params:  # validated once: every post is checked against it
         return RULES[self.name].model_validate(self.params)
 
 
 def configs(stored: Mapping[str, tuple[bool, dict[str, Any]]]) -> list[RuleConfig]:
     """Every rule, stored settings over defaults (a stored value that no longer validates is
-    replaced by the default rather than breaking posting)."""
+    replaced by the default rather than breaking posting). The same stored settings give the
+    same (shared, read-only) configs: every post asks."""
+    return list(_configs(json.dumps(stored, sort_keys=True)))
+
+
+@lru_cache(maxsize=8)
+def _configs(stored_json: str) -> tuple[RuleConfig, ...]:
+    stored = json.loads(stored_json)
     found = []
     for name, model in RULES.items():
         enabled, params = stored.get(name, (name not in OFF_BY_DEFAULT, {}))
@@ -121,7 +134,7 @@ def configs(stored: Mapping[str, tuple[bool, dict[str, Any]]]) -> list[RuleConfi
         except ValueError:
             value = model()
         found.append(RuleConfig(name, enabled, value.model_dump()))
-    return found
+    return tuple(found)
 
 
 URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -146,11 +159,19 @@ def has_personal_data(text: str) -> bool:
 
 
 def watched_word(text: str, words: Sequence[str]) -> str | None:
+    """The first listed word that starts a word of the text, if any."""
     lowered = text.casefold()
+    if not words or not _any_of(tuple(words)).search(lowered):
+        return None  # the common case, in one pass over the text
     for word in words:
         if re.search(r"(?<!\w)" + re.escape(word), lowered):
             return word
     return None
+
+
+@lru_cache(maxsize=8)
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(word) for word in words) + ")")
 
 
 def normalize(text: str) -> str:

@@ -226,20 +226,45 @@ async def access_comment(uow: UnitOfWork, comment_id: int, *, lock: bool = False
     return comment
 
 
+@dataclass(frozen=True)
+class WritableComment:
+    """A published comment someone may react to, with what its answer shows of the author."""
+
+    comment: Comment
+    author_name: str | None
+    author_deleted: bool
+
+
 async def access_writable_comment(
     uow: UnitOfWork, actor: Actor, comment_id: int, feature: str, *, lock: bool = False
-) -> tuple[Comment, Procedure]:
-    """A published comment the actor may react to (vote, flag) in the current phase."""
+) -> WritableComment:
+    """A published comment the actor may react to (vote, flag) in the current phase.
+
+    One statement: the comment (locked for the rest of the transaction when asked: counters
+    change), its author and its procedure's phase.
+    """
     require_writer(actor)
-    comment = await access_comment(uow, comment_id, lock=lock)
+    query = (
+        select(Comment, User.display_name, User.deleted_at, Procedure.phase)
+        .join(Thread, Thread.id == Comment.thread_id)
+        .join(Procedure, Procedure.id == Thread.procedure_id)
+        .outerjoin(User, User.id == Comment.author_id)
+        .where(Comment.id == comment_id)
+    )
+    if lock:
+        # PostgreSQL: the comment's row only. SQLite: the unit of work holds the write lock.
+        query = query.with_for_update(of=Comment)
+    row = (await uow.session.execute(query.execution_options(populate_existing=True))).first()
+    if row is None:
+        raise NotFound(lazy("This comment does not exist."))
+    comment, author_name, author_deleted_at, phase = row
     if not policy.can_read_text(actor, comment.status, comment.author_id):
         raise NotFound(lazy("This comment does not exist."))
     if comment.status != CommentStatus.published:
         raise Conflict(lazy("This comment was removed."))
-    _thread, procedure = await access_thread(uow, comment.thread_id)
-    if not policy.phase_allows(procedure.phase, feature):
+    if not policy.phase_allows(phase, feature):
         raise Forbidden(lazy("This is not possible in this phase of the procedure."))
-    return comment, procedure
+    return WritableComment(comment, author_name, author_deleted_at is not None)
 
 
 async def check_edit_comment(
@@ -315,7 +340,7 @@ async def do_flag(
     uow: UnitOfWork, actor: Actor, comment_id: int, data: FlagIn, hooks: DiscussionHooks
 ) -> Flag:
     """One flag per person and comment (409 on a second); moderation hears at once."""
-    comment, _procedure = await access_writable_comment(uow, actor, comment_id, "flag", lock=True)
+    comment = (await access_writable_comment(uow, actor, comment_id, "flag", lock=True)).comment
     if comment.author_id == actor.user_id:
         raise Forbidden(lazy("You cannot report your own comment."))
     assert actor.user_id is not None

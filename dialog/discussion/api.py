@@ -182,7 +182,7 @@ async def withdraw(request: Request) -> Response:
     return respond(await comment_view(request, comment))
 
 
-async def record_vote(request: Request, comment_id: int, value: int | None) -> Comment:
+async def record_vote(request: Request, comment_id: int, value: int | None) -> voting.Voted:
     """Set (1 or -1) or withdraw (None) the reader's vote; the coalesced event follows commit.
 
     The one vote path for the JSON API and the thread page's form.
@@ -192,22 +192,25 @@ async def record_vote(request: Request, comment_id: int, value: int | None) -> C
     events = vote_events(request)
     async with database(request).unit_of_work() as uow:
         if value is not None:
-            comment = await voting.do_vote(uow, who, comment_id, value)
+            voted = await voting.do_vote(uow, who, comment_id, value)
         else:
-            comment = await voting.do_unvote(uow, who, comment_id)
+            voted = await voting.do_unvote(uow, who, comment_id)
         uow.after_commit(partial(_changed, events, comment_id))
     # Other processes see the new counts with the coalesced event; this one at once.
-    first_page_cache(request).forget(comment.thread_id)
-    return comment
+    first_page_cache(request).forget(voted.comment.thread_id)
+    return voted
 
 
 async def vote(request: Request) -> Response:
-    actions.require_writer(actor(request))
+    who = actor(request)
+    actions.require_writer(who)
     data = await json_body(request, VoteIn) if request.method == "PUT" else None
-    comment = await record_vote(
+    voted = await record_vote(
         request, request.path_params["comment_id"], data.value if data else None
     )
-    return respond(await comment_view(request, comment))
+    return respond(
+        comment_out(voted.comment, voted.author_name, voted.author_deleted, who, voted.my_vote)
+    )
 
 
 async def _changed(events: VoteEvents, comment_id: int) -> None:

@@ -161,10 +161,6 @@ async def has_flagged(session: AsyncSession, user_id: int, comment_id: int) -> b
     return found is not None
 
 
-async def vote_of(session: AsyncSession, user_id: int, comment_id: int) -> Vote | None:
-    return await session.get(Vote, (user_id, comment_id))
-
-
 async def counts_of(
     session: AsyncSession, comment_ids: Sequence[int]
 ) -> list[tuple[int, int, int, int]]:

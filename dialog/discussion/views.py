@@ -190,8 +190,8 @@ async def vote_form(request: Request) -> Response:
     who = actor(request)
     actions.require_writer(who)
     value = str((await form_data(request)).get("value", ""))
-    comment = await record_vote(request, comment_id, int(value) if value in ("1", "-1") else None)
-    return _back(comment.thread_id, comment.id)
+    voted = await record_vote(request, comment_id, int(value) if value in ("1", "-1") else None)
+    return _back(voted.comment.thread_id, comment_id)
 
 
 async def flag_form(request: Request) -> Response:

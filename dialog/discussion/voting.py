@@ -13,6 +13,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import suppress
+from dataclasses import dataclass
+
+from sqlalchemy import delete, insert, select, update
 
 from dialog.accounts.actor import Actor
 from dialog.db import Database, UnitOfWork
@@ -34,35 +37,49 @@ def _count(comment: Comment, value: int, delta: int) -> None:
         comment.down_count += delta
 
 
-async def do_vote(uow: UnitOfWork, actor: Actor, comment_id: int, value: int) -> Comment:
+@dataclass(frozen=True)
+class Voted:
+    """The comment after the vote (counts as committed), as its answer shows it."""
+
+    comment: Comment
+    author_name: str | None
+    author_deleted: bool
+    my_vote: int | None
+
+
+async def do_vote(uow: UnitOfWork, actor: Actor, comment_id: int, value: int) -> Voted:
     """Set the actor's vote to +1 or -1 (a repeat changes nothing)."""
-    comment, _procedure = await access_writable_comment(uow, actor, comment_id, "vote", lock=True)
+    target = await access_writable_comment(uow, actor, comment_id, "vote", lock=True)
+    comment = target.comment
     if not policy.can_vote(actor, comment.author_id):
         raise Forbidden(lazy("You cannot vote on your own comment."))
     assert actor.user_id is not None
-    vote = await queries.vote_of(uow.session, actor.user_id, comment.id)
-    if vote is not None and vote.value == value:
-        return comment
-    if vote is None:
-        uow.session.add(Vote(user_id=actor.user_id, comment_id=comment.id, value=value))
-    else:
-        _count(comment, vote.value, -1)
-        vote.value = value
-    _count(comment, value, +1)
-    await uow.session.flush()
-    return comment
+    mine = (Vote.user_id == actor.user_id) & (Vote.comment_id == comment.id)
+    before = await uow.session.scalar(select(Vote.value).where(mine))
+    if before != value:
+        if before is None:
+            await uow.session.execute(
+                insert(Vote).values(user_id=actor.user_id, comment_id=comment.id, value=value)
+            )
+        else:
+            await uow.session.execute(update(Vote).where(mine).values(value=value))
+            _count(comment, before, -1)
+        _count(comment, value, +1)
+        await uow.session.flush()  # the counters, exact under the comment's lock
+    return Voted(comment, target.author_name, target.author_deleted, value)
 
 
-async def do_unvote(uow: UnitOfWork, actor: Actor, comment_id: int) -> Comment:
+async def do_unvote(uow: UnitOfWork, actor: Actor, comment_id: int) -> Voted:
     """Withdraw the actor's vote (no vote: nothing changes)."""
-    comment, _procedure = await access_writable_comment(uow, actor, comment_id, "vote", lock=True)
+    target = await access_writable_comment(uow, actor, comment_id, "vote", lock=True)
+    comment = target.comment
     assert actor.user_id is not None
-    vote = await queries.vote_of(uow.session, actor.user_id, comment.id)
-    if vote is not None:
-        _count(comment, vote.value, -1)
-        await uow.session.delete(vote)
+    mine = (Vote.user_id == actor.user_id) & (Vote.comment_id == comment.id)
+    before = await uow.session.scalar(delete(Vote).where(mine).returning(Vote.value))
+    if before is not None:
+        _count(comment, before, -1)
         await uow.session.flush()
-    return comment
+    return Voted(comment, target.author_name, target.author_deleted, None)
 
 
 class VoteEvents:
