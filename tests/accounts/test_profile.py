@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, update
 from starlette.applications import Starlette
 
-from dialog.accounts.models import LoginSession
-from dialog.db import Database
+from dialog.accounts.models import ApiToken, LoginSession
+from dialog.db import Database, utcnow
 from dialog.live.models import Event
 from dialog.notifications.actions import do_notify
 from dialog.settings import Settings
 from tests import factories
 from tests.accounts.conftest import Inbox, MakeUser, SignIn
+from tests.discussion.helpers import counting_queries
 
 
 async def test_the_profile_api_answers_with_the_signed_in_person(
@@ -141,6 +144,37 @@ async def test_api_tokens_are_listed_and_revoked(api: factories.ApiAs, make_user
     )
     assert response.status_code == 204
     assert (await api.request(user, "GET", "/api/v1/me")).status_code == 401
+
+
+async def test_a_token_request_reads_only_and_notes_its_last_use_once_a_minute(
+    api: factories.ApiAs, make_user: MakeUser, db: Database
+) -> None:
+    user = await make_user()
+
+    async def last_used() -> datetime | None:
+        async with db.reading() as session:
+            return await session.scalar(
+                select(ApiToken.last_used_at).where(ApiToken.user_id == user.id)
+            )
+
+    with counting_queries(db) as statements:
+        assert (await api.request(user, "GET", "/api/v1/me")).status_code == 200
+    first = await last_used()
+    assert first is not None and [s for s in statements if s.startswith("UPDATE api_tokens")]
+    with counting_queries(db) as statements:
+        assert (await api.request(user, "GET", "/api/v1/me")).status_code == 200
+    assert await last_used() == first  # within the minute: nothing written
+    # only reads: no write transaction either (SQLite's writers begin with BEGIN IMMEDIATE)
+    assert not [s for s in statements if not s.startswith("SELECT") and s != "BEGIN"]
+    async with db.unit_of_work() as uow:
+        await uow.session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .values(last_used_at=utcnow() - timedelta(minutes=2))
+        )
+    assert (await api.request(user, "GET", "/api/v1/me")).status_code == 200
+    later = await last_used()
+    assert later is not None and later > first
 
 
 async def test_a_new_token_is_shown_once_on_the_profile_page(
