@@ -37,6 +37,7 @@ from dialog.discussion.schemas import CommentPage
 
 MAX_AGE = 30.0  # seconds; see the module docstring
 MAX_ENTRIES = 512
+MAX_BYTES = 32 * 1024 * 1024  # of kept HTML pages (a first page of 80 comments: ~150 KB)
 
 # (the id of the thread topic's latest event, when the thread's procedure last changed)
 PageVersion = tuple[int, datetime]
@@ -54,6 +55,7 @@ class Entry:
     stored_at: float
     page: CommentPage | None = None
     body: bytes | None = None  # the JSON made on first use, or the HTML page
+    size: int = 0  # bytes counted against MAX_BYTES: the HTML page's
 
 
 class FirstPageCache:
@@ -62,10 +64,13 @@ class FirstPageCache:
         max_age: float = MAX_AGE,
         max_entries: int = MAX_ENTRIES,
         clock: Callable[[], float] = time.monotonic,
+        max_bytes: int = MAX_BYTES,
     ) -> None:
         self._entries: OrderedDict[Key, Entry] = OrderedDict()
         self._max_age = max_age
         self._max_entries = max_entries
+        self._max_bytes = max_bytes
+        self._bytes = 0  # sum of the entries' sizes
         self._clock = clock
 
     def get(self, key: Key, version: PageVersion) -> Entry | None:
@@ -73,7 +78,7 @@ class FirstPageCache:
         if entry is None:
             return None
         if entry.version != version or self._clock() - entry.stored_at > self._max_age:
-            del self._entries[key]
+            self._drop(key)
             return None
         self._entries.move_to_end(key)
         return entry
@@ -85,16 +90,22 @@ class FirstPageCache:
         page: CommentPage | None = None,
         body: bytes | None = None,
     ) -> Entry:
-        entry = Entry(version, self._clock(), page, body)
+        self._drop(key)
+        entry = Entry(version, self._clock(), page, body, size=len(body or b""))
         self._entries[key] = entry
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max_entries:
-            self._entries.popitem(last=False)
+        self._bytes += entry.size
+        while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
+            self._drop(next(iter(self._entries)))  # the least recently used
         return entry
 
     def forget(self, thread_id: int) -> None:
         for key in [k for k in self._entries if k[0] == thread_id]:
-            del self._entries[key]
+            self._drop(key)
+
+    def _drop(self, key: Key) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= entry.size
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -215,9 +215,14 @@ async def withdraw_form(request: Request) -> Response:
     return _back(comment.thread_id, comment.id)
 
 
+_PLACEHOLDER = CSRF_PLACEHOLDER.encode()
+# The page's links repeat its query string, so only these are kept (a few pages per thread).
+KEPT_QUERIES = frozenset(["", "sort=new", "sort=top", "sort=controversial"])
+
+
 async def thread_get(request: Request) -> Response:
     thread_id: int = request.path_params["thread_id"]
-    if actor(request).user_id is None and "cursor" not in request.query_params:
+    if actor(request).user_id is None and request.url.query in KEPT_QUERIES:
         return await anonymous_thread_page(request, thread_id)
     return await thread_page(request, thread_id)
 
@@ -245,9 +250,6 @@ async def anonymous_thread_page(request: Request, thread_id: int) -> Response:
         )
     assert entry.body is not None, "html entries hold the page"
     return HTMLResponse(entry.body.replace(_PLACEHOLDER, request.state.csrf_token.encode()))
-
-
-_PLACEHOLDER = CSRF_PLACEHOLDER.encode()
 
 
 routes: list[BaseRoute] = [

@@ -273,3 +273,25 @@ async def test_signed_in_readers_never_get_the_kept_anonymous_page(
     signed_in = await client.get(f"/threads/{thread.id}")
     assert form in signed_in.text
     assert 'name="session-timeout"' in signed_in.text
+
+
+def test_kept_html_pages_stay_within_their_byte_budget() -> None:
+    cache = FirstPageCache(max_bytes=250)
+    changed = datetime(2026, 11, 1, tzinfo=UTC)
+    for thread_id in (1, 2, 3):
+        cache.put((thread_id, "html", "", "de"), (1, changed), body=b"x" * 100)
+    assert len(cache) == 2  # the oldest made room
+    assert cache.get((1, "html", "", "de"), (1, changed)) is None
+    cache.put((2, "html", "", "de"), (2, changed), body=b"y" * 100)  # replaces, not adds
+    cache.forget(3)
+    cache.put((4, "html", "", "de"), (1, changed), body=b"z" * 100)
+    assert len(cache) == 2 and cache.get((2, "html", "", "de"), (2, changed)) is not None
+
+
+async def test_only_the_plain_and_sorted_thread_pages_are_kept(
+    app: Starlette, client: httpx.AsyncClient, thread: Thread
+) -> None:
+    for query in ("", "?sort=top", "?sort=top&x=1", "?utm_source=flyer", "?sort=nonsense"):
+        assert (await client.get(f"/threads/{thread.id}{query}")).status_code == 200
+    kept = cache_of(app)
+    assert len(kept) == 4  # two HTML pages and the two comment pages they were built from
