@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, case
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialog.db import Base, utcnow
@@ -63,6 +63,40 @@ class Comment(Base):
     flag_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
+
+
+# The page orders of top-level comments ("top": support minus opposition; "controversial": the
+# smaller side first, then the score), each answered from a partial index of top-level
+# comments, so a thread of any size pages from the index without sorting.
+SCORE = Comment.up_count - Comment.down_count
+CONTROVERSY = case(
+    (Comment.up_count < Comment.down_count, Comment.up_count), else_=Comment.down_count
+)
+TOP_LEVEL = Comment.parent_id.is_(None)
+Index(
+    "ix_comments_top_level_new",
+    Comment.thread_id,
+    Comment.id,
+    sqlite_where=TOP_LEVEL,
+    postgresql_where=TOP_LEVEL,
+)
+Index(
+    "ix_comments_top_level_score",
+    Comment.thread_id,
+    SCORE,
+    Comment.id,
+    sqlite_where=TOP_LEVEL,
+    postgresql_where=TOP_LEVEL,
+)
+Index(
+    "ix_comments_top_level_controversy",
+    Comment.thread_id,
+    CONTROVERSY,
+    SCORE,
+    Comment.id,
+    sqlite_where=TOP_LEVEL,
+    postgresql_where=TOP_LEVEL,
+)
 
 
 class CommentRevision(Base):

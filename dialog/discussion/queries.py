@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialog.accounts.actor import Actor
 from dialog.accounts.models import User
 from dialog.accounts.policy import is_moderator
-from dialog.discussion.models import Comment, CommentRevision, Flag, Vote
+from dialog.discussion.models import CONTROVERSY, SCORE, Comment, CommentRevision, Flag, Vote
 from dialog.errors import InvalidInput
 from dialog.i18n import lazy
 from dialog.live.models import Event
@@ -43,10 +43,6 @@ def _visible(actor: Actor) -> ColumnElement[bool]:
     return shown
 
 
-SCORE = Comment.up_count - Comment.down_count
-CONTROVERSY = case(
-    (Comment.up_count < Comment.down_count, Comment.up_count), else_=Comment.down_count
-)
 SORT_KEYS = {"new": (), "top": (SCORE,), "controversial": (CONTROVERSY, SCORE)}
 
 
