@@ -27,6 +27,7 @@ with a placeholder where each visitor's CSRF token goes (`CSRF_PLACEHOLDER`).
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -42,11 +43,11 @@ MAX_BYTES = 32 * 1024 * 1024  # of kept HTML pages (a first page of 80 comments:
 # (the id of the thread topic's latest event, when the thread's procedure last changed)
 PageVersion = tuple[int, datetime]
 # (thread id, kind, ...): kind "page" adds sort, limit and locale (the locale names deleted
-# authors); kind "html" adds sort, the query string and the locale.
+# authors); kind "html" adds the query string (which holds the sort) and the locale.
 Key = tuple[int, str, *tuple[Hashable, ...]]
-# Stands in for the visitor's CSRF token in a kept HTML page; it cannot occur in a real page
-# (tokens are URL-safe base64, and no text of ours contains it).
-CSRF_PLACEHOLDER = "csrf-placeholder-3f9c1e7a"
+# Stands in for the visitor's CSRF token in a kept HTML page. Random per process and never
+# sent (every response has it replaced), so no text anyone writes can contain it.
+CSRF_PLACEHOLDER = "csrf-" + secrets.token_urlsafe(24)
 
 
 @dataclass

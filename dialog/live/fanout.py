@@ -174,6 +174,7 @@ class Fanout:
         self._pending: set[int] = set()
         self._catch_up = False
         self._wake = asyncio.Event()
+        self._stopped = False
 
     # -- sockets ---------------------------------------------------------------------------
     def add(self, connection: Connection, topics: Iterable[str]) -> None:
@@ -208,13 +209,20 @@ class Fanout:
         async with self.db.reading() as session:
             self.high_water = await queries.latest_event_id(session)
 
+    def stop(self) -> None:
+        """`run` returns once the batch it is loading, if any, is delivered."""
+        self._stopped = True
+        self._wake.set()
+
     async def run(self, poll_interval: Callable[[], float]) -> None:
         """Deliver batches; poll the outbox on a timer too (often while Redis is away)."""
-        while True:
+        while not self._stopped:
             try:
                 await asyncio.wait_for(self._wake.wait(), poll_interval())
             except TimeoutError:
                 self._catch_up = True
+            if self._stopped:
+                return
             self._wake.clear()
             ids, self._pending = self._pending, set()
             catch_up, self._catch_up = self._catch_up, False

@@ -43,6 +43,7 @@ class Live:
         self.fanout = Fanout(db)
         hub.listen(self.fanout.on_ids)
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
 
     async def start(self) -> None:
         await self.fanout.start()
@@ -54,6 +55,12 @@ class Live:
         ]
 
     async def stop(self) -> None:
+        """Let the fan-out and the pruning finish what they are reading or writing (a database
+        call cancelled midway can leave its connection behind), then cancel what is left."""
+        self._stopping.set()
+        self.fanout.stop()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=STOP_SECONDS)
         for task in self._tasks:
             task.cancel()
         if self._tasks:
@@ -68,17 +75,24 @@ class Live:
         return POLL_SECONDS_HEALTHY if self.hub.connected else POLL_SECONDS_DEGRADED
 
     async def _heartbeat(self) -> None:
-        while True:
-            await asyncio.sleep(self.heartbeat_seconds)
+        while not await self._stopped_within(self.heartbeat_seconds):
             self.fanout.broadcast(PING)
 
     async def _prune_forever(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 await self.prune()
             except Exception:
                 log.exception("live: pruning the outbox failed")
-            await asyncio.sleep(PRUNE_SECONDS)
+            await self._stopped_within(PRUNE_SECONDS)
+
+    async def _stopped_within(self, seconds: float) -> bool:
+        """Wait up to `seconds`; True as soon as the service stops."""
+        try:
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        except TimeoutError:
+            return False
+        return True
 
     async def prune(self) -> int:
         cutoff = utcnow() - timedelta(days=self.settings.event_retention_days)

@@ -62,3 +62,16 @@ async def test_an_idle_socket_gets_a_ping_every_heartbeat(
     async with asyncio.timeout(5):
         assert json.loads(await client.recv()) == {"type": "ping"}
     await client.close()
+
+
+async def test_stopping_lets_the_fanout_and_pruning_finish_instead_of_cancelling_them(
+    app: Starlette,
+) -> None:
+    """A database call cancelled midway can leave its connection behind after shutdown."""
+    live: Live = app.state.live
+    await live.stop()
+    tasks = {task.get_name(): task for task in live._tasks}
+    assert all(task.done() for task in tasks.values())
+    assert not tasks["dialog-fanout"].cancelled()
+    assert not tasks["dialog-prune"].cancelled()
+    assert not tasks["dialog-heartbeat"].cancelled()
