@@ -90,17 +90,32 @@ def _sqlite_begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+TopicsListener = Callable[[set[str]], None]
+
+
 class UnitOfWork:
     """One transaction. Events are queued while it runs and published only after COMMIT."""
 
-    def __init__(self, session: AsyncSession, publisher: Publisher | None) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        publisher: Publisher | None,
+        topic_listeners: Sequence[TopicsListener] = (),
+    ) -> None:
         self.session = session
         self._publisher = publisher
+        self._topic_listeners = topic_listeners
         self._event_ids: list[int] = []
+        self._topics: set[str] = set()
         self._after_commit: list[Callable[[], Awaitable[None]]] = []
 
-    def queue_published(self, event_id: int) -> None:
+    def queue_published(self, event_id: int, topic: str) -> None:
         self._event_ids.append(event_id)
+        self._topics.add(topic)
+
+    def touch(self, topic: str) -> None:
+        """What readers of the topic see changes, without an event (this process hears it)."""
+        self._topics.add(topic)
 
     def after_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
         self._after_commit.append(callback)
@@ -111,7 +126,11 @@ class UnitOfWork:
     async def announce(self) -> None:
         """After COMMIT: publish the events' ids, then run the after-commit callbacks."""
         ids, self._event_ids = self._event_ids, []
+        topics, self._topics = self._topics, set()
         callbacks, self._after_commit = self._after_commit, []
+        if topics:
+            for listener in self._topic_listeners:
+                listener(topics)
         if ids and self._publisher is not None:
             await self._publisher(ids)
         for callback in callbacks:
@@ -120,6 +139,7 @@ class UnitOfWork:
     async def rollback(self) -> None:
         await self.session.rollback()
         self._event_ids.clear()
+        self._topics.clear()
         self._after_commit.clear()
 
 
@@ -139,13 +159,15 @@ class Database:
             self.read_engine, expire_on_commit=False, autoflush=False
         )
         self.publisher = publisher
+        # Told, in this process and right after each commit, which topics it changed.
+        self.topic_listeners: list[TopicsListener] = []
         self._write_lock = asyncio.Lock() if url.startswith("sqlite") else None
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
         """Commit when the block ends normally, roll back on any exception; publish after."""
         async with self._writer_turn(), self.sessions() as session:
-            uow = UnitOfWork(session, self.publisher)
+            uow = UnitOfWork(session, self.publisher, self.topic_listeners)
             try:
                 yield uow
             except BaseException:

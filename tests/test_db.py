@@ -42,6 +42,26 @@ async def test_events_are_published_after_commit(database: Database, published: 
     await database.dispose()
 
 
+async def test_topic_listeners_hear_the_changed_topics_after_commit_only(
+    database: Database, published: list[int]
+) -> None:
+    heard: list[set[str]] = []
+    database.topic_listeners.append(heard.append)
+    async with database.unit_of_work() as uow:
+        await add_event(uow, "thread:1", "comment.published", {"id": 1})
+        uow.touch("thread:2")  # changed without an event
+        assert heard == []
+    assert heard == [{"thread:1", "thread:2"}]
+    with pytest.raises(RuntimeError):
+        async with database.unit_of_work() as uow:
+            uow.touch("thread:3")
+            raise RuntimeError("half-way")
+    async with database.unit_of_work() as uow:
+        uow.session.add(Department(slug="y", name="Y"))  # no topic: nobody is told
+    assert heard == [{"thread:1", "thread:2"}]
+    await database.dispose()
+
+
 async def test_a_failed_unit_of_work_writes_and_publishes_nothing(
     database: Database, published: list[int]
 ) -> None:

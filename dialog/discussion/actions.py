@@ -18,14 +18,11 @@ from dialog.discussion.schemas import CommentEdit, CommentIn, FlagIn
 from dialog.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from dialog.i18n import lazy
 from dialog.live.outbox import add_event
+from dialog.live.policy import thread_topic as thread_topic  # used from here too
 from dialog.markup import render_markdown
 from dialog.procedures.models import Procedure, Thread
 
 PRE_MODERATION = "pre-moderation"
-
-
-def thread_topic(thread_id: int) -> str:
-    return f"thread:{thread_id}"
 
 
 MODERATION_TOPIC = "moderation"

@@ -71,6 +71,9 @@ async def anonymous_first_page(
     """
     cache = first_page_cache(request)
     key = (thread_id, "page", query.sort, query.limit, current_locale.get())
+    entry = cache.recent(key) if version is None else None
+    if entry is not None:
+        return entry
     if version is None:
         version = await page_version(request, thread_id)
     entry = cache.get(key, version)

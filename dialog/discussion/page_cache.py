@@ -4,12 +4,17 @@ Anonymous readers of a busy thread all ask for the same first page. It is rebuil
 the thread changed: every change a reader can see (a comment published, edited, withdrawn,
 hidden or published by moderation, vote counts) writes an event on the thread's
 topic in the same transaction, so the id of the thread's latest event is the page's version.
-Each request reads that version first (one indexed query) and is served from the cache only
-if it is unchanged. A page is stored only under a version that cannot be overtaken: on
-PostgreSQL a transaction that took a lower event id may commit after one with a higher id, so
-a page is kept only when the process's live fan-out has seen every event id up to the version
-(`Fanout.settled`); otherwise it is built and not kept. (SQLite commits one writer at a time,
-in id order; the same check holds there trivially once the fan-out has caught up.)
+A request reads that version first (one indexed query) and is served from the cache only if
+it is unchanged; within RECHECK seconds of the last such check it is served without asking:
+what this process commits tells the cache at once (`Database.topic_listeners`: every unit of
+work that changed a thread's topic makes the thread's pages be forgotten), and what other
+processes commit shows after at most RECHECK seconds.
+
+A page is stored only under a version that cannot be overtaken: on PostgreSQL a transaction
+that took a lower event id may commit after one with a higher id, so a page is kept only when
+the process's live fan-out has seen every event id up to the version (`Fanout.settled`);
+otherwise it is built and not kept. (SQLite commits one writer at a time, in id order; the
+same check holds there trivially once the fan-out has caught up.)
 
 Votes reach the thread as one coalesced event per window (250 ms); the process that recorded a
 vote forgets the thread's pages at once. What writes no thread event at all (an author renaming
@@ -18,7 +23,8 @@ their page carries their own votes and their own pending comments.
 
 The version also holds when the thread's procedure last changed (`updated_at`): the HTML page
 shows the procedure's title and phase, and the phase decides what readers may do. Both come
-from one indexed query, which also tells whether the thread exists.
+from one indexed query, which also tells whether the thread exists. A change of the procedure
+touches its threads' topics (`UnitOfWork.touch`), so this process forgets their pages at once.
 
 Two kinds of entries share the cache, both keyed by the thread id first: the page as data
 (the JSON API's answer, made into bytes on first use) and the whole HTML thread page, stored
@@ -35,8 +41,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dialog.discussion.schemas import CommentPage
+from dialog.live.policy import thread_of
 
 MAX_AGE = 30.0  # seconds; see the module docstring
+RECHECK = 0.1  # seconds between two version checks of a kept page
 MAX_ENTRIES = 512
 MAX_BYTES = 32 * 1024 * 1024  # of kept HTML pages (a first page of 80 comments: ~150 KB)
 
@@ -57,6 +65,7 @@ class Entry:
     page: CommentPage | None = None
     body: bytes | None = None  # the JSON made on first use, or the HTML page
     size: int = 0  # bytes counted against MAX_BYTES: the HTML page's
+    checked_at: float = 0.0  # when its version was last found current
 
 
 class FirstPageCache:
@@ -66,21 +75,37 @@ class FirstPageCache:
         max_entries: int = MAX_ENTRIES,
         clock: Callable[[], float] = time.monotonic,
         max_bytes: int = MAX_BYTES,
+        recheck: float = RECHECK,
     ) -> None:
         self._entries: OrderedDict[Key, Entry] = OrderedDict()
         self._max_age = max_age
         self._max_entries = max_entries
         self._max_bytes = max_bytes
+        self.recheck = recheck
         self._bytes = 0  # sum of the entries' sizes
         self._clock = clock
 
-    def get(self, key: Key, version: PageVersion) -> Entry | None:
+    def recent(self, key: Key) -> Entry | None:
+        """The page if its version was found current less than RECHECK seconds ago."""
         entry = self._entries.get(key)
         if entry is None:
             return None
-        if entry.version != version or self._clock() - entry.stored_at > self._max_age:
+        now = self._clock()
+        if now - entry.checked_at > self.recheck or now - entry.stored_at > self._max_age:
+            return None
+        self._entries.move_to_end(key)
+        return entry
+
+    def get(self, key: Key, version: PageVersion) -> Entry | None:
+        """The page if it was kept under this version (and is not too old)."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        now = self._clock()
+        if entry.version != version or now - entry.stored_at > self._max_age:
             self._drop(key)
             return None
+        entry.checked_at = now
         self._entries.move_to_end(key)
         return entry
 
@@ -92,7 +117,8 @@ class FirstPageCache:
         body: bytes | None = None,
     ) -> Entry:
         self._drop(key)
-        entry = Entry(version, self._clock(), page, body, size=len(body or b""))
+        now = self._clock()
+        entry = Entry(version, now, page, body, size=len(body or b""), checked_at=now)
         self._entries[key] = entry
         self._bytes += entry.size
         while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
@@ -101,6 +127,12 @@ class FirstPageCache:
 
     def forget(self, thread_id: int) -> None:
         for key in [k for k in self._entries if k[0] == thread_id]:
+            self._drop(key)
+
+    def forget_topics(self, topics: set[str]) -> None:
+        """A `Database.topic_listeners` entry: the threads whose topics changed."""
+        threads = {thread_of(topic) for topic in topics} - {None}
+        for key in [k for k in self._entries if k[0] in threads]:
             self._drop(key)
 
     def _drop(self, key: Key) -> None:

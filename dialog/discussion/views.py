@@ -22,7 +22,7 @@ from dialog.discussion.api import (
 )
 from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.models import Comment
-from dialog.discussion.page_cache import CSRF_PLACEHOLDER, Entry
+from dialog.discussion.page_cache import CSRF_PLACEHOLDER, Entry, Key, PageVersion
 from dialog.discussion.schemas import CommentEdit, CommentIn, CommentOut, FlagIn
 from dialog.errors import Forbidden, InvalidInput, NotFound
 from dialog.i18n import current_locale, lazy
@@ -231,25 +231,30 @@ async def anonymous_thread_page(request: Request, thread_id: int) -> Response:
     """The thread page for readers who are not signed in: the same page for all of them, kept
     while the thread and its procedure are unchanged (see page_cache); only the CSRF token of
     the visitor (in the head and the forms) is put in per request."""
-    version = await page_version(request, thread_id)
     cache = first_page_cache(request)
     key = (thread_id, "html", request.url.query, current_locale.get())
-    entry = cache.get(key, version)
+    entry = cache.recent(key)
     if entry is None:
-        token = request.state.csrf_token
-        request.state.csrf_token = CSRF_PLACEHOLDER
-        try:
-            page = await thread_page(request, thread_id)
-        finally:
-            request.state.csrf_token = token
-        body = bytes(page.body)
-        entry = (
-            cache.put(key, version, body=body)
-            if settled(request, version)
-            else Entry(version, 0.0, body=body)
-        )
+        version = await page_version(request, thread_id)
+        entry = cache.get(key, version) or await _render_for_all(request, thread_id, key, version)
     assert entry.body is not None, "html entries hold the page"
     return HTMLResponse(entry.body.replace(_PLACEHOLDER, request.state.csrf_token.encode()))
+
+
+async def _render_for_all(
+    request: Request, thread_id: int, key: Key, version: PageVersion
+) -> Entry:
+    """Render the anonymous page with the CSRF placeholder; keep it if its version settled."""
+    token = request.state.csrf_token
+    request.state.csrf_token = CSRF_PLACEHOLDER
+    try:
+        page = await thread_page(request, thread_id)
+    finally:
+        request.state.csrf_token = token
+    body = bytes(page.body)
+    if settled(request, version):
+        return first_page_cache(request).put(key, version, body=body)
+    return Entry(version, 0.0, body=body)
 
 
 routes: list[BaseRoute] = [

@@ -29,5 +29,14 @@ def can_subscribe(actor: Actor, topic: str) -> bool:
     return False
 
 
+def thread_topic(thread_id: int) -> str:
+    return f"thread:{thread_id}"
+
+
+def thread_of(topic: str) -> int | None:
+    """The thread a topic is about, if it is a thread's topic."""
+    return _numbered(topic, "thread")
+
+
 def session_topic(session_id: int) -> str:
     return f"session:{session_id}"

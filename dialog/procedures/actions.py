@@ -10,6 +10,7 @@ from dialog.accounts.actor import Actor
 from dialog.db import UnitOfWork, utcnow
 from dialog.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 from dialog.i18n import lazy
+from dialog.live.policy import thread_topic
 from dialog.markup import render_markdown
 from dialog.procedures import queries
 from dialog.procedures.models import (
@@ -163,6 +164,9 @@ async def do_update_procedure(
         procedure.links = _links(patch)
     procedure.updated_at = utcnow()
     await uow.session.flush()
+    # The thread pages show the procedure's title and phase: this process forgets them at once.
+    for thread_id in await queries.thread_ids(uow.session, procedure.id):
+        uow.touch(thread_topic(thread_id))
     return procedure
 
 

@@ -133,6 +133,11 @@ async def slug_taken(session: AsyncSession, slug: str) -> bool:
     return await session.scalar(select(Procedure.id).where(Procedure.slug == slug)) is not None
 
 
+async def thread_ids(session: AsyncSession, procedure_id: int) -> list[int]:
+    found = await session.scalars(select(Thread.id).where(Thread.procedure_id == procedure_id))
+    return list(found)
+
+
 async def thread(session: AsyncSession, thread_id: int) -> Thread | None:
     return await session.scalar(
         select(Thread)

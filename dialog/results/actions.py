@@ -14,6 +14,7 @@ from dialog.errors import Conflict, Forbidden, NotAuthenticated, NotFound
 from dialog.i18n import gettext as _
 from dialog.i18n import lazy
 from dialog.live.outbox import add_event
+from dialog.live.policy import thread_topic
 from dialog.markup import plain_text, render_markdown
 from dialog.notifications.actions import do_notify
 from dialog.procedures.models import Department, Procedure, Thread
@@ -91,7 +92,7 @@ async def do_answer(
     department = await uow.session.get(Department, procedure.department_id)
     department_name = department.name if department else ""
     out = answer_out(answer, department_name)
-    await add_event(uow, f"thread:{thread.id}", "answer.published", out.model_dump(mode="json"))
+    await add_event(uow, thread_topic(thread.id), "answer.published", out.model_dump(mode="json"))
     if comment is not None:
         people = await queries.author_and_voters(uow.session, comment.id)
     else:

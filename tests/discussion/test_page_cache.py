@@ -24,6 +24,7 @@ from dialog.discussion.voting import VoteEvents
 from dialog.live import queries as live_queries
 from dialog.live.outbox import add_event
 from dialog.procedures.models import Thread
+from dialog.settings import Settings
 from tests import factories
 from tests.discussion.helpers import MakeUser, counting_queries, post
 
@@ -295,3 +296,52 @@ async def test_only_the_plain_and_sorted_thread_pages_are_kept(
         assert (await client.get(f"/threads/{thread.id}{query}")).status_code == 200
     kept = cache_of(app)
     assert len(kept) == 4  # two HTML pages and the two comment pages they were built from
+
+
+async def test_a_kept_page_is_checked_again_after_the_recheck_interval_for_other_processes(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    api: factories.ApiAs,
+    make_user: MakeUser,
+    db: Database,
+    settings: Settings,
+    thread: Thread,
+) -> None:
+    author = await make_user()
+    await post(api, author, thread.id, "Hier geschrieben")
+    await _until_live_saw_the_latest_event(app, db)
+    cache = cache_of(app)
+    cache.recheck = 60.0
+    assert "Hier geschrieben" in (await client.get(f"/threads/{thread.id}")).text
+    with counting_queries(db) as statements:
+        assert "Hier geschrieben" in (await client.get(f"/threads/{thread.id}")).text
+    assert statements == []  # checked a moment ago: served without asking the database
+    # Another process (its own Database, no listener of ours, no publish) adds a comment.
+    elsewhere = Database(settings.database_url)
+    try:
+        actor = Actor(user_id=author.id, role="resident", display_name="A", via="token")
+        async with elsewhere.unit_of_work() as uow:
+            await actions.do_post_comment(
+                uow,
+                actor,
+                thread.id,
+                CommentIn(body="Nebenan geschrieben"),
+                app.state.discussion_hooks,
+            )
+    finally:
+        await elsewhere.dispose()
+    assert "Nebenan geschrieben" not in (await client.get(f"/threads/{thread.id}")).text
+    cache.recheck = 0.0  # the interval has passed
+    assert "Nebenan geschrieben" in (await client.get(f"/threads/{thread.id}")).text
+
+
+def test_committed_topics_forget_exactly_their_threads_pages() -> None:
+    cache = FirstPageCache()
+    changed = datetime(2026, 11, 1, tzinfo=UTC)
+    for thread_id in (1, 2):
+        cache.put((thread_id, "html", "", "de"), (1, changed), body=b"x")
+        cache.put((thread_id, "page", "new", 20, "de"), (1, changed))
+    assert cache.recent((1, "html", "", "de")) is not None
+    cache.forget_topics({"thread:1", "moderation", "user:2"})
+    assert cache.recent((1, "html", "", "de")) is None and len(cache) == 2
+    assert cache.recent((2, "page", "new", 20, "de")) is not None
