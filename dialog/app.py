@@ -113,7 +113,7 @@ def create_app(settings: Settings) -> Starlette:
     app.state.live = live
     app.state.vote_events = vote_events
     app.state.discussion_page_cache = page_cache = FirstPageCache()
-    db.topic_listeners.append(page_cache.forget_topics)
+    db.commit_listeners.append(page_cache.forget_changed)
     app.state.templates = make_templates()
     app.state.discussion_hooks = moderation_hooks.discussion_hooks(settings)
     app.state.limiter = RateLimiter(settings.redis_url, namespace=settings.redis_namespace)

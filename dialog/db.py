@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -90,7 +91,22 @@ def _sqlite_begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-TopicsListener = Callable[[set[str]], None]
+class Published(Protocol):
+    """An event row queued in a unit of work (dialog.live.models.Event)."""
+
+    id: int
+    topic: str
+
+
+@dataclass(frozen=True)
+class Committed:
+    """What one unit of work committed, told to this process's commit listeners."""
+
+    events: Sequence[Published]  # in the order they were added
+    topics: frozenset[str]  # the events' topics and the touched ones
+
+
+CommitListener = Callable[[Committed], None]
 
 
 class UnitOfWork:
@@ -100,18 +116,18 @@ class UnitOfWork:
         self,
         session: AsyncSession,
         publisher: Publisher | None,
-        topic_listeners: Sequence[TopicsListener] = (),
+        commit_listeners: Sequence[CommitListener] = (),
     ) -> None:
         self.session = session
         self._publisher = publisher
-        self._topic_listeners = topic_listeners
-        self._event_ids: list[int] = []
+        self._commit_listeners = commit_listeners
+        self._events: list[Published] = []
         self._topics: set[str] = set()
         self._after_commit: list[Callable[[], Awaitable[None]]] = []
 
-    def queue_published(self, event_id: int, topic: str) -> None:
-        self._event_ids.append(event_id)
-        self._topics.add(topic)
+    def queue_published(self, event: Published) -> None:
+        self._events.append(event)
+        self._topics.add(event.topic)
 
     def touch(self, topic: str) -> None:
         """What readers of the topic see changes, without an event (this process hears it)."""
@@ -125,20 +141,21 @@ class UnitOfWork:
 
     async def announce(self) -> None:
         """After COMMIT: publish the events' ids, then run the after-commit callbacks."""
-        ids, self._event_ids = self._event_ids, []
+        events, self._events = self._events, []
         topics, self._topics = self._topics, set()
         callbacks, self._after_commit = self._after_commit, []
         if topics:
-            for listener in self._topic_listeners:
-                listener(topics)
-        if ids and self._publisher is not None:
-            await self._publisher(ids)
+            committed = Committed(events, frozenset(topics))
+            for listener in self._commit_listeners:
+                listener(committed)
+        if events and self._publisher is not None:
+            await self._publisher([event.id for event in events])
         for callback in callbacks:
             await callback()
 
     async def rollback(self) -> None:
         await self.session.rollback()
-        self._event_ids.clear()
+        self._events.clear()
         self._topics.clear()
         self._after_commit.clear()
 
@@ -159,15 +176,15 @@ class Database:
             self.read_engine, expire_on_commit=False, autoflush=False
         )
         self.publisher = publisher
-        # Told, in this process and right after each commit, which topics it changed.
-        self.topic_listeners: list[TopicsListener] = []
+        # Told, in this process and right after each commit, what it changed.
+        self.commit_listeners: list[CommitListener] = []
         self._write_lock = asyncio.Lock() if url.startswith("sqlite") else None
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
         """Commit when the block ends normally, roll back on any exception; publish after."""
         async with self._writer_turn(), self.sessions() as session:
-            uow = UnitOfWork(session, self.publisher, self.topic_listeners)
+            uow = UnitOfWork(session, self.publisher, self.commit_listeners)
             try:
                 yield uow
             except BaseException:

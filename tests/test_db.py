@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from dialog import migrate
-from dialog.db import Database
+from dialog.db import Committed, Database
 from dialog.live.models import Event
 from dialog.live.outbox import add_event
 from dialog.procedures.models import Department
@@ -42,23 +42,27 @@ async def test_events_are_published_after_commit(database: Database, published: 
     await database.dispose()
 
 
-async def test_topic_listeners_hear_the_changed_topics_after_commit_only(
+async def test_commit_listeners_hear_the_events_and_topics_after_commit_only(
     database: Database, published: list[int]
 ) -> None:
-    heard: list[set[str]] = []
-    database.topic_listeners.append(heard.append)
+    heard: list[Committed] = []
+    database.commit_listeners.append(heard.append)
     async with database.unit_of_work() as uow:
-        await add_event(uow, "thread:1", "comment.published", {"id": 1})
+        first = await add_event(uow, "thread:1", "comment.published", {"id": 1})
+        second = await add_event(uow, "moderation", "flag.created", {"id": 1})
         uow.touch("thread:2")  # changed without an event
         assert heard == []
-    assert heard == [{"thread:1", "thread:2"}]
+    assert [(list(c.events), c.topics) for c in heard] == [
+        ([first, second], frozenset({"thread:1", "moderation", "thread:2"}))
+    ]
+    assert published == [first.id, second.id]
     with pytest.raises(RuntimeError):
         async with database.unit_of_work() as uow:
             uow.touch("thread:3")
             raise RuntimeError("half-way")
     async with database.unit_of_work() as uow:
         uow.session.add(Department(slug="y", name="Y"))  # no topic: nobody is told
-    assert heard == [{"thread:1", "thread:2"}]
+    assert len(heard) == 1
     await database.dispose()
 
 

@@ -6,7 +6,7 @@ hidden or published by moderation, vote counts) writes an event on the thread's
 topic in the same transaction, so the id of the thread's latest event is the page's version.
 A request reads that version first (one indexed query) and is served from the cache only if
 it is unchanged; within RECHECK seconds of the last such check it is served without asking:
-what this process commits tells the cache at once (`Database.topic_listeners`: every unit of
+what this process commits tells the cache at once (`Database.commit_listeners`: every unit of
 work that changed a thread's topic makes the thread's pages be forgotten), and what other
 processes commit shows after at most RECHECK seconds.
 
@@ -40,6 +40,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 
+from dialog.db import Committed
 from dialog.discussion.schemas import CommentPage
 from dialog.live.policy import thread_of
 
@@ -129,9 +130,9 @@ class FirstPageCache:
         for key in [k for k in self._entries if k[0] == thread_id]:
             self._drop(key)
 
-    def forget_topics(self, topics: set[str]) -> None:
-        """A `Database.topic_listeners` entry: the threads whose topics changed."""
-        threads = {thread_of(topic) for topic in topics} - {None}
+    def forget_changed(self, committed: Committed) -> None:
+        """A `Database.commit_listeners` entry: the threads whose topics changed."""
+        threads = {thread_of(topic) for topic in committed.topics} - {None}
         for key in [k for k in self._entries if k[0] in threads]:
             self._drop(key)
 

@@ -13,9 +13,9 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from dialog.db import Database
+from dialog.db import Committed, Database
 from dialog.live import queries
 from dialog.live.models import Event
 from dialog.live.transport import FrameWriter, text_frame
@@ -204,6 +204,14 @@ class Fanout:
         else:
             self._catch_up = True
         self._wake.set()
+
+    def committed(self, committed: Committed) -> None:
+        """A `Database.commit_listeners` entry: the events this process committed go out
+        without being read back from the outbox; the hub's message with their ids then finds
+        them seen. Delivered on the next turn of the loop, not inside the writer's request."""
+        if committed.events:
+            events = cast(list[Event], list(committed.events))
+            asyncio.get_running_loop().call_soon(self._deliver, events)
 
     async def start(self) -> None:
         async with self.db.reading() as session:

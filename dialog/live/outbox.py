@@ -12,5 +12,5 @@ async def add_event(uow: UnitOfWork, topic: str, type_: str, data: dict[str, Any
     event = Event(topic=topic, type=type_, data=data)
     uow.session.add(event)
     await uow.session.flush()
-    uow.queue_published(event.id, topic)
+    uow.queue_published(event)
     return event

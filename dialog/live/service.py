@@ -42,6 +42,7 @@ class Live:
         self.hub = hub
         self.fanout = Fanout(db)
         hub.listen(self.fanout.on_ids)
+        db.commit_listeners.append(self.fanout.committed)
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
 

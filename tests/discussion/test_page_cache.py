@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 
 from dialog.accounts.actor import Actor
 from dialog.accounts.models import User
-from dialog.db import Database
+from dialog.db import Committed, Database
 from dialog.discussion import actions
 from dialog.discussion.page_cache import CSRF_PLACEHOLDER, FirstPageCache
 from dialog.discussion.schemas import CommentIn
@@ -342,6 +342,6 @@ def test_committed_topics_forget_exactly_their_threads_pages() -> None:
         cache.put((thread_id, "html", "", "de"), (1, changed), body=b"x")
         cache.put((thread_id, "page", "new", 20, "de"), (1, changed))
     assert cache.recent((1, "html", "", "de")) is not None
-    cache.forget_topics({"thread:1", "moderation", "user:2"})
+    cache.forget_changed(Committed([], frozenset({"thread:1", "moderation", "user:2"})))
     assert cache.recent((1, "html", "", "de")) is None and len(cache) == 2
     assert cache.recent((2, "page", "new", 20, "de")) is not None

@@ -10,8 +10,12 @@ import pytest
 from starlette.applications import Starlette
 
 from dialog.db import Database
+from dialog.live import queries as live_queries
 from dialog.live.service import Live
 from dialog.live.transport import text_frame
+from dialog.procedures.models import Thread
+from tests import factories
+from tests.discussion.helpers import MakeUser, counting_queries, post
 from tests.live.harness import emit, frames, subscribe, until_listening
 
 
@@ -75,3 +79,18 @@ async def test_stopping_lets_the_fanout_and_pruning_finish_instead_of_cancelling
     assert not tasks["dialog-fanout"].cancelled()
     assert not tasks["dialog-prune"].cancelled()
     assert not tasks["dialog-heartbeat"].cancelled()
+
+
+async def test_events_committed_here_go_out_without_being_read_back_from_the_outbox(
+    app: Starlette, api: factories.ApiAs, db: Database, make_user: MakeUser, thread: Thread
+) -> None:
+    live: Live = app.state.live
+    author = await make_user()
+    await api.headers(author)  # the token exists before counting
+    with counting_queries(db) as statements:
+        await post(api, author, thread.id, "Schon unterwegs")
+        await asyncio.sleep(0.05)  # the fan-out's turn
+    async with db.reading() as session:
+        latest = await live_queries.latest_event_id(session)
+    assert live.fanout.high_water == latest > 0
+    assert not [s for s in statements if "FROM events" in s], statements
