@@ -140,7 +140,8 @@ class UnitOfWork:
         await self.session.commit()
 
     async def announce(self) -> None:
-        """After COMMIT: publish the events' ids, then run the after-commit callbacks."""
+        """After COMMIT: tell the commit listeners, publish the events' ids, then run the
+        after-commit callbacks."""
         events, self._events = self._events, []
         topics, self._topics = self._topics, set()
         callbacks, self._after_commit = self._after_commit, []
