@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute
 from dialog.discussion import actions, policy, queries, voting
 from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.models import Comment
-from dialog.discussion.page_cache import Entry, FirstPageCache, PageVersion
+from dialog.discussion.page_cache import Entry, FirstPageCache, Key, PageVersion
 from dialog.discussion.present import comment_out
 from dialog.discussion.schemas import (
     CommentEdit,
@@ -79,17 +79,23 @@ async def anonymous_first_page(
     entry = cache.get(key, version)
     if entry is not None:
         return entry
-    page = await build_page(request, thread_id, query)
-    # Kept only if every event up to the version has committed: on PostgreSQL a transaction
-    # that took a lower id may commit after a higher one. This process's live fan-out tracks
-    # exactly that (it has seen every id up to here, or given up on a gap after a minute).
-    return cache.put(key, version, page) if settled(request, version) else Entry(version, 0.0, page)
+    return keep(request, key, version, page=await build_page(request, thread_id, query))
 
 
-def settled(request: Request, version: PageVersion) -> bool:
-    """This process's live fan-out has seen every event id up to the version's (page_cache)."""
-    seen: bool = request.app.state.live.fanout.settled(version[0])
-    return seen
+def keep(
+    request: Request,
+    key: Key,
+    version: PageVersion,
+    page: CommentPage | None = None,
+    body: bytes | None = None,
+) -> Entry:
+    """The built page as an entry, kept only if every event up to its version has committed:
+    on PostgreSQL a transaction that took a lower id may commit after a higher one. This
+    process's live fan-out tracks exactly that (it has seen every id up to here, or given up on
+    a gap after a minute)."""
+    if request.app.state.live.fanout.settled(version[0]):
+        return first_page_cache(request).put(key, version, page, body)
+    return Entry(version, 0.0, page, body)
 
 
 async def build_page(request: Request, thread_id: int, query: CommentQuery) -> CommentPage:
@@ -199,8 +205,6 @@ async def record_vote(request: Request, comment_id: int, value: int | None) -> v
         else:
             voted = await voting.do_unvote(uow, who, comment_id)
         uow.after_commit(partial(_changed, events, comment_id))
-    # Other processes see the new counts with the coalesced event; this one at once.
-    first_page_cache(request).forget(voted.comment.thread_id)
     return voted
 
 

@@ -16,10 +16,11 @@ the process's live fan-out has seen every event id up to the version (`Fanout.se
 otherwise it is built and not kept. (SQLite commits one writer at a time, in id order; the
 same check holds there trivially once the fan-out has caught up.)
 
-Votes reach the thread as one coalesced event per window (250 ms); the process that recorded a
-vote forgets the thread's pages at once. What writes no thread event at all (an author renaming
-or deleting their account) is bounded by MAX_AGE. Signed-in readers are never served from here:
-their page carries their own votes and their own pending comments.
+Votes reach the thread as one coalesced event per window (250 ms); the vote itself touches the
+thread's topic (`UnitOfWork.touch`), so the process that recorded it forgets the pages at once.
+What writes no thread event at all (an author renaming or deleting their account) is bounded by
+MAX_AGE. Signed-in readers are never served from here: their page carries their own votes and
+their own pending comments.
 
 The version also holds when the thread's procedure last changed (`updated_at`): the HTML page
 shows the procedure's title and phase, and the phase decides what readers may do. Both come
@@ -132,9 +133,10 @@ class FirstPageCache:
 
     def forget_changed(self, committed: Committed) -> None:
         """A `Database.commit_listeners` entry: the threads whose topics changed."""
-        threads = {thread_of(topic) for topic in committed.topics} - {None}
-        for key in [k for k in self._entries if k[0] in threads]:
-            self._drop(key)
+        for topic in committed.topics:
+            thread_id = thread_of(topic)
+            if thread_id is not None:
+                self.forget(thread_id)
 
     def _drop(self, key: Key) -> None:
         entry = self._entries.pop(key, None)

@@ -15,10 +15,10 @@ from dialog.discussion import actions, policy, queries
 from dialog.discussion.api import (
     CommentQuery,
     first_page_cache,
+    keep,
     load_page,
     page_version,
     record_vote,
-    settled,
 )
 from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.models import Comment
@@ -251,10 +251,7 @@ async def _render_for_all(
         page = await thread_page(request, thread_id)
     finally:
         request.state.csrf_token = token
-    body = bytes(page.body)
-    if settled(request, version):
-        return first_page_cache(request).put(key, version, body=body)
-    return Entry(version, 0.0, body=body)
+    return keep(request, key, version, body=bytes(page.body))
 
 
 routes: list[BaseRoute] = [

@@ -66,6 +66,7 @@ async def do_vote(uow: UnitOfWork, actor: Actor, comment_id: int, value: int) ->
             _count(comment, before, -1)
         _count(comment, value, +1)
         await uow.session.flush()  # the counters, exact under the comment's lock
+        uow.touch(thread_topic(comment.thread_id))  # the event follows; this process knows now
     return Voted(comment, target.author_name, target.author_deleted, value)
 
 
@@ -79,6 +80,7 @@ async def do_unvote(uow: UnitOfWork, actor: Actor, comment_id: int) -> Voted:
     if before is not None:
         _count(comment, before, -1)
         await uow.session.flush()
+        uow.touch(thread_topic(comment.thread_id))
     return Voted(comment, target.author_name, target.author_deleted, None)
 
 
