@@ -17,6 +17,7 @@ from dialog.accounts import api as account_api
 from dialog.accounts import views as account_views
 from dialog.accounts.middleware import AuthMiddleware
 from dialog.db import Database
+from dialog.direct import Direct
 from dialog.discussion import api as discussion_api
 from dialog.discussion import views as discussion_views
 from dialog.discussion.page_cache import FirstPageCache
@@ -68,6 +69,7 @@ def page_routes() -> list[BaseRoute]:
 def create_app(settings: Settings) -> Starlette:
     hub = make_hub(settings)
     db = Database(settings.database_url, publisher=hub.publish)
+    direct = Direct(db)
     live = Live(settings, db, hub)
     vote_events = VoteEvents(db)
     api = api_routes()
@@ -87,6 +89,7 @@ def create_app(settings: Settings) -> Starlette:
             await handover_worker.stop()
             await vote_events.stop()
             await live.stop()
+            await direct.close()
             await db.dispose()
 
     routes: list[BaseRoute] = [
@@ -98,7 +101,7 @@ def create_app(settings: Settings) -> Starlette:
         routes=routes,
         middleware=[
             Middleware(RequestContextMiddleware, hsts=settings.production),
-            Middleware(AuthMiddleware, db=db, settings=settings),
+            Middleware(AuthMiddleware, db=db, direct=direct, settings=settings),
         ],
         exception_handlers={
             DomainError: errors.domain_error_handler,
@@ -109,6 +112,7 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.direct = direct
     app.state.hub = hub
     app.state.live = live
     app.state.vote_events = vote_events

@@ -72,9 +72,14 @@ def make_engine(url: str, *, writer: bool = True, **kwargs: Any) -> AsyncEngine:
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
+    sqlite_connection_setup(dbapi_connection)
+
+
+def sqlite_connection_setup(connection: Any) -> None:
+    """Every SQLite connection of the platform: WAL, foreign keys, a 30 s busy wait."""
     # pysqlite's own transaction handling is turned off so BEGIN IMMEDIATE below takes effect.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
+    connection.isolation_level = None
+    cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -109,16 +114,13 @@ class Committed:
 CommitListener = Callable[[Committed], None]
 
 
-class UnitOfWork:
-    """One transaction. Events are queued while it runs and published only after COMMIT."""
+class Changes:
+    """What a transaction tells this process after COMMIT: the events it queued (their ids
+    are published), the topics it touched (commit listeners hear both) and callbacks."""
 
     def __init__(
-        self,
-        session: AsyncSession,
-        publisher: Publisher | None,
-        commit_listeners: Sequence[CommitListener] = (),
+        self, publisher: Publisher | None, commit_listeners: Sequence[CommitListener] = ()
     ) -> None:
-        self.session = session
         self._publisher = publisher
         self._commit_listeners = commit_listeners
         self._events: list[Published] = []
@@ -136,9 +138,6 @@ class UnitOfWork:
     def after_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
         self._after_commit.append(callback)
 
-    async def commit(self) -> None:
-        await self.session.commit()
-
     async def announce(self) -> None:
         """After COMMIT: tell the commit listeners, publish the events' ids, then run the
         after-commit callbacks."""
@@ -154,11 +153,31 @@ class UnitOfWork:
         for callback in callbacks:
             await callback()
 
-    async def rollback(self) -> None:
-        await self.session.rollback()
+    def forget(self) -> None:
+        """After ROLLBACK: nothing happened."""
         self._events.clear()
         self._topics.clear()
         self._after_commit.clear()
+
+
+class UnitOfWork(Changes):
+    """One transaction. Events are queued while it runs and published only after COMMIT."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        publisher: Publisher | None,
+        commit_listeners: Sequence[CommitListener] = (),
+    ) -> None:
+        super().__init__(publisher, commit_listeners)
+        self.session = session
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+        self.forget()
 
 
 class Database:
@@ -184,7 +203,7 @@ class Database:
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
         """Commit when the block ends normally, roll back on any exception; publish after."""
-        async with self._writer_turn(), self.sessions() as session:
+        async with self.writer_turn(), self.sessions() as session:
             uow = UnitOfWork(session, self.publisher, self.commit_listeners)
             try:
                 yield uow
@@ -194,7 +213,7 @@ class Database:
             await uow.commit()
         await uow.announce()
 
-    def _writer_turn(self) -> AbstractAsyncContextManager[object]:
+    def writer_turn(self) -> AbstractAsyncContextManager[object]:
         """SQLite takes one writer at a time: writers of this process wait their turn here, on
         the event loop, instead of in SQLite's busy handler, which sleeps up to 100 ms between
         attempts and then often loses to a newer writer (seconds at p99 under load)."""

@@ -11,9 +11,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dialog.accounts import queries
 from dialog.accounts.actor import ANONYMOUS, Actor
-from dialog.accounts.models import ApiToken, LoginSession, User
+from dialog.accounts.models import ApiToken, LoginSession
 from dialog.accounts.secrets import new_token, same
 from dialog.db import Database, utcnow
+from dialog.direct import Direct
 from dialog.errors import DomainError, Forbidden, NotAuthenticated
 from dialog.live.outbox import add_event
 from dialog.settings import Settings
@@ -33,9 +34,10 @@ _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 
 
 class AuthMiddleware:
-    def __init__(self, app: ASGIApp, db: Database, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, db: Database, direct: Direct, settings: Settings) -> None:
         self.app = app
         self.db = db
+        self.direct = direct
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -94,34 +96,35 @@ class AuthMiddleware:
     async def _actor_from_token(self, raw: str) -> Actor:
         """Read-only, like every request of a busy client: `last_used_at` is written at most
         once a minute per token (SEEN_RESOLUTION), in its own short transaction."""
-        async with self.db.reading() as session:
-            found = await queries.token_with_user(session, raw)
+        found = await self.direct.read(
+            queries.credential(self.direct, queries.TOKEN_CREDENTIAL, raw)
+        )
         if found is None:
             raise NotAuthenticated("The bearer token is unknown or revoked.")
-        token, user = found
         now = utcnow()
-        if token.last_used_at is None or now - token.last_used_at > SEEN_RESOLUTION:
+        if found.last_seen_at is None or now - found.last_seen_at > SEEN_RESOLUTION:
             async with self.db.unit_of_work() as uow:
                 await uow.session.execute(
-                    update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+                    update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now)
                 )
-        return _actor(user, "token", None)
+        return _actor(found, "token", None)
 
     async def _actor_from_session(self, raw: str) -> Actor:
         if not _TOKEN_SHAPE.match(raw):
             return ANONYMOUS
-        async with self.db.reading() as session:
-            found = await queries.session_with_user(session, raw)
+        found = await self.direct.read(
+            queries.credential(self.direct, queries.SESSION_CREDENTIAL, raw)
+        )
         if found is None:
             return ANONYMOUS
-        login, user = found
         now = utcnow()
-        if now - login.created_at > ABSOLUTE_TIMEOUT or now - login.last_seen_at > IDLE_TIMEOUT:
-            await self._touch(login.id, revoke=True)
+        last_seen = found.last_seen_at or found.created_at
+        if now - found.created_at > ABSOLUTE_TIMEOUT or now - last_seen > IDLE_TIMEOUT:
+            await self._touch(found.id, revoke=True)
             return ANONYMOUS
-        if now - login.last_seen_at > SEEN_RESOLUTION:
-            await self._touch(login.id, revoke=False)
-        return _actor(user, "session", login.id)
+        if now - last_seen > SEEN_RESOLUTION:
+            await self._touch(found.id, revoke=False)
+        return _actor(found, "session", found.id)
 
     async def _touch(self, session_id: int, *, revoke: bool) -> None:
         async with self.db.unit_of_work() as uow:
@@ -160,16 +163,16 @@ class AuthMiddleware:
         return receive, None
 
 
-def _actor(user: User, via: str, session_id: int | None) -> Actor:
+def _actor(found: queries.Credential, via: str, session_id: int | None) -> Actor:
     return Actor(
-        user_id=user.id,
-        role=user.role,
-        department_id=user.department_id,
-        display_name=user.display_name,
+        user_id=found.user_id,
+        role=found.role,
+        department_id=found.department_id,
+        display_name=found.display_name,
         via=via,  # type: ignore[arg-type]  # "session" or "token" from the callers above
         session_id=session_id,
-        blocked_until=user.blocked_until,
-        email_verified=user.email_verified_at is not None,
+        blocked_until=found.blocked_until,
+        email_verified=found.email_verified,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from dialog.accounts.models import (
 )
 from dialog.accounts.secrets import token_hash
 from dialog.db import utcnow
+from dialog.direct import Direct, Script, Sql
 from dialog.discussion.models import Comment, Flag, Vote
 from dialog.notifications.models import Notification
 from dialog.procedures.models import Department
@@ -34,36 +36,55 @@ async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
     return await session.get(User, user_id)
 
 
-async def session_with_user(
-    session: AsyncSession, raw_token: str
-) -> tuple[LoginSession, User] | None:
-    row = (
-        await session.execute(
-            select(LoginSession, User)
-            .join(User, User.id == LoginSession.user_id)
-            .where(
-                LoginSession.token_hash == token_hash(raw_token),
-                LoginSession.revoked_at.is_(None),
-                User.deleted_at.is_(None),
-            )
-        )
-    ).first()
-    return (row[0], row[1]) if row else None
+@dataclass(frozen=True)
+class Credential:
+    """A live login session or API token with what the request's actor needs of its user."""
+
+    id: int
+    created_at: datetime
+    last_seen_at: datetime | None  # a session's last request, a token's last use
+    user_id: int
+    role: str
+    department_id: int | None
+    display_name: str
+    blocked_until: datetime | None
+    email_verified: bool
 
 
-async def token_with_user(session: AsyncSession, raw_token: str) -> tuple[ApiToken, User] | None:
-    row = (
-        await session.execute(
-            select(ApiToken, User)
-            .join(User, User.id == ApiToken.user_id)
-            .where(
-                ApiToken.token_hash == token_hash(raw_token),
-                ApiToken.revoked_at.is_(None),
-                User.deleted_at.is_(None),
-            )
-        )
-    ).first()
-    return (row[0], row[1]) if row else None
+SESSION_CREDENTIAL = Sql(
+    "SELECT s.id, s.created_at, s.last_seen_at, u.id, u.role, u.department_id, u.display_name, "
+    "u.blocked_until, CASE WHEN u.email_verified_at IS NULL THEN 0 ELSE 1 END "
+    "FROM login_sessions s JOIN users u ON u.id = s.user_id "
+    "WHERE s.token_hash = :hash AND s.revoked_at IS NULL AND u.deleted_at IS NULL"
+)
+TOKEN_CREDENTIAL = Sql(
+    "SELECT t.id, t.created_at, t.last_used_at, u.id, u.role, u.department_id, u.display_name, "
+    "u.blocked_until, CASE WHEN u.email_verified_at IS NULL THEN 0 ELSE 1 END "
+    "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+    "WHERE t.token_hash = :hash AND t.revoked_at IS NULL AND u.deleted_at IS NULL"
+)
+
+
+def credential(direct: Direct, kind: Sql, raw_token: str) -> Script[Credential | None]:
+    """The live session or token (SESSION_CREDENTIAL or TOKEN_CREDENTIAL) of a raw secret,
+    with its user, in one statement on the driver: every authenticated request asks."""
+    rows = yield kind(hash=token_hash(raw_token))
+    if not rows:
+        return None
+    row = rows[0]
+    created_at = direct.datetime_of(row[1])
+    assert created_at is not None
+    return Credential(
+        id=row[0],
+        created_at=created_at,
+        last_seen_at=direct.datetime_of(row[2]),
+        user_id=row[3],
+        role=row[4],
+        department_id=row[5],
+        display_name=row[6],
+        blocked_until=direct.datetime_of(row[7]),
+        email_verified=bool(row[8]),
+    )
 
 
 async def user_by_display_name(session: AsyncSession, name: str) -> User | None:

@@ -255,13 +255,18 @@ async def access_writable_comment(
     if row is None:
         raise NotFound(lazy("This comment does not exist."))
     comment, author_name, author_deleted_at, phase = row
+    check_writable(actor, comment, phase, feature)
+    return WritableComment(comment, author_name, author_deleted_at is not None)
+
+
+def check_writable(actor: Actor, comment: Comment, phase: str, feature: str) -> None:
+    """May the actor react to this comment (vote, flag) in its procedure's phase?"""
     if not policy.can_read_text(actor, comment.status, comment.author_id):
         raise NotFound(lazy("This comment does not exist."))
     if comment.status != CommentStatus.published:
         raise Conflict(lazy("This comment was removed."))
     if not policy.phase_allows(phase, feature):
         raise Forbidden(lazy("This is not possible in this phase of the procedure."))
-    return WritableComment(comment, author_name, author_deleted_at is not None)
 
 
 async def check_edit_comment(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
+from dialog.direct import Direct
 from dialog.discussion import actions, policy, queries, voting
 from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.models import Comment
@@ -198,13 +198,10 @@ async def record_vote(request: Request, comment_id: int, value: int | None) -> v
     """
     who = actor(request)
     await request.app.state.limiter.hit("vote", f"user:{who.user_id}")
-    events = vote_events(request)
-    async with database(request).unit_of_work() as uow:
-        if value is not None:
-            voted = await voting.do_vote(uow, who, comment_id, value)
-        else:
-            voted = await voting.do_unvote(uow, who, comment_id)
-        uow.after_commit(partial(_changed, events, comment_id))
+    direct: Direct = request.app.state.direct
+    voted = await direct.write(lambda changes: voting.vote(direct, changes, who, comment_id, value))
+    if voted.changed:
+        vote_events(request).changed(comment_id)
     return voted
 
 
@@ -218,10 +215,6 @@ async def vote(request: Request) -> Response:
     return respond(
         comment_out(voted.comment, voted.author_name, voted.author_deleted, who, voted.my_vote)
     )
-
-
-async def _changed(events: VoteEvents, comment_id: int) -> None:
-    events.changed(comment_id)
 
 
 async def flags(request: Request) -> Response:

@@ -15,14 +15,13 @@ import logging
 from contextlib import suppress
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
-
 from dialog.accounts.actor import Actor
-from dialog.db import Database, UnitOfWork
+from dialog.db import Changes, Database, utcnow
+from dialog.direct import Direct, Script, Sql
 from dialog.discussion import policy, queries
-from dialog.discussion.actions import access_writable_comment, thread_topic
-from dialog.discussion.models import Comment, Vote
-from dialog.errors import Forbidden
+from dialog.discussion.actions import check_writable, require_writer, thread_topic
+from dialog.discussion.models import Comment
+from dialog.errors import Forbidden, NotFound
 from dialog.i18n import lazy
 from dialog.live.outbox import add_event
 
@@ -30,11 +29,31 @@ log = logging.getLogger("dialog.discussion")
 WINDOW_SECONDS = 0.25
 
 
-def _count(comment: Comment, value: int, delta: int) -> None:
-    if value > 0:
-        comment.up_count += delta
-    else:
-        comment.down_count += delta
+# The comment as its answer shows it, with its author and phase; on PostgreSQL its row stays
+# locked to the end of the transaction, so votes on it run one after another and the counters
+# stay exact (SQLite: the writer holds the whole database already).
+_TARGET = (
+    "SELECT c.id, c.thread_id, c.parent_id, c.depth, c.author_id, c.html, c.stance, c.status, "
+    "c.up_count, c.down_count, c.reply_count, c.created_at, c.edited_at, u.display_name, "
+    "CASE WHEN u.deleted_at IS NULL THEN 0 ELSE 1 END, p.phase "
+    "FROM comments c JOIN threads t ON t.id = c.thread_id "
+    "JOIN procedures p ON p.id = t.procedure_id LEFT JOIN users u ON u.id = c.author_id "
+    "WHERE c.id = :comment_id"
+)
+TARGET = Sql(_TARGET, postgresql=_TARGET + " FOR UPDATE OF c")
+# Read after the lock, in a statement of its own: it sees a vote committed while this one
+# waited for the lock (PostgreSQL re-reads only the locked row of the first statement).
+MY_VOTE = Sql("SELECT value FROM votes WHERE user_id = :user_id AND comment_id = :comment_id")
+SET_VOTE = Sql(
+    "INSERT INTO votes (user_id, comment_id, value, created_at) "
+    "VALUES (:user_id, :comment_id, :value, :now) "
+    "ON CONFLICT (user_id, comment_id) DO UPDATE SET value = excluded.value"
+)
+DROP_VOTE = Sql("DELETE FROM votes WHERE user_id = :user_id AND comment_id = :comment_id")
+COUNT = Sql(
+    "UPDATE comments SET up_count = up_count + :up, down_count = down_count + :down "
+    "WHERE id = :comment_id"
+)
 
 
 @dataclass(frozen=True)
@@ -45,43 +64,58 @@ class Voted:
     author_name: str | None
     author_deleted: bool
     my_vote: int | None
+    changed: bool  # False when the vote was already so
 
 
-async def do_vote(uow: UnitOfWork, actor: Actor, comment_id: int, value: int) -> Voted:
-    """Set the actor's vote to +1 or -1 (a repeat changes nothing)."""
-    target = await access_writable_comment(uow, actor, comment_id, "vote", lock=True)
-    comment = target.comment
-    if not policy.can_vote(actor, comment.author_id):
+def vote(
+    direct: Direct, changes: Changes, actor: Actor, comment_id: int, value: int | None
+) -> Script[Voted]:
+    """Set the actor's vote to +1 or -1, or withdraw it (None); a repeat changes nothing.
+
+    A transaction script (dialog.direct): four statements, the counters in the same
+    transaction as the vote row.
+    """
+    require_writer(actor)
+    assert actor.user_id is not None
+    rows = yield TARGET(comment_id=comment_id)
+    if not rows:
+        raise NotFound(lazy("This comment does not exist."))
+    row = rows[0]
+    comment = Comment(
+        id=row[0],
+        thread_id=row[1],
+        parent_id=row[2],
+        depth=row[3],
+        author_id=row[4],
+        html=row[5],
+        stance=row[6],
+        status=row[7],
+        up_count=row[8],
+        down_count=row[9],
+        reply_count=row[10],
+        created_at=direct.datetime_of(row[11]),
+        edited_at=direct.datetime_of(row[12]),
+    )
+    author_name, author_deleted, phase = row[13], bool(row[14]), row[15]
+    check_writable(actor, comment, phase, "vote")
+    if value is not None and not policy.can_vote(actor, comment.author_id):
         raise Forbidden(lazy("You cannot vote on your own comment."))
-    assert actor.user_id is not None
-    mine = (Vote.user_id == actor.user_id) & (Vote.comment_id == comment.id)
-    before = await uow.session.scalar(select(Vote.value).where(mine))
-    if before != value:
-        if before is None:
-            await uow.session.execute(
-                insert(Vote).values(user_id=actor.user_id, comment_id=comment.id, value=value)
-            )
-        else:
-            await uow.session.execute(update(Vote).where(mine).values(value=value))
-            _count(comment, before, -1)
-        _count(comment, value, +1)
-        await uow.session.flush()  # the counters, exact under the comment's lock
-        uow.touch(thread_topic(comment.thread_id))  # the event follows; this process knows now
-    return Voted(comment, target.author_name, target.author_deleted, value)
-
-
-async def do_unvote(uow: UnitOfWork, actor: Actor, comment_id: int) -> Voted:
-    """Withdraw the actor's vote (no vote: nothing changes)."""
-    target = await access_writable_comment(uow, actor, comment_id, "vote", lock=True)
-    comment = target.comment
-    assert actor.user_id is not None
-    mine = (Vote.user_id == actor.user_id) & (Vote.comment_id == comment.id)
-    before = await uow.session.scalar(delete(Vote).where(mine).returning(Vote.value))
-    if before is not None:
-        _count(comment, before, -1)
-        await uow.session.flush()
-        uow.touch(thread_topic(comment.thread_id))
-    return Voted(comment, target.author_name, target.author_deleted, None)
+    mine = {"user_id": actor.user_id, "comment_id": comment_id}
+    found = yield MY_VOTE(**mine)
+    before = found[0][0] if found else None
+    if before == value:
+        return Voted(comment, author_name, author_deleted, value, changed=False)
+    if value is None:
+        yield DROP_VOTE(**mine)
+    else:
+        yield SET_VOTE(**mine, value=value, now=direct.datetime_param(utcnow()))
+    up = (value == 1) - (before == 1)
+    down = (value == -1) - (before == -1)
+    yield COUNT(up=up, down=down, comment_id=comment_id)
+    comment.up_count += up
+    comment.down_count += down
+    changes.touch(thread_topic(comment.thread_id))  # the event follows; this process knows now
+    return Voted(comment, author_name, author_deleted, value, changed=True)
 
 
 class VoteEvents:

@@ -214,15 +214,17 @@ async def test_session_ended_closes_the_sockets_of_that_session_with_4001(
     resident = await make_user()
     await browser_session(resident)
     raw = client.cookies["dialog_session"]  # type: ignore[attr-defined]  # the httpx test client
-    async with db.reading() as session:
-        found = await account_queries.session_with_user(session, raw)
+    direct = app.state.direct
+    found = await direct.read(
+        account_queries.credential(direct, account_queries.SESSION_CREDENTIAL, raw)
+    )
     assert found is not None
     socket = await subscribe(
         live_url, ["thread:1"], since=None, additional_headers={"Cookie": f"dialog_session={raw}"}
     )
     bystander = await subscribe(live_url, ["thread:1"], since=None)
     await until_listening(app, 2)
-    await emit(db, f"session:{found[0].id}", "session.ended")
+    await emit(db, f"session:{found.id}", "session.ended")
     with pytest.raises(ConnectionClosed) as closed:
         await frames(socket, 1)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001

@@ -1,0 +1,117 @@
+"""Transaction scripts on the driver: one transaction, rows back, announcements after COMMIT."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable, Sequence
+
+import pytest
+from sqlalchemy import func, select
+
+from dialog.db import Changes, Committed, Database, utcnow
+from dialog.direct import Direct, Row, Script, Sql
+from dialog.errors import Conflict
+from dialog.live.models import Event
+from dialog.procedures.models import Department
+from dialog.settings import Settings
+from tests import backends
+
+ADD_DEPARTMENT = Sql("INSERT INTO departments (slug, name) VALUES (:slug, :name) RETURNING id")
+DEPARTMENT = Sql("SELECT id, name FROM departments WHERE slug = :slug")
+ADD_EVENT = Sql(
+    "INSERT INTO events (topic, type, data, created_at) "
+    "VALUES (:topic, :type, :data, :created_at) RETURNING id, created_at"
+)
+LOCKED = Sql(
+    "SELECT id FROM departments WHERE slug = :slug",
+    postgresql="SELECT id FROM departments WHERE slug = :slug FOR UPDATE",
+)
+
+
+@pytest.fixture
+async def direct(settings: Settings, backend: backends.Backend) -> AsyncIterator[Direct]:
+    published: list[int] = []
+
+    async def publish(ids: Sequence[int]) -> None:
+        published.extend(ids)
+
+    database = Database(settings.database_url, publisher=publish)
+    runner = Direct(database)
+    yield runner
+    await runner.close()
+    await database.dispose()
+    await backends.clean(backend)
+
+
+def add_department(changes: Changes, slug: str, fail: bool = False) -> Script[int]:
+    (row,) = yield ADD_DEPARTMENT(slug=slug, name=slug.upper())
+    changes.touch(f"department:{slug}")
+    if fail:
+        raise Conflict("half-way")
+    return int(row[0])
+
+
+def find(slug: str) -> Script[Row | None]:
+    rows = yield DEPARTMENT(slug=slug)
+    return rows[0] if rows else None
+
+
+async def test_a_write_commits_and_its_rows_are_seen_by_sessions_and_reads(
+    direct: Direct,
+) -> None:
+    heard: list[Committed] = []
+    direct.db.commit_listeners.append(heard.append)
+    new_id = await direct.write(lambda changes: add_department(changes, "bau"))
+    assert heard == [Committed([], frozenset({"department:bau"}))]
+    found = await direct.read(find("bau"))
+    assert found is not None and tuple(found) == (new_id, "BAU")
+    async with direct.db.reading() as session:
+        department = await session.get(Department, new_id)
+        assert department is not None and department.name == "BAU"
+
+
+async def test_a_failing_script_writes_and_announces_nothing(direct: Direct) -> None:
+    heard: list[Committed] = []
+    direct.db.commit_listeners.append(heard.append)
+    with pytest.raises(Conflict):
+        await direct.write(lambda changes: add_department(changes, "umwelt", fail=True))
+    assert heard == []
+    assert await direct.read(find("umwelt")) is None
+    # The connection is usable afterwards: the transaction was rolled back, not left open.
+    assert await direct.write(lambda changes: add_department(changes, "umwelt")) > 0
+
+
+async def test_datetimes_and_json_keep_their_values_on_both_engines(direct: Direct) -> None:
+    now = utcnow()
+
+    def add_event(changes: Changes) -> Script[Row]:
+        (row,) = yield ADD_EVENT(
+            topic="thread:1",
+            type="test.direct",
+            data=json.dumps({"ä": 1}),
+            created_at=direct.datetime_param(now),
+        )
+        return row
+
+    row = await direct.write(add_event)
+    assert direct.datetime_of(row[1]) == now
+    async with direct.db.reading() as session:
+        event = await session.get(Event, row[0])
+        assert event is not None and event.data == {"ä": 1} and event.created_at == now
+    assert direct.datetime_of(None) is None
+
+
+async def test_writers_take_turns_and_every_one_commits(direct: Direct) -> None:
+    def add_and_lock(changes: Changes, n: int) -> Script[int]:
+        (row,) = yield ADD_DEPARTMENT(slug=f"d{n}", name="x")
+        yield LOCKED(slug=f"d{n}")
+        return int(row[0])
+
+    def writer(n: int) -> Callable[[Changes], Script[int]]:
+        return lambda changes: add_and_lock(changes, n)
+
+    ids = await asyncio.gather(*(direct.write(writer(n)) for n in range(20)))
+    assert len(set(ids)) == 20
+    async with direct.db.reading() as session:
+        assert await session.scalar(select(func.count()).select_from(Department)) == 20
