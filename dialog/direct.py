@@ -2,8 +2,8 @@
 
 Through SQLAlchemy's async session every statement costs about 0.3 ms of CPU on PostgreSQL and
 0.9 ms on SQLite (aiosqlite hops to its thread and back for each one), and a session about as
-much again: a vote took two sessions and six statements. A script runs the same statements
-for a fraction of that (docs/performance.md has the figures):
+much again: a vote took two sessions and six statements, a post two and ten. A script runs the
+same statements for a fraction of that (docs/performance.md has the figures):
 
 - PostgreSQL: on a connection of the engine's own pool, inside asyncpg's BEGIN ... COMMIT, one
   round trip per statement, each a prepared statement from asyncpg's cache;
@@ -12,24 +12,28 @@ for a fraction of that (docs/performance.md has the figures):
   same in-process writer turn as units of work, then take SQLite's lock with BEGIN IMMEDIATE.
 
 A script is a generator: it yields `Statement`s and is sent each one's rows; what it returns is
-the result. Domain checks raise inside it and roll everything back. SQL is written once with
-:named parameters and compiled per dialect by SQLAlchemy. Writes announce what they changed
-like a unit of work (`Changes`: events, touched topics, after-commit callbacks).
+the result. Scripts compose with `yield from`. Domain checks raise inside it and roll
+everything back. SQL is written once with :named parameters and compiled per dialect by
+SQLAlchemy; datetime parameters, and the columns a statement names as datetimes or JSON, are
+converted here, so scripts see the same Python values on both engines. Writes announce what
+they changed like a unit of work (`Changes`: events, touched topics, after-commit callbacks),
+and `run_in_session` runs a script inside a unit of work that is already open.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import DateTime, text
-from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import CursorResult, Dialect, make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from dialog.db import Changes, Database, sqlite_connection_setup
 
@@ -39,21 +43,28 @@ Row = Sequence[Any]
 
 @dataclass(frozen=True)
 class Sql:
-    """One statement with :named parameters; `postgresql` replaces it there when SQLite lacks
-    the feature (a row lock: SQLite's writer already holds the whole database)."""
+    """One statement with :named parameters.
+
+    `postgresql` replaces it there when SQLite lacks the feature (a row lock: SQLite's writer
+    holds the whole database already); `datetimes` and `json` name result columns by position.
+    """
 
     text: str
     postgresql: str | None = None
+    datetimes: tuple[int, ...] = ()
+    json: tuple[int, ...] = ()
     _compiled: dict[str, tuple[str, tuple[str, ...]]] = field(
         default_factory=dict, compare=False, repr=False
     )
+
+    def source(self, dialect: Dialect) -> str:
+        return self.postgresql if dialect.name == "postgresql" and self.postgresql else self.text
 
     def compiled(self, dialect: Dialect) -> tuple[str, tuple[str, ...]]:
         """(SQL in the driver's parameter style, parameter names in position order)."""
         found = self._compiled.get(dialect.name)
         if found is None:
-            source = self.postgresql if dialect.name == "postgresql" and self.postgresql else None
-            compiled = text(source or self.text).compile(dialect=dialect)
+            compiled = text(self.source(dialect)).compile(dialect=dialect)
             found = (compiled.string, tuple(compiled.positiontup or ()))
             self._compiled[dialect.name] = found
         return found
@@ -71,6 +82,51 @@ class Statement:
 Script = Generator[Statement, list[Row], T]
 
 
+class Codec:
+    """What the drivers keep differently: SQLite keeps datetimes as text (as SQLAlchemy writes
+    them) and JSON as text; asyncpg hands out aware datetimes and, with SQLAlchemy's codec,
+    decoded JSON."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        datetimes = DateTime(timezone=True).dialect_impl(dialect)
+        self._datetime_in = datetimes.bind_processor(dialect)
+        self._datetime_out = datetimes.result_processor(dialect, None)
+
+    def param(self, value: Any) -> Any:
+        if isinstance(value, datetime) and self._datetime_in is not None:
+            return self._datetime_in(value)
+        return value
+
+    def params(self, statement: Statement) -> dict[str, Any]:
+        return {name: self.param(value) for name, value in statement.params.items()}
+
+    def positional(self, statement: Statement) -> list[Any]:
+        _sql, names = statement.sql.compiled(self.dialect)
+        return [self.param(statement.params[name]) for name in names]
+
+    def rows(self, sql: Sql, rows: Sequence[Row]) -> list[Row]:
+        if not sql.datetimes and not sql.json:
+            return list(rows)
+        converted: list[Row] = []
+        for row in rows:
+            values = list(row)
+            for index in sql.datetimes:
+                values[index] = self.datetime_of(values[index])
+            for index in sql.json:
+                if isinstance(values[index], str):
+                    values[index] = json.loads(values[index])
+            converted.append(values)
+        return converted
+
+    def datetime_of(self, value: Any) -> datetime | None:
+        if value is None:
+            return None
+        found = self._datetime_out(value) if self._datetime_out else value
+        assert isinstance(found, datetime)
+        return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
+
+
 def run_to_end(script: Script[T], execute: Callable[[Statement], list[Row]]) -> T:
     """Feed a script its rows until it returns (SQLite: inside the database thread)."""
     try:
@@ -84,38 +140,40 @@ def run_to_end(script: Script[T], execute: Callable[[Statement], list[Row]]) -> 
         script.close()
 
 
+async def run_in_session(session: AsyncSession, script: Script[T]) -> T:
+    """A script inside the open transaction of a session (a unit of work that does more)."""
+    codec = Codec(session.get_bind().dialect)
+    try:
+        statement = next(script)
+        while True:
+            result = cast(
+                CursorResult[Any],
+                await session.execute(
+                    text(statement.sql.source(codec.dialect)), codec.params(statement)
+                ),
+            )
+            rows = list(result.all()) if result.returns_rows else []
+            statement = script.send(codec.rows(statement.sql, rows))
+    except StopIteration as done:
+        value: T = done.value
+        return value
+    finally:
+        script.close()
+
+
 class Direct:
     """Runs scripts for one Database: `read` for lookups, `write` for one transaction."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.dialect = db.engine.dialect
-        datetimes = DateTime(timezone=True).dialect_impl(self.dialect)
-        self._datetime_in = datetimes.bind_processor(self.dialect)
-        self._datetime_out = datetimes.result_processor(self.dialect, None)
+        self.codec = Codec(db.engine.dialect)
         self._sqlite: dict[str, _SqliteThread] = {}
-        if self.dialect.name == "sqlite":
+        if db.engine.dialect.name == "sqlite":
             path = make_url(db.url).database or ""
             self._sqlite = {
-                "write": _SqliteThread(path, self.dialect),
-                "read": _SqliteThread(path, self.dialect),
+                "write": _SqliteThread(path, self.codec),
+                "read": _SqliteThread(path, self.codec),
             }
-
-    # -- values that the drivers keep differently -------------------------------------------
-
-    def datetime_param(self, value: datetime) -> Any:
-        """A UTC datetime as a parameter (SQLite keeps text, as SQLAlchemy writes it)."""
-        return self._datetime_in(value) if self._datetime_in else value
-
-    def datetime_of(self, value: Any) -> datetime | None:
-        """A datetime column's value, timezone-aware (UTC), or None."""
-        if value is None:
-            return None
-        found = self._datetime_out(value) if self._datetime_out else value
-        assert isinstance(found, datetime)
-        return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
-
-    # -- running ------------------------------------------------------------------------------
 
     async def read(self, script: Script[T]) -> T:
         """A script that changes nothing, without a transaction around it: each statement
@@ -133,23 +191,21 @@ class Direct:
             async with self.db.writer_turn():
                 result = await self._sqlite["write"].run(script, "BEGIN IMMEDIATE")
         else:
-            result = await self._postgresql(script)
+            async with self.db.engine.connect() as connection:
+                driver = await _driver(connection)
+                async with driver.transaction():
+                    result = await self._drive(script, driver)
         await changes.announce()
         return result
 
-    async def _postgresql(self, script: Script[T]) -> T:
-        async with self.db.engine.connect() as connection:
-            driver = await _driver(connection)
-            async with driver.transaction():
-                return await self._drive(script, driver)
-
     async def _drive(self, script: Script[T], driver: Any) -> T:
+        codec = self.codec
         try:
             statement = next(script)
             while True:
-                sql, names = statement.sql.compiled(self.dialect)
-                rows = await driver.fetch(sql, *(statement.params[name] for name in names))
-                statement = script.send(rows)
+                sql, _names = statement.sql.compiled(codec.dialect)
+                rows = await driver.fetch(sql, *codec.positional(statement))
+                statement = script.send(codec.rows(statement.sql, rows))
         except StopIteration as done:
             result: T = done.value
             return result
@@ -164,9 +220,9 @@ class Direct:
 class _SqliteThread:
     """A sqlite3 connection used only from its own single thread."""
 
-    def __init__(self, path: str, dialect: Dialect) -> None:
+    def __init__(self, path: str, codec: Codec) -> None:
         self._path = path
-        self._dialect = dialect
+        self._codec = codec
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dialog-sqlite")
         self._connection: sqlite3.Connection | None = None
 
@@ -196,8 +252,9 @@ class _SqliteThread:
         return result
 
     def _execute(self, connection: sqlite3.Connection, statement: Statement) -> list[Row]:
-        sql, names = statement.sql.compiled(self._dialect)
-        return connection.execute(sql, [statement.params[name] for name in names]).fetchall()
+        sql, _names = statement.sql.compiled(self._codec.dialect)
+        rows = connection.execute(sql, self._codec.positional(statement)).fetchall()
+        return self._codec.rows(statement.sql, rows)
 
     async def close(self) -> None:
         def close_connection() -> None:

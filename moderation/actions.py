@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from dialog.accounts.actor import Actor
 from dialog.accounts.models import User
 from dialog.db import UnitOfWork, utcnow
+from dialog.direct import Script, Sql
 from dialog.discussion.actions import MODERATION_TOPIC, do_change_status
 from dialog.discussion.models import Comment, CommentStatus, Flag
 from dialog.errors import Conflict, Forbidden, NotAuthenticated, NotFound
@@ -59,30 +60,32 @@ async def rule_configs(uow_or_session: Any) -> list[rules.RuleConfig]:
     return rules.configs(stored)
 
 
-async def hold_reason(uow: UnitOfWork, actor: Actor, thread: Thread, body: str) -> str | None:
+RULE_SETTINGS = Sql("SELECT name, enabled, params FROM moderation_rules", json=(2,))
+PUBLISHED_BY = Sql(
+    "SELECT count(*) FROM comments WHERE author_id = :author_id AND status = 'published'"
+)
+RECENT_TEXTS = Sql(
+    "SELECT body FROM comments WHERE author_id = :author_id AND created_at >= :since"
+)
+
+
+def hold_reason(actor: Actor, body: str) -> Script[str | None]:
     """The discussion's hook: the first rule that holds this post, or None to publish it."""
-    configs = await rule_configs(uow)
+    settings = yield RULE_SETTINGS()
+    configs = rules.configs({name: (bool(on), dict(params)) for name, on, params in settings})
     enabled = {rule.name: rule for rule in configs if rule.enabled}
     published = 0
     recent: frozenset[str] = frozenset()
     if actor.user_id is not None and "first-posts" in enabled:
-        published = (
-            await uow.session.scalar(
-                select(func.count())
-                .select_from(Comment)
-                .where(Comment.author_id == actor.user_id, Comment.status == "published")
-            )
-        ) or 0
+        (counted,) = yield PUBLISHED_BY(author_id=actor.user_id)
+        published = counted[0]
     if actor.user_id is not None and "repeated-text" in enabled:
         value = enabled["repeated-text"].value()
         assert isinstance(value, rules.RepeatedText)
-        since = utcnow() - timedelta(hours=value.hours)
-        texts = await uow.session.scalars(
-            select(Comment.body).where(
-                Comment.author_id == actor.user_id, Comment.created_at >= since
-            )
+        texts = yield RECENT_TEXTS(
+            author_id=actor.user_id, since=utcnow() - timedelta(hours=value.hours)
         )
-        recent = frozenset(rules.normalize(text) for text in texts)
+        recent = frozenset(rules.normalize(text) for (text,) in texts)
     return rules.first_match(configs, body, rules.AuthorHistory(published, recent))
 
 

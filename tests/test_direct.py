@@ -21,7 +21,9 @@ ADD_DEPARTMENT = Sql("INSERT INTO departments (slug, name) VALUES (:slug, :name)
 DEPARTMENT = Sql("SELECT id, name FROM departments WHERE slug = :slug")
 ADD_EVENT = Sql(
     "INSERT INTO events (topic, type, data, created_at) "
-    "VALUES (:topic, :type, :data, :created_at) RETURNING id, created_at"
+    "VALUES (:topic, :type, :data, :created_at) RETURNING id, created_at, data",
+    datetimes=(1,),
+    json=(2,),
 )
 LOCKED = Sql(
     "SELECT id FROM departments WHERE slug = :slug",
@@ -90,16 +92,16 @@ async def test_datetimes_and_json_keep_their_values_on_both_engines(direct: Dire
             topic="thread:1",
             type="test.direct",
             data=json.dumps({"ä": 1}),
-            created_at=direct.datetime_param(now),
+            created_at=now,
         )
         return row
 
     row = await direct.write(add_event)
-    assert direct.datetime_of(row[1]) == now
+    assert row[1] == now and row[2] == {"ä": 1}
     async with direct.db.reading() as session:
         event = await session.get(Event, row[0])
         assert event is not None and event.data == {"ä": 1} and event.created_at == now
-    assert direct.datetime_of(None) is None
+    assert direct.codec.datetime_of(None) is None
 
 
 async def test_writers_take_turns_and_every_one_commits(direct: Direct) -> None:

@@ -96,9 +96,7 @@ class AuthMiddleware:
     async def _actor_from_token(self, raw: str) -> Actor:
         """Read-only, like every request of a busy client: `last_used_at` is written at most
         once a minute per token (SEEN_RESOLUTION), in its own short transaction."""
-        found = await self.direct.read(
-            queries.credential(self.direct, queries.TOKEN_CREDENTIAL, raw)
-        )
+        found = await self.direct.read(queries.credential(queries.TOKEN_CREDENTIAL, raw))
         if found is None:
             raise NotAuthenticated("The bearer token is unknown or revoked.")
         now = utcnow()
@@ -112,9 +110,7 @@ class AuthMiddleware:
     async def _actor_from_session(self, raw: str) -> Actor:
         if not _TOKEN_SHAPE.match(raw):
             return ANONYMOUS
-        found = await self.direct.read(
-            queries.credential(self.direct, queries.SESSION_CREDENTIAL, raw)
-        )
+        found = await self.direct.read(queries.credential(queries.SESSION_CREDENTIAL, raw))
         if found is None:
             return ANONYMOUS
         now = utcnow()

@@ -22,7 +22,7 @@ from dialog.accounts.models import (
 )
 from dialog.accounts.secrets import token_hash
 from dialog.db import utcnow
-from dialog.direct import Direct, Script, Sql
+from dialog.direct import Script, Sql
 from dialog.discussion.models import Comment, Flag, Vote
 from dialog.notifications.models import Notification
 from dialog.procedures.models import Department
@@ -55,34 +55,34 @@ SESSION_CREDENTIAL = Sql(
     "SELECT s.id, s.created_at, s.last_seen_at, u.id, u.role, u.department_id, u.display_name, "
     "u.blocked_until, CASE WHEN u.email_verified_at IS NULL THEN 0 ELSE 1 END "
     "FROM login_sessions s JOIN users u ON u.id = s.user_id "
-    "WHERE s.token_hash = :hash AND s.revoked_at IS NULL AND u.deleted_at IS NULL"
+    "WHERE s.token_hash = :hash AND s.revoked_at IS NULL AND u.deleted_at IS NULL",
+    datetimes=(1, 2, 7),
 )
 TOKEN_CREDENTIAL = Sql(
     "SELECT t.id, t.created_at, t.last_used_at, u.id, u.role, u.department_id, u.display_name, "
     "u.blocked_until, CASE WHEN u.email_verified_at IS NULL THEN 0 ELSE 1 END "
     "FROM api_tokens t JOIN users u ON u.id = t.user_id "
-    "WHERE t.token_hash = :hash AND t.revoked_at IS NULL AND u.deleted_at IS NULL"
+    "WHERE t.token_hash = :hash AND t.revoked_at IS NULL AND u.deleted_at IS NULL",
+    datetimes=(1, 2, 7),
 )
 
 
-def credential(direct: Direct, kind: Sql, raw_token: str) -> Script[Credential | None]:
+def credential(kind: Sql, raw_token: str) -> Script[Credential | None]:
     """The live session or token (SESSION_CREDENTIAL or TOKEN_CREDENTIAL) of a raw secret,
     with its user, in one statement on the driver: every authenticated request asks."""
     rows = yield kind(hash=token_hash(raw_token))
     if not rows:
         return None
     row = rows[0]
-    created_at = direct.datetime_of(row[1])
-    assert created_at is not None
     return Credential(
         id=row[0],
-        created_at=created_at,
-        last_seen_at=direct.datetime_of(row[2]),
+        created_at=row[1],
+        last_seen_at=row[2],
         user_id=row[3],
         role=row[4],
         department_id=row[5],
         display_name=row[6],
-        blocked_until=direct.datetime_of(row[7]),
+        blocked_until=row[7],
         email_verified=bool(row[8]),
     )
 

@@ -124,12 +124,10 @@ async def thread_comments(request: Request) -> Response:
         actions.require_writer(actor(request))
         data = await json_body(request, CommentIn)
         who = actor(request)
-        await request.app.state.limiter.hit("comment", f"user:{who.user_id}")
-        hooks: DiscussionHooks = request.app.state.discussion_hooks
-        async with database(request).unit_of_work() as uow:
-            comment, created = await actions.do_post_comment(uow, who, thread_id, data, hooks)
-            body = comment_out(comment, who.display_name, viewer=who)
-        return respond(body, status=201 if created else 200)
+        comment, created = await record_comment(request, thread_id, data)
+        return respond(
+            comment_out(comment, who.display_name, viewer=who), status=201 if created else 200
+        )
     query = validate(CommentQuery, dict(request.query_params))
     if actor(request).user_id is None and query.cursor is None:
         entry = await anonymous_first_page(request, thread_id, query)
@@ -140,6 +138,22 @@ async def thread_comments(request: Request) -> Response:
     async with database(request).reading() as session:
         await actions.access_thread_for_reading(session, thread_id)
     return respond(await build_page(request, thread_id, query))
+
+
+async def record_comment(request: Request, thread_id: int, data: CommentIn) -> tuple[Comment, bool]:
+    """Post as the reader (rate-limited): (comment, created). The one posting path for the
+    JSON API and the thread page's form."""
+    who = actor(request)
+    await request.app.state.limiter.hit("comment", f"user:{who.user_id}")
+    hooks: DiscussionHooks = request.app.state.discussion_hooks
+    return await direct(request).write(
+        lambda changes: actions.post_comment(changes, who, thread_id, data, hooks)
+    )
+
+
+def direct(request: Request) -> Direct:
+    found: Direct = request.app.state.direct
+    return found
 
 
 def vote_events(request: Request) -> VoteEvents:
@@ -198,8 +212,9 @@ async def record_vote(request: Request, comment_id: int, value: int | None) -> v
     """
     who = actor(request)
     await request.app.state.limiter.hit("vote", f"user:{who.user_id}")
-    direct: Direct = request.app.state.direct
-    voted = await direct.write(lambda changes: voting.vote(direct, changes, who, comment_id, value))
+    voted = await direct(request).write(
+        lambda changes: voting.vote(changes, who, comment_id, value)
+    )
     if voted.changed:
         vote_events(request).changed(comment_id)
     return voted

@@ -1,7 +1,8 @@
 """What other parts plug into the discussion, wired in app.py (dialog never imports moderation).
 
-`hold_reason` is asked before a comment is stored: it returns the name of the moderation rule
-that holds the post for review, or None to publish it (in a post-moderated thread).
+`hold_reason` is asked before a comment is stored or edited: a transaction script
+(dialog.direct) that returns the name of the moderation rule that holds the post for review,
+or None to publish it (in a post-moderated thread).
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialog.accounts.actor import Actor
 from dialog.db import UnitOfWork
+from dialog.direct import Script
 from dialog.discussion.models import Comment
-from dialog.procedures.models import Thread
 
-HoldCheck = Callable[[UnitOfWork, Actor, Thread, str], Awaitable[str | None]]
+HoldCheck = Callable[[Actor, str], Script[str | None]]
 FlagHook = Callable[[UnitOfWork, Comment], Awaitable[None]]
 DecisionNotes = Callable[[AsyncSession, int, Sequence[int]], Awaitable[dict[int, str]]]
 
 
-async def never_hold(uow: UnitOfWork, actor: Actor, thread: Thread, body: str) -> str | None:
+def never_hold(actor: Actor, body: str) -> Script[str | None]:
+    yield from ()  # asks nothing
     return None
 
 

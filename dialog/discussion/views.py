@@ -18,6 +18,7 @@ from dialog.discussion.api import (
     keep,
     load_page,
     page_version,
+    record_comment,
     record_vote,
 )
 from dialog.discussion.hooks import DiscussionHooks
@@ -144,10 +145,7 @@ async def post_comment(request: Request) -> Response:
                 "client_id": form.get("client_id") or None,
             },
         )
-        await request.app.state.limiter.hit("comment", f"user:{who.user_id}")
-        hooks: DiscussionHooks = request.app.state.discussion_hooks
-        async with database(request).unit_of_work() as uow:
-            comment, _created = await actions.do_post_comment(uow, who, thread_id, data, hooks)
+        comment, _created = await record_comment(request, thread_id, data)
     except InvalidInput as error:
         return await thread_page(request, thread_id, error.fields, form, status_code=422)
     return _back(thread_id, comment.id)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from dialog.accounts.actor import Actor
 from dialog.db import Changes, Database, utcnow
-from dialog.direct import Direct, Script, Sql
+from dialog.direct import Script, Sql
 from dialog.discussion import policy, queries
 from dialog.discussion.actions import check_writable, require_writer, thread_topic
 from dialog.discussion.models import Comment
@@ -40,7 +40,7 @@ _TARGET = (
     "JOIN procedures p ON p.id = t.procedure_id LEFT JOIN users u ON u.id = c.author_id "
     "WHERE c.id = :comment_id"
 )
-TARGET = Sql(_TARGET, postgresql=_TARGET + " FOR UPDATE OF c")
+TARGET = Sql(_TARGET, postgresql=_TARGET + " FOR UPDATE OF c", datetimes=(11, 12))
 # Read after the lock, in a statement of its own: it sees a vote committed while this one
 # waited for the lock (PostgreSQL re-reads only the locked row of the first statement).
 MY_VOTE = Sql("SELECT value FROM votes WHERE user_id = :user_id AND comment_id = :comment_id")
@@ -67,9 +67,7 @@ class Voted:
     changed: bool  # False when the vote was already so
 
 
-def vote(
-    direct: Direct, changes: Changes, actor: Actor, comment_id: int, value: int | None
-) -> Script[Voted]:
+def vote(changes: Changes, actor: Actor, comment_id: int, value: int | None) -> Script[Voted]:
     """Set the actor's vote to +1 or -1, or withdraw it (None); a repeat changes nothing.
 
     A transaction script (dialog.direct): four statements, the counters in the same
@@ -93,8 +91,8 @@ def vote(
         up_count=row[8],
         down_count=row[9],
         reply_count=row[10],
-        created_at=direct.datetime_of(row[11]),
-        edited_at=direct.datetime_of(row[12]),
+        created_at=row[11],
+        edited_at=row[12],
     )
     author_name, author_deleted, phase = row[13], bool(row[14]), row[15]
     check_writable(actor, comment, phase, "vote")
@@ -108,7 +106,7 @@ def vote(
     if value is None:
         yield DROP_VOTE(**mine)
     else:
-        yield SET_VOTE(**mine, value=value, now=direct.datetime_param(utcnow()))
+        yield SET_VOTE(**mine, value=value, now=utcnow())
     up = (value == 1) - (before == 1)
     down = (value == -1) - (before == -1)
     yield COUNT(up=up, down=down, comment_id=comment_id)

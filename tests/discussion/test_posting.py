@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy import select
@@ -53,6 +54,30 @@ async def test_a_repeated_client_id_returns_the_first_comment(
     assert again.json()["id"] == first.json()["id"]
     listing = await api.request(None, "GET", url)
     assert len(listing.json()["items"]) == 1
+
+
+async def test_parallel_retries_with_one_client_id_store_one_comment(
+    api: factories.ApiAs, make_user: MakeUser, thread: Thread, db: Database
+) -> None:
+    """A client that sends its post again while the first is still being written (PostgreSQL:
+    both pass the lookup before either commits) gets the first comment back, never an error."""
+    author = await make_user()
+    await api.headers(author)
+    url = f"/api/v1/threads/{thread.id}/comments"
+    responses = await asyncio.gather(
+        *(
+            api.request(author, "POST", url, json={"body": "Eins", "client_id": "x"})
+            for _ in range(8)
+        )
+    )
+    assert sorted(r.status_code for r in responses) == [200] * 7 + [201], [
+        r.text for r in responses
+    ]
+    assert len({r.json()["id"] for r in responses}) == 1
+    async with db.reading() as session:
+        stored = await session.get(Thread, thread.id)
+    assert stored is not None and stored.comment_count == 1
+    assert len([e for e in await events(db) if e.type == "comment.published"]) == 1
 
 
 async def test_pre_moderated_comments_are_seen_only_by_their_author(

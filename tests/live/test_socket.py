@@ -215,9 +215,7 @@ async def test_session_ended_closes_the_sockets_of_that_session_with_4001(
     await browser_session(resident)
     raw = client.cookies["dialog_session"]  # type: ignore[attr-defined]  # the httpx test client
     direct = app.state.direct
-    found = await direct.read(
-        account_queries.credential(direct, account_queries.SESSION_CREDENTIAL, raw)
-    )
+    found = await direct.read(account_queries.credential(account_queries.SESSION_CREDENTIAL, raw))
     assert found is not None
     socket = await subscribe(
         live_url, ["thread:1"], since=None, additional_headers={"Cookie": f"dialog_session={raw}"}
