@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dialog.db import Changes, Committed, Database, utcnow
-from dialog.direct import Direct, Row, Script, Sql
+from dialog.direct import Direct, Row, Script, Sql, run_in_session
 from dialog.errors import Conflict
 from dialog.live.models import Event
 from dialog.procedures.models import Department
@@ -117,3 +117,19 @@ async def test_writers_take_turns_and_every_one_commits(direct: Direct) -> None:
     assert len(set(ids)) == 20
     async with direct.db.reading() as session:
         assert await session.scalar(select(func.count()).select_from(Department)) == 20
+
+
+async def test_a_script_runs_inside_an_open_unit_of_work_and_shares_its_fate(
+    direct: Direct,
+) -> None:
+    """run_in_session: the same script, inside a transaction that does more (demo data, edits)."""
+    with pytest.raises(RuntimeError):
+        async with direct.db.unit_of_work() as uow:
+            new_id = await run_in_session(uow.session, add_department(uow, "kultur"))
+            assert await uow.session.get(Department, new_id) is not None  # same transaction
+            raise RuntimeError("half-way")
+    assert await direct.read(find("kultur")) is None
+    async with direct.db.unit_of_work() as uow:
+        await run_in_session(uow.session, add_department(uow, "kultur"))
+    found = await direct.read(find("kultur"))
+    assert found is not None and found[1] == "KULTUR"
