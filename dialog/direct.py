@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Awaitable, Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -140,25 +140,31 @@ def run_to_end(script: Script[T], execute: Callable[[Statement], list[Row]]) -> 
         script.close()
 
 
-async def run_in_session(session: AsyncSession, script: Script[T]) -> T:
-    """A script inside the open transaction of a session (a unit of work that does more)."""
-    codec = Codec(session.get_bind().dialect)
+async def run_to_end_async(
+    script: Script[T], execute: Callable[[Statement], Awaitable[list[Row]]]
+) -> T:
+    """Feed a script its rows until it returns, awaiting each statement."""
     try:
         statement = next(script)
         while True:
-            result = cast(
-                CursorResult[Any],
-                await session.execute(
-                    text(statement.sql.source(codec.dialect)), codec.params(statement)
-                ),
-            )
-            rows = list(result.all()) if result.returns_rows else []
-            statement = script.send(codec.rows(statement.sql, rows))
+            statement = script.send(await execute(statement))
     except StopIteration as done:
-        value: T = done.value
-        return value
+        result: T = done.value
+        return result
     finally:
         script.close()
+
+
+async def run_in_session(session: AsyncSession, script: Script[T]) -> T:
+    """A script inside the open transaction of a session (a unit of work that does more)."""
+    codec = Codec(session.get_bind().dialect)
+
+    async def execute(statement: Statement) -> list[Row]:
+        sql = text(statement.sql.source(codec.dialect))
+        result = cast(CursorResult[Any], await session.execute(sql, codec.params(statement)))
+        return codec.rows(statement.sql, list(result.all()) if result.returns_rows else [])
+
+    return await run_to_end_async(script, execute)
 
 
 class Direct:
@@ -200,17 +206,12 @@ class Direct:
 
     async def _drive(self, script: Script[T], driver: Any) -> T:
         codec = self.codec
-        try:
-            statement = next(script)
-            while True:
-                sql, _names = statement.sql.compiled(codec.dialect)
-                rows = await driver.fetch(sql, *codec.positional(statement))
-                statement = script.send(codec.rows(statement.sql, rows))
-        except StopIteration as done:
-            result: T = done.value
-            return result
-        finally:
-            script.close()
+
+        async def execute(statement: Statement) -> list[Row]:
+            sql, _names = statement.sql.compiled(codec.dialect)
+            return codec.rows(statement.sql, await driver.fetch(sql, *codec.positional(statement)))
+
+        return await run_to_end_async(script, execute)
 
     async def close(self) -> None:
         for thread in self._sqlite.values():
@@ -245,10 +246,11 @@ class _SqliteThread:
         connection.execute(begin)
         try:
             result = run_to_end(script, lambda statement: self._execute(connection, statement))
+            connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:  # also when COMMIT itself failed (busy past 30 s)
+                connection.execute("ROLLBACK")
             raise
-        connection.execute("COMMIT")
         return result
 
     def _execute(self, connection: sqlite3.Connection, statement: Statement) -> list[Row]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
 
+import asyncpg  # type: ignore[import-untyped]
 import pytest
 from sqlalchemy import func, select
 
@@ -133,3 +135,14 @@ async def test_a_script_runs_inside_an_open_unit_of_work_and_shares_its_fate(
         await run_in_session(uow.session, add_department(uow, "kultur"))
     found = await direct.read(find("kultur"))
     assert found is not None and found[1] == "KULTUR"
+
+
+async def test_a_statement_the_database_refuses_rolls_back_and_the_next_write_works(
+    direct: Direct,
+) -> None:
+    await direct.write(lambda changes: add_department(changes, "doppelt"))
+    with pytest.raises((sqlite3.IntegrityError, asyncpg.UniqueViolationError)):
+        await direct.write(lambda changes: add_department(changes, "doppelt"))
+    assert await direct.write(lambda changes: add_department(changes, "einmal")) > 0
+    async with direct.db.reading() as session:
+        assert await session.scalar(select(func.count()).select_from(Department)) == 2

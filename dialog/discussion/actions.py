@@ -1,4 +1,8 @@
-"""Writes for the discussion: check_* validates, do_* changes state and queues events."""
+"""Writes for the discussion: check_* validates, do_* changes state and queues events.
+
+The two hot writes, posting and voting (voting.py), are transaction scripts (dialog.direct):
+the same checks and rows, run on the driver's connection.
+"""
 
 from __future__ import annotations
 
@@ -147,6 +151,7 @@ def post_comment(
         root_id=(parent[3] or data.parent_id) if parent else None,
         depth=parent[2] + 1 if parent else 0,
         author_id=actor.user_id,
+        client_id=data.client_id,
         body=data.body,
         html=html,
         stance=data.stance,
@@ -165,7 +170,7 @@ def post_comment(
         root_id=comment.root_id,
         depth=comment.depth,
         author_id=comment.author_id,
-        client_id=data.client_id,
+        client_id=comment.client_id,
         body=comment.body,
         html=comment.html,
         stance=comment.stance,

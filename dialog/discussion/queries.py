@@ -141,15 +141,6 @@ async def comment_with_author(session: AsyncSession, comment_id: int) -> Row | N
     return Row(row[0], row[1], row[2] is not None) if row else None
 
 
-async def comment_by_client_id(
-    session: AsyncSession, author_id: int, client_id: str
-) -> Comment | None:
-    found: Comment | None = await session.scalar(
-        select(Comment).where(Comment.author_id == author_id, Comment.client_id == client_id)
-    )
-    return found
-
-
 async def has_flagged(session: AsyncSession, user_id: int, comment_id: int) -> bool:
     found = await session.scalar(
         select(Flag.id).where(Flag.user_id == user_id, Flag.comment_id == comment_id)
