@@ -224,7 +224,7 @@ class _SqliteThread:
     def __init__(self, path: str, codec: Codec) -> None:
         self._path = path
         self._codec = codec
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dialog-sqlite")
+        self._executor = _one_thread()
         self._connection: sqlite3.Connection | None = None
 
     def _connect(self) -> sqlite3.Connection:
@@ -266,6 +266,12 @@ class _SqliteThread:
 
         await asyncio.get_running_loop().run_in_executor(self._executor, close_connection)
         self._executor.shutdown(wait=True)
+        # Usable again after a restart of the app's lifespan (the thread starts on first use).
+        self._executor = _one_thread()
+
+
+def _one_thread() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="dialog-sqlite")
 
 
 async def _driver(connection: AsyncConnection) -> Any:

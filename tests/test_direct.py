@@ -146,3 +146,11 @@ async def test_a_statement_the_database_refuses_rolls_back_and_the_next_write_wo
     assert await direct.write(lambda changes: add_department(changes, "einmal")) > 0
     async with direct.db.reading() as session:
         assert await session.scalar(select(func.count()).select_from(Department)) == 2
+
+
+async def test_the_runner_works_again_after_it_was_closed(direct: Direct) -> None:
+    """An app whose lifespan ends and starts again (tests, an embedding server) keeps working."""
+    await direct.write(lambda changes: add_department(changes, "vorher"))
+    await direct.close()
+    assert await direct.read(find("vorher")) is not None
+    assert await direct.write(lambda changes: add_department(changes, "nachher")) > 0
