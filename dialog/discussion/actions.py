@@ -91,7 +91,8 @@ COUNT_REPLIES = Sql("UPDATE comments SET reply_count = reply_count + :delta WHER
 
 
 def comment_row(row: Row) -> Comment:
-    """A Comment (not attached to any session) from the columns of BY_CLIENT_ID."""
+    """A Comment (not attached to any session) from the columns of BY_CLIENT_ID, in that
+    order (more columns after them are left alone)."""
     return Comment(
         id=row[0],
         thread_id=row[1],

@@ -19,7 +19,7 @@ from dialog.accounts.actor import Actor
 from dialog.db import Changes, Database, utcnow
 from dialog.direct import Script, Sql
 from dialog.discussion import policy, queries
-from dialog.discussion.actions import check_writable, require_writer, thread_topic
+from dialog.discussion.actions import check_writable, comment_row, require_writer, thread_topic
 from dialog.discussion.models import Comment
 from dialog.errors import Forbidden, NotFound
 from dialog.i18n import lazy
@@ -34,13 +34,13 @@ WINDOW_SECONDS = 0.25
 # stay exact (SQLite: the writer holds the whole database already).
 _TARGET = (
     "SELECT c.id, c.thread_id, c.parent_id, c.depth, c.author_id, c.html, c.stance, c.status, "
-    "c.up_count, c.down_count, c.reply_count, c.created_at, c.edited_at, u.display_name, "
-    "CASE WHEN u.deleted_at IS NULL THEN 0 ELSE 1 END, p.phase "
+    "c.held_by, c.up_count, c.down_count, c.reply_count, c.created_at, c.edited_at, "
+    "u.display_name, CASE WHEN u.deleted_at IS NULL THEN 0 ELSE 1 END, p.phase "
     "FROM comments c JOIN threads t ON t.id = c.thread_id "
     "JOIN procedures p ON p.id = t.procedure_id LEFT JOIN users u ON u.id = c.author_id "
     "WHERE c.id = :comment_id"
 )
-TARGET = Sql(_TARGET, postgresql=_TARGET + " FOR UPDATE OF c", datetimes=(11, 12))
+TARGET = Sql(_TARGET, postgresql=_TARGET + " FOR UPDATE OF c", datetimes=(12, 13))
 # Read after the lock, in a statement of its own: it sees a vote committed while this one
 # waited for the lock (PostgreSQL re-reads only the locked row of the first statement).
 MY_VOTE = Sql("SELECT value FROM votes WHERE user_id = :user_id AND comment_id = :comment_id")
@@ -79,22 +79,8 @@ def vote(changes: Changes, actor: Actor, comment_id: int, value: int | None) -> 
     if not rows:
         raise NotFound(lazy("This comment does not exist."))
     row = rows[0]
-    comment = Comment(
-        id=row[0],
-        thread_id=row[1],
-        parent_id=row[2],
-        depth=row[3],
-        author_id=row[4],
-        html=row[5],
-        stance=row[6],
-        status=row[7],
-        up_count=row[8],
-        down_count=row[9],
-        reply_count=row[10],
-        created_at=row[11],
-        edited_at=row[12],
-    )
-    author_name, author_deleted, phase = row[13], bool(row[14]), row[15]
+    comment = comment_row(row)  # the first 14 columns, as BY_CLIENT_ID has them
+    author_name, author_deleted, phase = row[14], bool(row[15]), row[16]
     check_writable(actor, comment, phase, "vote")
     if value is not None and not policy.can_vote(actor, comment.author_id):
         raise Forbidden(lazy("You cannot vote on your own comment."))
