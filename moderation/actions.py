@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from dialog.accounts.actor import Actor
 from dialog.accounts.models import User
 from dialog.db import UnitOfWork, utcnow
-from dialog.direct import Script, Sql
+from dialog.direct import Script, Sql, run_in_session
 from dialog.discussion.actions import MODERATION_TOPIC, do_change_status
 from dialog.discussion.models import Comment, CommentStatus, Flag
 from dialog.errors import Conflict, Forbidden, NotAuthenticated, NotFound
@@ -51,16 +51,20 @@ def require_moderator(actor: Actor) -> None:
 # -- holding posts -----------------------------------------------------------------------------
 
 
+RULE_SETTINGS = Sql("SELECT name, enabled, params FROM moderation_rules", json=(2,))
+
+
+def rule_settings() -> Script[list[rules.RuleConfig]]:
+    """Every rule with its stored setting or its default (one read, the same for all uses)."""
+    stored = yield RULE_SETTINGS()
+    return rules.configs({name: (bool(on), dict(params)) for name, on, params in stored})
+
+
 async def rule_configs(uow_or_session: Any) -> list[rules.RuleConfig]:
     session = getattr(uow_or_session, "session", uow_or_session)
-    stored = {
-        rule.name: (rule.enabled, dict(rule.params))
-        for rule in (await session.scalars(select(Rule))).all()
-    }
-    return rules.configs(stored)
+    return await run_in_session(session, rule_settings())
 
 
-RULE_SETTINGS = Sql("SELECT name, enabled, params FROM moderation_rules", json=(2,))
 PUBLISHED_BY = Sql(
     "SELECT count(*) FROM comments WHERE author_id = :author_id AND status = 'published'"
 )
@@ -71,8 +75,7 @@ RECENT_TEXTS = Sql(
 
 def hold_reason(actor: Actor, body: str) -> Script[str | None]:
     """The discussion's hook: the first rule that holds this post, or None to publish it."""
-    settings = yield RULE_SETTINGS()
-    configs = rules.configs({name: (bool(on), dict(params)) for name, on, params in settings})
+    configs = yield from rule_settings()
     enabled = {rule.name: rule for rule in configs if rule.enabled}
     published = 0
     recent: frozenset[str] = frozenset()
