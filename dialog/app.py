@@ -68,7 +68,9 @@ def page_routes() -> list[BaseRoute]:
 
 def create_app(settings: Settings) -> Starlette:
     hub = make_hub(settings)
-    db = Database(settings.database_url, publisher=hub.publish)
+    db = Database(
+        settings.database_url, publisher=hub.publish, pool_size=settings.database_pool_size
+    )
     direct = Direct(db)
     live = Live(settings, db, hub)
     vote_events = VoteEvents(db)

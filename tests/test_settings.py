@@ -46,6 +46,7 @@ def test_a_missing_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
         ({"DIALOG_OIDC_ISSUER": "https://sso.example"}, "DIALOG_OIDC_CLIENT_ID"),
         ({"DIALOG_OIDC_ROLE_MAP": "moderatoren=boss"}, "DIALOG_OIDC_ROLE_MAP"),
         ({"DIALOG_FLAG_THRESHOLD": "three"}, "DIALOG_FLAG_THRESHOLD"),
+        ({"DIALOG_DATABASE_POOL_SIZE": "0"}, "DIALOG_DATABASE_POOL_SIZE"),
         ({"DIALOG_LOG_LEVEL": "LOUD"}, "DIALOG_LOG_LEVEL"),
         ({"DIALOG_REDIS_NAMESPACE": "a b"}, "DIALOG_REDIS_NAMESPACE"),
         ({"DIALOG_DATABSE_URL": "sqlite+aiosqlite:///x"}, "DIALOG_DATABSE_URL"),
