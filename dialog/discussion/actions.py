@@ -186,7 +186,6 @@ def post_comment(
         comment.root_id = comment.id
         yield ROOT_IS_ITSELF(id=comment.id)
     if comment.status == CommentStatus.published:
-        yield COUNT_THREAD(delta=1, thread_id=thread_id)
         if comment.parent_id is not None:
             yield COUNT_REPLIES(delta=1, id=comment.parent_id)
         yield from queue_event(
@@ -195,6 +194,8 @@ def post_comment(
             "comment.published",
             comment_out(comment, actor.display_name).model_dump(mode="json"),
         )
+        # Last: every post to this thread waits for this row's lock until our COMMIT.
+        yield COUNT_THREAD(delta=1, thread_id=thread_id)
     else:
         yield from queue_event(
             changes,
