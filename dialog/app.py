@@ -68,9 +68,7 @@ def page_routes() -> list[BaseRoute]:
 
 def create_app(settings: Settings) -> Starlette:
     hub = make_hub(settings)
-    db = Database(
-        settings.database_url, publisher=hub.publish, pool_size=settings.database_pool_size
-    )
+    db = Database.for_settings(settings, publisher=hub.publish)
     direct = Direct(db)
     live = Live(settings, db, hub)
     vote_events = VoteEvents(db)

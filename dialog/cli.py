@@ -64,7 +64,7 @@ def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
 
     async def add() -> int:
-        db = Database(settings.database_url)
+        db = Database.for_settings(settings)
         try:
             async with db.unit_of_work() as uow:
                 department_id = None
@@ -96,7 +96,7 @@ def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_tokens(settings: Settings, args: argparse.Namespace) -> int:
     async def add() -> int:
-        db = Database(settings.database_url)
+        db = Database.for_settings(settings)
         try:
             async with db.unit_of_work() as uow:
                 user = await account_queries.user_by_email(uow.session, args.email)

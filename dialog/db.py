@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -20,6 +20,9 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import DateTime, TypeDecorator
+
+if TYPE_CHECKING:
+    from dialog.settings import Settings
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -187,6 +190,11 @@ class UnitOfWork(Changes):
 
 
 class Database:
+    @classmethod
+    def for_settings(cls, settings: Settings, publisher: Publisher | None = None) -> Database:
+        """The database the settings name, with their pool size (every command and the app)."""
+        return cls(settings.database_url, publisher, pool_size=settings.database_pool_size)
+
     def __init__(self, url: str, publisher: Publisher | None = None, **engine_kwargs: Any) -> None:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)

@@ -274,7 +274,7 @@ PHASE_DAYS = 40
 
 
 async def load(settings: Settings) -> bool:
-    db = Database(settings.database_url)
+    db = Database.for_settings(settings)
     try:
         async with db.unit_of_work() as uow:
             if await uow.session.scalar(select(func.count()).select_from(Procedure)):

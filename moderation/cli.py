@@ -11,7 +11,7 @@ from moderation import audit
 
 
 async def verify(settings: Settings) -> audit.Verification:
-    db = Database(settings.database_url)
+    db = Database.for_settings(settings)
     try:
         async with db.reading() as session:
             return await audit.verify(session)

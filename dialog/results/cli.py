@@ -22,7 +22,7 @@ class ExportError(Exception):
 
 
 async def _export(settings: Settings, key: str, fmt: str, target: IO[bytes]) -> None:
-    db = Database(settings.database_url)
+    db = Database.for_settings(settings)
     try:
         async with db.reading() as session:
             procedure = await procedure_queries.procedure(
