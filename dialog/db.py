@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -20,9 +20,6 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import DateTime, TypeDecorator
-
-if TYPE_CHECKING:
-    from dialog.settings import Settings
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -189,9 +186,21 @@ class UnitOfWork(Changes):
         self.forget()
 
 
+class DatabaseSettings(Protocol):
+    """What the database needs of dialog.settings.Settings (this module imports no other)."""
+
+    @property
+    def database_url(self) -> str: ...
+
+    @property
+    def database_pool_size(self) -> int: ...
+
+
 class Database:
     @classmethod
-    def for_settings(cls, settings: Settings, publisher: Publisher | None = None) -> Database:
+    def for_settings(
+        cls, settings: DatabaseSettings, publisher: Publisher | None = None
+    ) -> Database:
         """The database the settings name, with their pool size (every command and the app)."""
         return cls(settings.database_url, publisher, pool_size=settings.database_pool_size)
 
