@@ -16,7 +16,7 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DIALOG_ENV": "development (default) or production: cookies, log format, error detail",
     "DIALOG_VAR_DIR": "directory for the SQLite file, the generated secret and offline mail",
     "DIALOG_DATABASE_URL": "SQLAlchemy URL; sqlite+aiosqlite:///… or postgresql+asyncpg://…",
-    "DIALOG_DATABASE_POOL_SIZE": "PostgreSQL connections each server process keeps open for reuse (default 20; up to 10 more are opened for bursts and closed afterwards)",
+    "DIALOG_DATABASE_POOL_SIZE": "database connections each process keeps open for reuse (default 20; up to 10 more are opened for bursts and closed afterwards)",
     "DIALOG_REDIS_URL": "redis://… to share events between processes; unset: in-process hub",
     "DIALOG_REDIS_NAMESPACE": "prefix of Redis channels and keys, so several deployments can share one Redis (default dialog)",
     "DIALOG_SECRET_KEY": "at least 32 characters; unset: generated once into var/secret_key",
