@@ -65,8 +65,10 @@ async def rule_configs(uow_or_session: Any) -> list[rules.RuleConfig]:
     return await run_in_session(session, rule_settings())
 
 
+# Counts up to `enough`: whether the rule still applies, not how much someone wrote in years.
 PUBLISHED_BY = Sql(
-    "SELECT count(*) FROM comments WHERE author_id = :author_id AND status = 'published'"
+    "SELECT count(*) FROM (SELECT 1 FROM comments WHERE author_id = :author_id "
+    "AND status = 'published' LIMIT :enough) AS published"
 )
 RECENT_TEXTS = Sql(
     "SELECT body FROM comments WHERE author_id = :author_id AND created_at >= :since"
@@ -80,7 +82,9 @@ def hold_reason(actor: Actor, body: str) -> Script[str | None]:
     published = 0
     recent: frozenset[str] = frozenset()
     if actor.user_id is not None and "first-posts" in enabled:
-        (counted,) = yield PUBLISHED_BY(author_id=actor.user_id)
+        first_posts = enabled["first-posts"].value()
+        assert isinstance(first_posts, rules.FirstPosts)
+        (counted,) = yield PUBLISHED_BY(author_id=actor.user_id, enough=first_posts.count)
         published = counted[0]
     if actor.user_id is not None and "repeated-text" in enabled:
         value = enabled["repeated-text"].value()

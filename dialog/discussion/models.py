@@ -40,6 +40,8 @@ class Comment(Base):
         Index("ix_comments_thread_status_id", "thread_id", "status", "id"),
         Index("ix_comments_parent", "parent_id"),
         Index("ix_comments_root", "root_id"),
+        # An author's comments by time: the moderation rules read the recent ones on every post.
+        Index("ix_comments_author_created", "author_id", "created_at"),
         UniqueConstraint("author_id", "client_id", name="uq_comments_author_client"),
     )
 

@@ -12,14 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event, insert, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dialog.accounts.models import User
 from dialog.db import Database, utcnow
 from dialog.discussion.models import Comment, Vote
 from dialog.discussion.queries import encode_cursor
 from dialog.procedures.models import Procedure, Thread
-from tests import factories
+from tests import factories, plans
 from tests.discussion.helpers import MakeUser
 from tests.discussion.test_reading_cost import page_queries
 
@@ -145,16 +144,6 @@ async def _page_statement(
     return seen[0]
 
 
-async def _plan(conn: AsyncConnection, statement: str, parameters: Any) -> list[str]:
-    if conn.dialect.name == "sqlite":
-        rows = await conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
-        return [str(row[-1]) for row in rows]
-    await conn.exec_driver_sql("ANALYZE comments")
-    await conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    rows = await conn.exec_driver_sql(f"EXPLAIN {statement}", parameters)
-    return [str(row[0]) for row in rows]
-
-
 async def test_the_page_query_of_a_10000_comment_thread_is_answered_from_an_index(
     api: factories.ApiAs, make_user: MakeUser, db: Database, procedure: Procedure
 ) -> None:
@@ -170,7 +159,7 @@ async def test_the_page_query_of_a_10000_comment_thread_is_answered_from_an_inde
         ):
             statement, parameters = await _page_statement(api, db, reader, url)
             async with db.engine.connect() as conn:
-                plan = await _plan(conn, statement, parameters)
+                plan = await plans.plan(conn, statement, parameters)
                 await conn.rollback()
             text = "\n".join(plan)
             assert "comments" in text, plan

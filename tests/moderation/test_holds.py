@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from dialog.db import Database, utcnow
+from dialog.direct import Codec
 from dialog.procedures.models import Thread
-from tests import factories
-from tests.moderation.helpers import MakeUser, post
+from moderation.actions import RECENT_TEXTS
+from tests import factories, plans
+from tests.moderation.helpers import MakeUser, decide, post
 
 
 @pytest.mark.parametrize(
@@ -59,6 +64,34 @@ async def test_an_admin_switches_on_the_first_posts_rule(
     assert response.json() == {"name": "first-posts", "enabled": True, "params": {"count": 1}}
     newcomer = await make_user()
     assert (await post(api, newcomer, thread, "Hallo zusammen"))["status"] == "pending"
+
+
+async def test_first_posts_are_held_until_as_many_as_the_rule_asks_are_published(
+    api: factories.ApiAs, make_user: MakeUser, thread: Thread
+) -> None:
+    admin, moderator = await make_user("admin"), await make_user("moderator")
+    change = {"enabled": True, "params": {"count": 2}}
+    assert (
+        await api.request(admin, "PUT", "/api/v1/moderation/rules/first-posts", json=change)
+    ).status_code == 200
+    author = await make_user()
+    for n in range(2):
+        held = await post(api, author, thread, f"Beitrag Nummer {n}")
+        assert held["status"] == "pending"
+        assert (await decide(api, moderator, held["id"], "approve")).status_code == 200
+    assert (await post(api, author, thread, "Jetzt ohne Warten"))["status"] == "published"
+
+
+async def test_the_recent_texts_of_an_author_are_read_from_the_author_index(db: Database) -> None:
+    """Read on every post while the repeated-text rule is on: only the author's entries of the
+    time window, never everything an author ever wrote."""
+    statement = RECENT_TEXTS(author_id=1, since=utcnow() - timedelta(hours=24))
+    async with db.engine.connect() as conn:
+        compiled, _names = RECENT_TEXTS.compiled(conn.dialect)
+        parameters = tuple(Codec(conn.dialect).positional(statement))
+        found = await plans.plan(conn, compiled, parameters)
+        await conn.rollback()
+    assert "ix_comments_author_created" in "\n".join(found), found
 
 
 async def test_an_admin_edits_the_watched_words(
