@@ -46,6 +46,21 @@ async def test_a_resident_writes_replies_and_sees_it_on_the_page(
     assert 'href="/netiquette"' in page.text
 
 
+async def test_a_visitor_is_asked_in_one_sentence_to_sign_in_or_register(
+    client: httpx.AsyncClient, thread: Thread
+) -> None:
+    sign_in = f'<a href="/login?next=/threads/{thread.id}">'
+    german = await client.get(f"/threads/{thread.id}", headers={"accept-language": "de"})
+    assert (
+        f'<p>{sign_in}Anmelden</a> oder <a href="/register">registrieren Sie sich</a>, '
+        "um mitzumachen.</p>"
+    ) in german.text
+    english = await client.get(f"/threads/{thread.id}", headers={"accept-language": "en"})
+    assert (
+        f'<p>{sign_in}Sign in</a> or <a href="/register">register</a> to take part.</p>'
+    ) in english.text
+
+
 async def test_errors_are_shown_beside_the_comment_field(
     client: httpx.AsyncClient, make_user: MakeUser, thread: Thread, browser_session: SignIn
 ) -> None:
