@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import gettext as gettext_module
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -78,11 +78,16 @@ def format_day(value: date | datetime | None) -> str:
 
 
 def format_moment(value: datetime | None) -> str:
+    """Day and minute in Potsdam's time, the locale's way ("29.11.2026, 20:34"; in English
+    "Nov 29, 2026, 8:34 PM"): seconds are noise to a reader; the exact moment stays in the
+    <time datetime> attribute around it."""
     if value is None:
         return ""
-    return format_datetime(
-        value, format="medium", tzinfo=_tz(), locale=Locale.parse(current_locale.get())
-    )
+    locale = Locale.parse(current_locale.get())
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(_tz())
+    day = format_date(local.date(), format="medium", locale=locale)
+    minute = format_time(local, format="short", tzinfo=_tz(), locale=locale)
+    return str(locale.datetime_formats["medium"]).format(minute, day)
 
 
 def format_number(value: int | float) -> str:

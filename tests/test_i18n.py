@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -59,6 +59,25 @@ def test_dates_are_written_the_way_each_language_writes_them(locale: str, expect
     token = i18n.current_locale.set(locale)
     try:
         assert i18n.format_day(date(2026, 5, 31)) == expected
+    finally:
+        i18n.current_locale.reset(token)
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("de", ["29.11.2026, 20:34", "02.07.2026, 00:05"]),
+        ("en", ["Nov 29, 2026, 8:34\u202fPM", "Jul 2, 2026, 12:05\u202fAM"]),
+    ],
+)
+def test_moments_are_written_to_the_minute_in_potsdam_time(
+    locale: str, expected: list[str]
+) -> None:
+    """Winter (UTC+1) and summer (UTC+2, past midnight: the next day in Potsdam)."""
+    token = i18n.current_locale.set(locale)
+    try:
+        moments = [datetime(2026, 11, 29, 19, 34, 48, tzinfo=UTC), datetime(2026, 7, 1, 22, 5)]
+        assert [i18n.format_moment(m) for m in moments] == expected
     finally:
         i18n.current_locale.reset(token)
 
