@@ -21,7 +21,9 @@ SHOTS: list[tuple[str, str, ViewportSize]] = [
     ("procedures", "/procedures?phase=active", DESKTOP),
     ("procedure", "/procedures/{procedure}", DESKTOP),
     ("methods", "/methods", DESKTOP),
+    ("thread", "/threads/{thread}", DESKTOP),
     ("procedure-320px", "/procedures/{procedure}", PHONE),
+    ("thread-320px", "/threads/{thread}", PHONE),
 ]
 
 
