@@ -100,7 +100,9 @@ async def thread_page(
             "sort": query.sort,
             "next_cursor": page.next_cursor,
             "can_comment": can_comment,
-            "can_vote": policy.phase_allows(thread.procedure.phase, "vote"),
+            # Buttons for whoever may vote in this phase (the page leaves out their own comments).
+            "can_vote": policy.phase_allows(thread.procedure.phase, "vote")
+            and policy.can_vote(who, author_id=None),
             "flag_reasons": FLAG_REASONS,
             "stances": STANCES,
             "errors": errors or {},

@@ -36,10 +36,17 @@ async def test_a_resident_writes_replies_and_sees_it_on_the_page(
     assert written.status_code == 303
     comment_id = int(written.headers["location"].rsplit("-", 1)[1])
     reply = await post(
-        client, f"/threads/{thread.id}/comments", token, body="Und Bänke", parent_id=str(comment_id)
+        client,
+        f"/threads/{thread.id}/comments",
+        token,
+        body="Und Bänke",
+        parent_id=str(comment_id),
+        stance="for",
     )
     assert reply.status_code == 303
     page = await client.get(f"/threads/{thread.id}")
+    # The head's parts are set apart by " · " (stance, then the link to the parent).
+    assert re.search(r"</span> · <a href=\"#comment-\d+\">", page.text)
     assert "<em>Schatten</em>" in page.text and "Kiezmama" in page.text
     assert f'id="comment-{comment_id}"' in page.text
     assert f'href="#comment-{comment_id}"' in page.text  # the reply links to its parent
@@ -90,6 +97,34 @@ async def test_votes_by_form_toggle_and_show_pressed_state(
     await post(client, f"/comments/{comment_id}/vote", token, value="0")
     fetched = await api.request(None, "GET", f"/api/v1/comments/{comment_id}")
     assert fetched.json()["up"] == 0
+
+
+async def test_vote_buttons_only_where_the_reader_may_vote_elsewhere_the_counts(
+    client: httpx.AsyncClient,
+    api: factories.ApiAs,
+    make_user: MakeUser,
+    thread: Thread,
+    browser_session: SignIn,
+) -> None:
+    author = await make_user()
+    created = await api.request(
+        author, "POST", f"/api/v1/threads/{thread.id}/comments", json={"body": "Ein Vorschlag"}
+    )
+    comment_id = created.json()["id"]
+    vote_form = f'action="/comments/{comment_id}/vote"'
+    counts = (
+        '<p class="vote-counts"><span data-slot="up">0</span> dafür, '
+        '<span data-slot="down">0</span> dagegen</p>'
+    )
+    visitor = await client.get(f"/threads/{thread.id}", headers={"accept-language": "de"})
+    assert vote_form not in visitor.text and counts in visitor.text
+    await browser_session(author)
+    own = await client.get(f"/threads/{thread.id}", headers={"accept-language": "de"})
+    assert vote_form not in own.text and counts in own.text
+    await browser_session(await make_user())
+    other = await client.get(f"/threads/{thread.id}", headers={"accept-language": "de"})
+    assert vote_form in other.text and counts not in other.text
+    assert " disabled" not in other.text
 
 
 async def test_reporting_and_withdrawing_by_form(
