@@ -11,6 +11,7 @@ from starlette.templating import Jinja2Templates
 
 from dialog import i18n, labels
 from dialog.accounts.actor import ANONYMOUS
+from dialog.accounts.devices import device_label
 from dialog.settings import PROJECT_ROOT
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -31,6 +32,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["moment"] = i18n.format_moment
     env.filters["number"] = i18n.format_number
     env.globals["LOCALES"] = i18n.LOCALES
+    env.globals["device_label"] = device_label
     for name in (
         "phase_label",
         "level_label",
