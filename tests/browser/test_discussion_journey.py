@@ -61,13 +61,50 @@ def test_votes_are_buttons_with_a_pressed_state_for_the_keyboard(
     try:
         page = voter.new_page()
         page.goto(live_server.path("/threads/{thread}"))
+        page.fill("#body", "Mein Entwurf")
         item = page.locator("li.comment", has_text="Ein Beitrag zum Abstimmen").first
         support = item.locator("button[data-vote='1']")
         expect(support).to_have_attribute("aria-pressed", "false")
+        page.evaluate("window.notReloaded = true")
         support.focus()
         page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        # In place: the pressed state and the count change, the page stays (draft and focus).
+        expect(support).to_have_attribute("aria-pressed", "true")
+        expect(support.locator("[data-slot='up']")).to_have_text("1")
+        assert page.evaluate("window.notReloaded") is True
+        assert page.evaluate("document.activeElement.dataset.vote") == "1"
+        assert page.input_value("#body") == "Mein Entwurf"
+        page.keyboard.press("Enter")  # pressed again: the vote is withdrawn
+        expect(support).to_have_attribute("aria-pressed", "false")
+        expect(support.locator("[data-slot='up']")).to_have_text("0")
+        oppose = item.locator("button[data-vote='-1']")
+        oppose.click()
+        expect(oppose).to_have_attribute("aria-pressed", "true")
+        page.reload()  # what the server stored
         item = page.locator("li.comment", has_text="Ein Beitrag zum Abstimmen").first
-        expect(item.locator("button[data-vote='1']")).to_have_attribute("aria-pressed", "true")
+        expect(item.locator("button[data-vote='-1']")).to_have_attribute("aria-pressed", "true")
+        expect(item.locator("button[data-vote='1']")).to_have_attribute("aria-pressed", "false")
+        expect(item.locator("button[data-vote='-1'] [data-slot='down']")).to_have_text("1")
+    finally:
+        voter.close()
+
+
+def test_a_vote_whose_background_request_fails_is_sent_as_the_form(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    """A lost connection to the API (here: the request aborted in the browser) falls back to
+    the plain form, so the vote still counts and the page says so."""
+    voter = new_context(browser, live_server, user="kiezmama@example.org")
+    try:
+        page = voter.new_page()
+        page.route("**/api/v1/comments/*/vote", lambda route: route.abort())
+        page.goto(live_server.path("/threads/{thread}"))
+        support = page.locator("li.comment > article button[data-vote='1'][aria-pressed='false']")
+        button = support.first
+        comment_id = button.evaluate("b => b.closest('li.comment').dataset.commentId")
+        with page.expect_navigation():
+            button.click()
+        stored = page.locator(f"#comment-{comment_id} > article button[data-vote='1']")
+        expect(stored).to_have_attribute("aria-pressed", "true")
     finally:
         voter.close()
