@@ -1,11 +1,11 @@
-// Modal dialogs made from disclosures. Without JavaScript, "Report" on a comment is a
-// <details class="flag"> with the report form inside. With it, the summary becomes a button that
+// Modal dialogs made from disclosures. Without JavaScript, "Report" and "Withdraw" on a comment
+// are a <details data-dialog-heading> with their form inside. With it, the summary becomes a button that
 // opens a native <dialog> (showModal: the rest of the page is inert) holding the same form, a
 // heading that names the dialog, and a Cancel button. Tab and Shift+Tab cycle inside the dialog,
 // Escape closes it, and focus returns to the button that opened it. Comments that arrive live
 // are enhanced the same way. Importing the module starts it.
 
-const SELECTOR = "details.flag[data-dialog-heading]";
+const SELECTOR = "details[data-dialog-heading]";
 const TABBABLE = "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])";
 let made = 0;
 

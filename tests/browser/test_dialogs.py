@@ -112,3 +112,35 @@ def test_a_report_sent_from_the_dialog_is_confirmed(page: Page) -> None:
         "Sie haben diesen Beitrag gemeldet. Danke, die Moderation sieht ihn sich an."
     )
     assert comment.locator("button.dialog-opener").count() == 0
+
+
+def test_withdrawing_asks_first_in_a_dialog_and_cancel_keeps_the_comment(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    context = new_context(browser, live_server, user="kiezmama@example.org")
+    try:
+        page = context.new_page()
+        page.goto(live_server.path("/threads/{thread}"))
+        page.fill("#body", "Den ziehe ich gleich wieder zurück")
+        page.click("form.comment-form button[type=submit]")
+        page.wait_for_load_state()
+        own = page.locator("li.comment > article", has_text="Den ziehe ich gleich").first
+        opener = own.locator("button.dialog-opener", has_text="Zurückziehen")
+        opener.focus()
+        page.keyboard.press("Enter")
+        dialog = page.get_by_role("dialog", name="Diesen Beitrag zurückziehen?")
+        expect(dialog).to_be_visible()
+        expect(dialog).to_contain_text("nicht rückgängig")
+        dialog.get_by_role("button", name="Abbrechen").click()
+        expect(dialog).to_be_hidden()
+        assert page.evaluate("document.activeElement.textContent.trim()") == "Zurückziehen"
+        expect(own).to_contain_text("Den ziehe ich gleich wieder zurück")  # nothing happened
+
+        opener.click()
+        with page.expect_navigation():
+            dialog.get_by_role("button", name="Beitrag zurückziehen").click()
+        withdrawn = page.locator("li.comment > article", has_text="zurückgezogen")
+        expect(withdrawn.first).to_be_visible()
+        expect(page.get_by_text("Den ziehe ich gleich wieder zurück")).to_have_count(0)
+    finally:
+        context.close()

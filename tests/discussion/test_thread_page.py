@@ -127,6 +127,20 @@ async def test_vote_buttons_only_where_the_reader_may_vote_elsewhere_the_counts(
     assert " disabled" not in other.text
 
 
+async def test_withdrawing_without_javascript_is_a_disclosure_that_explains_first(
+    client: httpx.AsyncClient, make_user: MakeUser, thread: Thread, browser_session: SignIn
+) -> None:
+    token = await browser_session(await make_user())
+    written = await post(client, f"/threads/{thread.id}/comments", token, body="Vielleicht")
+    comment_id = int(written.headers["location"].rsplit("-", 1)[1])
+    page = await client.get(f"/threads/{thread.id}", headers={"accept-language": "de"})
+    withdraw = page.text[page.text.index('<details class="withdraw"') :]
+    withdraw = withdraw[: withdraw.index("</details>")]
+    assert "<summary>Zurückziehen</summary>" in withdraw
+    assert f'action="/comments/{comment_id}/withdraw"' in withdraw
+    assert "nicht rückgängig" in withdraw and ">Beitrag zurückziehen</button>" in withdraw
+
+
 async def test_reporting_and_withdrawing_by_form(
     client: httpx.AsyncClient,
     make_user: MakeUser,
