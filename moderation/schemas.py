@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from dialog.discussion.present import comment_url
 from dialog.i18n import lazy
 from moderation.queries import AuthorStatus, Figures, QueueItem
 
@@ -148,7 +149,7 @@ class QueueItemOut(BaseModel):
             claim_expires_at=item.claim_expires_at,
             appeal=item.appeal_text,
             excluded_moderator_id=item.excluded_moderator_id,
-            url=f"/threads/{item.thread_id}#comment-{item.comment_id}",
+            url=comment_url(item.comment_id),
         )
 
 

@@ -18,6 +18,11 @@ def author_out(author_id: int | None, name: str | None, deleted: bool) -> Author
     return AuthorOut(id=author_id, name=name or "")
 
 
+def comment_url(comment_id: int) -> str:
+    """A comment's permalink: it leads to the page of its thread that shows it, wherever that is."""
+    return f"/comments/{comment_id}"
+
+
 def comment_out(
     comment: Comment,
     author_name: str | None,
@@ -41,6 +46,6 @@ def comment_out(
         up=comment.up_count,
         down=comment.down_count,
         replies=comment.reply_count,
-        url=f"/threads/{comment.thread_id}#comment-{comment.id}",
+        url=comment_url(comment.id),
         my_vote=my_vote,
     )

@@ -67,6 +67,27 @@ def decode_cursor(cursor: str, length: int) -> list[int]:
     return values
 
 
+async def page_cursor_of(
+    session: AsyncSession, actor: Actor, comment: Comment, page_size: int
+) -> str | None:
+    """The cursor of the newest-first page that starts with this comment's top-level comment,
+    or None when that one is on the first page (fewer than a page of newer ones before it)."""
+    root_id = comment.root_id or comment.id
+    newer = (
+        select(Comment.id)
+        .where(
+            Comment.thread_id == comment.thread_id,
+            Comment.parent_id.is_(None),
+            Comment.id > root_id,
+            _visible(actor),
+        )
+        .limit(page_size)
+        .subquery()
+    )
+    counted = await session.scalar(select(func.count()).select_from(newer))
+    return encode_cursor([root_id + 1]) if (counted or 0) >= page_size else None
+
+
 async def top_level_page(
     session: AsyncSession,
     actor: Actor,

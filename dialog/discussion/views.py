@@ -24,6 +24,7 @@ from dialog.discussion.api import (
 from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.models import Comment
 from dialog.discussion.page_cache import CSRF_PLACEHOLDER, Entry, Key, PageVersion
+from dialog.discussion.present import comment_url
 from dialog.discussion.schemas import CommentEdit, CommentIn, CommentOut, FlagIn
 from dialog.errors import Forbidden, InvalidInput, NotFound
 from dialog.i18n import current_locale, lazy
@@ -128,8 +129,24 @@ def _editable_ids(who: Actor, comments: Sequence[CommentOut]) -> list[int]:
 
 
 def _back(thread_id: int, comment_id: int | None = None) -> RedirectResponse:
-    anchor = f"#comment-{comment_id}" if comment_id else "#comments"
-    return RedirectResponse(f"/threads/{thread_id}{anchor}", status_code=303)
+    """After a form: to the comment (on whichever page shows it), else to the thread's list."""
+    target = comment_url(comment_id) if comment_id else f"/threads/{thread_id}#comments"
+    return RedirectResponse(target, status_code=303)
+
+
+async def comment_permalink(request: Request) -> Response:
+    """GET /comments/{id}: the page of its thread that shows the comment, scrolled to it. Links
+    in mails, notifications, reports and the moderation queue use it; a comment deep in a long
+    thread is on a later page than the first."""
+    comment_id: int = request.path_params["comment_id"]
+    who = actor(request)
+    async with database(request).reading() as session:
+        comment = await session.get(Comment, comment_id)
+        if comment is None or not policy.can_see(who, comment.status, comment.author_id):
+            raise NotFound(lazy("This comment does not exist."))
+        cursor = await queries.page_cursor_of(session, who, comment, CommentQuery().limit)
+    query = f"?cursor={cursor}" if cursor else ""
+    return RedirectResponse(f"/threads/{comment.thread_id}{query}#comment-{comment.id}", 302)
 
 
 async def post_comment(request: Request) -> Response:
@@ -257,6 +274,7 @@ async def _render_for_all(
 routes: list[BaseRoute] = [
     Route("/threads/{thread_id:int}", thread_get),
     Route("/threads/{thread_id:int}/comments", post_comment, methods=["POST"]),
+    Route("/comments/{comment_id:int}", comment_permalink),
     Route("/comments/{comment_id:int}/vote", vote_form, methods=["POST"]),
     Route("/comments/{comment_id:int}/flag", flag_form, methods=["POST"]),
     Route("/comments/{comment_id:int}/withdraw", withdraw_form, methods=["POST"]),

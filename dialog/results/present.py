@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialog.discussion.present import comment_url
 from dialog.i18n import gettext as _
 from dialog.results.models import Answer, AnswerState
 from dialog.results.schemas import STATE_LABELS, AnswerOut
@@ -12,8 +13,9 @@ def state_label(state: str) -> str:
 
 
 def answer_url(answer: Answer) -> str:
-    anchor = f"comment-{answer.comment_id}" if answer.comment_id else "answer-thread"
-    return f"/threads/{answer.thread_id}#{anchor}"
+    if answer.comment_id:
+        return comment_url(answer.comment_id)
+    return f"/threads/{answer.thread_id}#answer-thread"
 
 
 def answer_out(answer: Answer, department_name: str) -> AnswerOut:

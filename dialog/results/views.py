@@ -14,7 +14,7 @@ from dialog.i18n import gettext as _
 from dialog.i18n import lazy
 from dialog.results import actions, jobs, policy, queries, report
 from dialog.results.models import AnswerState, JobState
-from dialog.results.present import state_label
+from dialog.results.present import answer_url, state_label
 from dialog.results.schemas import AnswerIn, DecisionIn, HandoverSettingsIn
 from dialog.web.api import actor, database
 from dialog.web.inputs import form_data, validate
@@ -125,8 +125,7 @@ async def answer_form(request: Request) -> Response:
                 answer, _created = await actions.do_answer(
                     uow, request.app.state.settings, who, thread, procedure, comment, data
                 )
-            anchor = f"comment-{answer.comment_id}" if answer.comment_id else "answer-thread"
-            return RedirectResponse(f"/threads/{thread.id}#{anchor}", status_code=303)
+            return RedirectResponse(answer_url(answer), status_code=303)
         except InvalidInput as error:
             context["errors"] = error.fields
             return render(request, "results/answer_form.html", context, status_code=422)

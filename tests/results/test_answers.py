@@ -102,7 +102,7 @@ async def test_the_author_and_every_voter_are_notified_but_not_the_staff_member(
     assert bystander.id not in found
     note = found[author.id][0]
     assert note.kind == "answer"
-    assert note.url == f"/threads/{thread.id}#comment-{comment['id']}"
+    assert note.url == f"/comments/{comment['id']}"
     assert "Wird umgesetzt." in note.body
 
 
