@@ -232,6 +232,14 @@ def new_context(
     return context
 
 
+def write_comment(page: Page, text: str) -> None:
+    """Write a top-level comment on the open thread page through its form, and wait for the
+    page that comes back."""
+    page.fill("#body", text)
+    page.click("form.comment-form button[type=submit]")
+    page.wait_for_load_state()
+
+
 def signed_in_state(browser: Browser, server: LiveServer, email: str) -> Any:
     """Sign in once per account through the login form; later contexts reuse the cookies."""
     if email not in server.states:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.browser.conftest import LiveServer, new_context
+from tests.browser.conftest import LiveServer, new_context, write_comment
 
 pytestmark = pytest.mark.browser
 
@@ -121,9 +121,7 @@ def test_withdrawing_asks_first_in_a_dialog_and_cancel_keeps_the_comment(
     try:
         page = context.new_page()
         page.goto(live_server.path("/threads/{thread}"))
-        page.fill("#body", "Den ziehe ich gleich wieder zurück")
-        page.click("form.comment-form button[type=submit]")
-        page.wait_for_load_state()
+        write_comment(page, "Den ziehe ich gleich wieder zurück")
         own = page.locator("li.comment > article", has_text="Den ziehe ich gleich").first
         opener = own.locator("button.dialog-opener", has_text="Zurückziehen")
         opener.focus()

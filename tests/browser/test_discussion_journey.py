@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import LiveServer, new_context
+from tests.browser.conftest import LiveServer, new_context, write_comment
 
 pytestmark = pytest.mark.browser
 
@@ -26,9 +26,7 @@ def test_a_live_comment_is_announced_without_touching_the_draft(
 
         other = writer.new_page()
         other.goto(thread)
-        other.fill("#body", "Ein neuer Beitrag von nebenan")
-        other.click("form.comment-form button[type=submit]")
-        other.wait_for_load_state()
+        write_comment(other, "Ein neuer Beitrag von nebenan")
 
         button = page.locator("[data-show-new]")
         expect(button).to_be_visible(timeout=15_000)
@@ -52,9 +50,7 @@ def test_votes_are_buttons_with_a_pressed_state_for_the_keyboard(
     try:
         page = context.new_page()
         page.goto(live_server.path("/threads/{thread}"))
-        page.fill("#body", "Ein Beitrag zum Abstimmen")
-        page.click("form.comment-form button[type=submit]")
-        page.wait_for_load_state()
+        write_comment(page, "Ein Beitrag zum Abstimmen")
     finally:
         context.close()
     voter = new_context(browser, live_server, user="potsdamer-radler@example.org")

@@ -86,10 +86,7 @@ async def test_votes_by_form_toggle_and_show_pressed_state(
     browser_session: SignIn,
 ) -> None:
     author = await make_user()
-    created = await api.request(
-        author, "POST", f"/api/v1/threads/{thread.id}/comments", json={"body": "Ein Vorschlag"}
-    )
-    comment_id = created.json()["id"]
+    comment_id = await written_by_api(api, author, thread, "Ein Vorschlag")
     token = await browser_session(await make_user())
     assert (await post(client, f"/comments/{comment_id}/vote", token, value="1")).status_code == 303
     page = await client.get(f"/threads/{thread.id}")
@@ -107,10 +104,7 @@ async def test_vote_buttons_only_where_the_reader_may_vote_elsewhere_the_counts(
     browser_session: SignIn,
 ) -> None:
     author = await make_user()
-    created = await api.request(
-        author, "POST", f"/api/v1/threads/{thread.id}/comments", json={"body": "Ein Vorschlag"}
-    )
-    comment_id = created.json()["id"]
+    comment_id = await written_by_api(api, author, thread, "Ein Vorschlag")
     vote_form = f'action="/comments/{comment_id}/vote"'
     counts = (
         '<p class="vote-counts"><span data-slot="up">0</span> dafür, '
@@ -131,8 +125,7 @@ async def test_withdrawing_without_javascript_is_a_disclosure_that_explains_firs
     client: httpx.AsyncClient, make_user: MakeUser, thread: Thread, browser_session: SignIn
 ) -> None:
     token = await browser_session(await make_user())
-    written = await post(client, f"/threads/{thread.id}/comments", token, body="Vielleicht")
-    comment_id = int(written.headers["location"].removeprefix("/comments/"))
+    comment_id = await written_by_form(client, token, thread, "Vielleicht")
     page = await client.get(f"/threads/{thread.id}", headers={"accept-language": "de"})
     withdraw = page.text[page.text.index('<details class="withdraw"') :]
     withdraw = withdraw[: withdraw.index("</details>")]
@@ -148,12 +141,7 @@ async def test_reporting_and_withdrawing_by_form(
     thread: Thread,
     browser_session: SignIn,
 ) -> None:
-    author = await make_user()
-    comment_id = (
-        await api.request(
-            author, "POST", f"/api/v1/threads/{thread.id}/comments", json={"body": "Werbung!"}
-        )
-    ).json()["id"]
+    comment_id = await written_by_api(api, await make_user(), thread, "Werbung!")
     token = await browser_session(await make_user())
     flagged = await post(client, f"/comments/{comment_id}/flag", token, reason="spam", note="")
     assert flagged.status_code == 303
