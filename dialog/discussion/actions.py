@@ -6,8 +6,6 @@ the same checks and rows, run on the driver's connection.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -309,40 +307,27 @@ async def access_comment(uow: UnitOfWork, comment_id: int, *, lock: bool = False
     return comment
 
 
-@dataclass(frozen=True)
-class WritableComment:
-    """A published comment someone may react to, with what its answer shows of the author."""
-
-    comment: Comment
-    author_name: str | None
-    author_deleted: bool
-
-
 async def access_writable_comment(
-    uow: UnitOfWork, actor: Actor, comment_id: int, feature: str, *, lock: bool = False
-) -> WritableComment:
-    """A published comment the actor may react to (vote, flag) in the current phase.
-
-    One statement: the comment (locked for the rest of the transaction when asked: counters
-    change), its author and its procedure's phase.
-    """
+    uow: UnitOfWork, actor: Actor, comment_id: int, feature: str
+) -> Comment:
+    """A published comment the actor may react to (flag) in the current phase, locked for the
+    rest of the transaction (its counter changes). One statement: the comment and its
+    procedure's phase. Votes do the same in their script (voting.TARGET)."""
     require_writer(actor)
     query = (
-        select(Comment, User.display_name, User.deleted_at, Procedure.phase)
+        select(Comment, Procedure.phase)
         .join(Thread, Thread.id == Comment.thread_id)
         .join(Procedure, Procedure.id == Thread.procedure_id)
-        .outerjoin(User, User.id == Comment.author_id)
         .where(Comment.id == comment_id)
-    )
-    if lock:
         # PostgreSQL: the comment's row only. SQLite: the unit of work holds the write lock.
-        query = query.with_for_update(of=Comment)
+        .with_for_update(of=Comment)
+    )
     row = (await uow.session.execute(query.execution_options(populate_existing=True))).first()
     if row is None:
         raise NotFound(lazy("This comment does not exist."))
-    comment, author_name, author_deleted_at, phase = row
+    comment, phase = row
     check_writable(actor, comment, phase, feature)
-    return WritableComment(comment, author_name, author_deleted_at is not None)
+    return comment
 
 
 def check_writable(actor: Actor, comment: Comment, phase: str, feature: str) -> None:
@@ -428,7 +413,7 @@ async def do_flag(
     uow: UnitOfWork, actor: Actor, comment_id: int, data: FlagIn, hooks: DiscussionHooks
 ) -> Flag:
     """One flag per person and comment (409 on a second); moderation hears at once."""
-    comment = (await access_writable_comment(uow, actor, comment_id, "flag", lock=True)).comment
+    comment = await access_writable_comment(uow, actor, comment_id, "flag")
     if comment.author_id == actor.user_id:
         raise Forbidden(lazy("You cannot report your own comment."))
     assert actor.user_id is not None
