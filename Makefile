@@ -5,13 +5,26 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest pytest-postgres install messages bench screenshots clean
+.PHONY: run test upgrade lint typecheck pytest pytest-postgres install messages bench screenshots clean
 
-$(STAMP): pyproject.toml
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+# uv installs exactly what uv.lock names (hashes checked), so a fresh machine on a later day
+# gets the versions the suite passed with. uv itself comes pinned from PyPI into .tools/.
+UV_VERSION := 0.13.9
+UV         := .tools/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --python $(PYTHON) --quiet
 	touch $(STAMP)
+
+# Newer versions within pyproject's ranges into uv.lock, then the whole suite on them.
+upgrade: $(UV)
+	$(UV) lock --upgrade
+	$(MAKE) test
 
 install: $(STAMP)
 
@@ -49,4 +62,4 @@ screenshots: $(STAMP)
 	$(BIN)/python -m tests.browser.screenshots
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .tools var .mypy_cache .ruff_cache .pytest_cache

@@ -129,7 +129,7 @@ class RedisHub:
             finally:
                 self.connected = False
                 with contextlib.suppress(RedisError, OSError):
-                    await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis leaves it unannotated
+                    await pubsub.aclose()
                 with contextlib.suppress(RedisError, OSError):
                     await client.aclose()
             await asyncio.sleep(delay)
