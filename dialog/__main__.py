@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("email")
     add.add_argument("--name", required=True)
     add.add_argument(
-        "--role", choices=["resident", "moderator", "staff", "admin"], default="resident"
+        "--role", choices=["resident", "moderator", "office", "staff", "admin"], default="resident"
     )
     add.add_argument("--department", help="department slug (staff)")
     add.add_argument(

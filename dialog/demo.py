@@ -374,6 +374,13 @@ async def _load(uow: UnitOfWork) -> None:
         role=Role.moderator,
         password=DEMO_PASSWORD,
     )
+    await do_add_user(
+        uow,
+        email="werkstadt@example.org",
+        display_name="WerkStadt für Beteiligung",
+        role=Role.office,
+        password=DEMO_PASSWORD,
+    )
     for slug in departments:
         await do_add_user(
             uow,

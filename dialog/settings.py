@@ -179,7 +179,13 @@ def _role_map(raw: str) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for pair in filter(None, (p.strip() for p in raw.split(","))):
         group, sep, role = pair.partition("=")
-        if not sep or role.split(":", 1)[0] not in ("resident", "moderator", "staff", "admin"):
+        if not sep or role.split(":", 1)[0] not in (
+            "resident",
+            "moderator",
+            "office",
+            "staff",
+            "admin",
+        ):
             raise SettingsError(
                 f"DIALOG_OIDC_ROLE_MAP: {pair!r} is not group=role[:department-slug]"
             )

@@ -12,7 +12,7 @@ from dialog.db import utcnow
 @dataclass(frozen=True)
 class Actor:
     user_id: int | None = None
-    role: str = "anonymous"  # anonymous | resident | moderator | staff | admin
+    role: str = "anonymous"  # anonymous | resident | moderator | office | staff | admin
     department_id: int | None = None
     display_name: str = ""
     via: Literal["anonymous", "session", "token"] = "anonymous"

@@ -19,10 +19,11 @@ from dialog.web.api import actor, database
 from dialog.web.inputs import form_data, validate
 from dialog.web.templating import render
 
-ROLES = ("resident", "moderator", "staff", "admin")
+ROLES = ("resident", "moderator", "office", "staff", "admin")
 ROLE_NAMES = {
     "resident": lazy("Resident"),
     "moderator": lazy("Moderator"),
+    "office": lazy("Participation office"),
     "staff": lazy("Department staff"),
     "admin": lazy("Administrator"),
 }

@@ -81,7 +81,7 @@ class DeleteForm(BaseModel):
 
 
 class PersonForm(_Form):
-    role: Literal["resident", "moderator", "staff", "admin"]
+    role: Literal["resident", "moderator", "office", "staff", "admin"]
     department: str = ""
 
 

@@ -15,6 +15,7 @@ from dialog.db import Base, utcnow
 class Role(StrEnum):
     resident = "resident"
     moderator = "moderator"
+    office = "office"  # the participation office: reviews, proposals, ideas and complaints
     staff = "staff"
     admin = "admin"
 

@@ -25,7 +25,7 @@ from dialog.settings import Settings
 end_session = do_end_session
 start_session = do_start_session
 
-RANK = {"resident": 0, "staff": 1, "moderator": 2, "admin": 3}
+RANK = {"resident": 0, "staff": 1, "moderator": 2, "office": 3, "admin": 4}
 
 
 class LinkRefused(DomainError):

@@ -13,6 +13,12 @@ def is_moderator(actor: Actor) -> bool:
     return actor.role in ("moderator", "admin")
 
 
+def is_office(actor: Actor) -> bool:
+    """The participation office (and admins): reviews procedures, runs proposals, routes ideas
+    and complaints, approves answers, writes the annual report."""
+    return actor.role in ("office", "admin")
+
+
 def is_staff_of(actor: Actor, department_id: int | None) -> bool:
     return (
         actor.role == "staff" and department_id is not None and actor.department_id == department_id

@@ -14,6 +14,7 @@ RESIDENT = Actor(user_id=1, role="resident", via="session", session_id=3)
 MODERATOR = Actor(user_id=2, role="moderator", via="token")
 STAFF = Actor(user_id=3, role="staff", department_id=7, via="session", session_id=4)
 ADMIN = Actor(user_id=4, role="admin", via="token")
+OFFICE = Actor(user_id=5, role="office", via="session", session_id=5)
 
 
 @pytest.mark.parametrize(
@@ -22,6 +23,33 @@ ADMIN = Actor(user_id=4, role="admin", via="token")
 )
 def test_only_admins_administer_people(who: Actor, allowed: bool) -> None:
     assert policy.can_administer_people(who) is allowed
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        (ANONYMOUS, False),
+        (RESIDENT, False),
+        (MODERATOR, False),
+        (STAFF, False),
+        (OFFICE, True),
+        (ADMIN, True),
+    ],
+)
+def test_the_participation_office_and_admins_act_as_the_office(who: Actor, allowed: bool) -> None:
+    assert policy.is_office(who) is allowed
+
+
+def test_the_office_neither_moderates_nor_administers_people_nor_manages_procedures() -> None:
+    assert not policy.is_moderator(OFFICE)
+    assert not policy.can_administer_people(OFFICE)
+    assert not policy.can_manage_procedure(OFFICE, 7)
+
+
+def test_a_group_mapped_to_the_office_outranks_moderation_but_not_administration() -> None:
+    role_map = {"mods": "moderator", "werkstadt": "office", "it": "admin"}
+    assert mapped_role(["mods", "werkstadt"], role_map) == ("office", None)
+    assert mapped_role(["werkstadt", "it"], role_map) == ("admin", None)
 
 
 @pytest.mark.parametrize(

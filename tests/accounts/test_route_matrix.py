@@ -22,9 +22,9 @@ from dialog.procedures.models import Department, Procedure, Thread
 from tests import factories
 from tests.accounts.conftest import MakeUser
 
-ROLES = ("anonymous", "resident", "moderator", "staff", "staff_other", "admin")
+ROLES = ("anonymous", "resident", "moderator", "office", "staff", "staff_other", "admin")
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-SIGNED_IN = ("resident", "moderator", "staff", "staff_other", "admin")
+SIGNED_IN = ("resident", "moderator", "office", "staff", "staff_other", "admin")
 
 # (method, path template) -> role -> expected status, or a class "2xx" / "4xx".
 # "*" applies to roles not named. Bodies are empty: a permitted write answers 422.
@@ -78,6 +78,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
         "anonymous": 401,
         "resident": 403,
         "moderator": 403,
+        "office": 403,
         "staff_other": 403,
         "*": "2xx",
     },
@@ -155,6 +156,7 @@ async def fixtures(
     users = {
         "resident": await make_user(),
         "moderator": await make_user("moderator"),
+        "office": await make_user("office"),
         "staff": await make_user("staff", department),
         "staff_other": await make_user("staff", other_department),
         "admin": await make_user("admin"),
