@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from types import TracebackType
 from typing import Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import event, exc
@@ -73,7 +73,9 @@ class DatabaseWatch:
     them: one warning when the database goes, one line when a new connection succeeds again."""
 
     def __init__(self, db: Database) -> None:
-        self.db = db
+        # Weakly: the registry below holds watches as long as their database lives, no longer.
+        self._db = ref(db)
+        self.url = db.url
         self.outage = Outage(f"database ({database_place(db.url)})", log)
         for engine in {id(e): e for e in (db.engine, db.read_engine)}.values():
             event.listen(engine.sync_engine, "connect", self._connected)
@@ -86,12 +88,15 @@ class DatabaseWatch:
         logged if it starts an outage) and the caller need not log it."""
         if not database_unreachable(error):
             return False
-        self.outage.failed(reason(error, self.db.url), "answering 503 meanwhile")
+        self.outage.failed(reason(error, self.url), "answering 503 meanwhile")
         return True
 
     async def reachable(self) -> bool:
+        db = self._db()
+        if db is None:
+            return False
         try:
-            await self.db.ping()
+            await db.ping()
         except Exception as error:
             if not self.noted(error):
                 log.exception("readiness: the database check failed")
