@@ -63,9 +63,20 @@ def main(argv: list[str] | None = None) -> int:
 
     handler: Handler = getattr(cli, f"cmd_{args.command}")
     try:
+        cli.check_database(settings)
         return handler(settings, args)
     except cli.CommandError as error:
         print(f"dialog: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:
+        from dialog import unreachable
+
+        if not unreachable.database_unreachable(error):
+            raise
+        # An operator's mistake or an outage, not a bug: one line that names the database.
+        place = unreachable.database_place(settings.database_url)
+        cause = unreachable.reason(error, settings.database_url)
+        print(f"dialog: cannot reach the database ({place}): {cause}", file=sys.stderr)
         return 1
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import sqlite3
 import sys
+
+from sqlalchemy.engine import make_url
 
 from dialog import logs, migrate
 from dialog.accounts import actions as account_actions
@@ -44,6 +47,28 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         access_log=False,
     )
     return 0
+
+
+def check_database(settings: Settings) -> None:
+    """Before any command: reach the database or raise, so that `dialog` stops with one line
+    naming it (dialog.__main__) instead of a traceback from deep inside, or from each worker."""
+    if not settings.is_sqlite:
+        asyncio.run(_ping(settings))
+        return
+    migrate.ensure_sqlite_dir(settings)
+    path = make_url(settings.database_url).database
+    if path and path != ":memory:":
+        # Plain sqlite3: aiosqlite's thread outlives a failed connect and may print a
+        # traceback of its own after the event loop has closed.
+        sqlite3.connect(path, timeout=30).close()
+
+
+async def _ping(settings: Settings) -> None:
+    db = Database.for_settings(settings)
+    try:
+        await db.ping()
+    finally:
+        await db.dispose()
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:

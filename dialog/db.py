@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -249,6 +249,11 @@ class Database:
         """A read-only session for pages and API reads that change nothing."""
         async with self.read_sessions() as session:
             yield session
+
+    async def ping(self) -> None:
+        """Raise unless the database answers (readiness, and the commands before they start)."""
+        async with self.read_engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
         await self.engine.dispose()

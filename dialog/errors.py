@@ -56,3 +56,14 @@ class TooManyRequests(DomainError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class ServiceUnavailable(DomainError):
+    """A service the request needs (the database) cannot be reached: try again later."""
+
+    status = 503
+    code = "unavailable"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import make_url
@@ -18,7 +20,7 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(settings: Settings, revision: str = "heads") -> None:
-    _ensure_sqlite_dir(settings)
+    ensure_sqlite_dir(settings)
     command.upgrade(alembic_config(settings.database_url), revision)
 
 
@@ -26,10 +28,13 @@ def downgrade(settings: Settings, revision: str) -> None:
     command.downgrade(alembic_config(settings.database_url), revision)
 
 
-def _ensure_sqlite_dir(settings: Settings) -> None:
+def ensure_sqlite_dir(settings: Settings) -> None:
     if settings.is_sqlite:
         database = make_url(settings.database_url).database
         if database and database != ":memory:":
             from pathlib import Path
 
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            # A directory that cannot be made is reported by SQLite itself, as unable to open
+            # the file, which `dialog` turns into one line naming it.
+            with contextlib.suppress(OSError):
+                Path(database).parent.mkdir(parents=True, exist_ok=True)

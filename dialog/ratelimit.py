@@ -1,10 +1,14 @@
 """Rate limits: moving windows in this process, or in Redis (`limits`) shared by all processes.
 
 await limiter.hit("login", f"ip:{ip}")   # raises TooManyRequests with Retry-After
+
+While Redis is unreachable the same limits are counted in this process (each process then allows
+its own share), so signing in, posting and voting go on; Redis is tried again once a second.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections import deque
@@ -13,9 +17,13 @@ from collections.abc import Callable
 from limits import RateLimitItem, parse
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
+from redis.exceptions import RedisError
 
 from dialog.errors import TooManyRequests
 from dialog.i18n import lazy
+from dialog.outage import Outage
+
+log = logging.getLogger("dialog.ratelimit")
 
 # name -> limit; each is applied per key (account, IP address, ...). Tests may pass their own.
 DEFAULT_RULES: dict[str, str] = {
@@ -88,15 +96,25 @@ class RateLimiter:
         self.rules: dict[str, RateLimitItem] = {
             name: parse(text) for name, text in {**DEFAULT_RULES, **(rules or {})}.items()
         }
-        self.memory: MemoryWindows | None = None
+        # The windows of this process: the only ones without Redis, the fallback with it.
+        self.memory = MemoryWindows(clock)
+        self.redis = Outage("rate limits: Redis", log, clock=clock)
         self._strategy: MovingWindowRateLimiter | None = None
         if redis_url:
             storage = RedisStorage(
-                f"async+{redis_url}", implementation="redispy", key_prefix=f"{namespace}:limits"
+                f"async+{redis_url}",
+                implementation="redispy",
+                key_prefix=f"{namespace}:limits",
+                # A Redis that does not answer must not hold up a sign-in for long.
+                socket_connect_timeout=1.0,
+                socket_timeout=1.0,
             )
             self._strategy = MovingWindowRateLimiter(storage)
-        else:
-            self.memory = MemoryWindows(clock)
+
+    @property
+    def shared(self) -> bool:
+        """Counted in Redis for all processes (False: in this process, by design or outage)."""
+        return self._strategy is not None and not self.redis.down
 
     async def hit(self, rule: str, key: str) -> None:
         await self._apply(rule, key, count=True)
@@ -107,13 +125,33 @@ class RateLimiter:
 
     async def _apply(self, rule: str, key: str, *, count: bool) -> None:
         item = self.rules[rule]
-        if self.memory is not None:
+        answered, retry_after = await self._ask_redis(item, rule, key, count)
+        if not answered:
             retry_after = self.memory.retry_after(rule, key, item, count=count)
-        else:
-            assert self._strategy is not None
-            retry_after = await self._redis_retry_after(self._strategy, item, rule, key, count)
         if retry_after is not None:
             raise TooManyRequests(lazy("Too many attempts. Please wait a moment."), retry_after)
+
+    async def _ask_redis(
+        self, item: RateLimitItem, rule: str, key: str, count: bool
+    ) -> tuple[bool, int | None]:
+        """(whether Redis answered, its retry-after); no answer without Redis or while it is
+        unreachable."""
+        if self._strategy is None or not self.redis.due():
+            return False, None
+        try:
+            retry_after = await self._redis_retry_after(self._strategy, item, rule, key, count)
+        except (RedisError, OSError) as error:
+            self._lost(error)
+            return False, None
+        self._reached()
+        return True, retry_after
+
+    def _lost(self, error: Exception) -> None:
+        self.redis.failed(str(error), "counting the same limits in each process meanwhile")
+
+    def _reached(self) -> None:
+        if self.redis.recovered():
+            self.memory.clear()  # Redis counts again; what this process counted is stale
 
     @staticmethod
     async def _redis_retry_after(
@@ -125,9 +163,19 @@ class RateLimiter:
         stats = await strategy.get_window_stats(item, rule, key)
         return max(1, math.ceil(stats.reset_time - time.time()))
 
+    async def ready(self) -> bool:
+        """Whether limits are shared through Redis (always True without Redis); asks Redis."""
+        if self._strategy is None:
+            return True
+        try:
+            await self._strategy.storage.get("ready")
+        except (RedisError, OSError) as error:
+            self._lost(error)
+            return False
+        self._reached()
+        return True
+
     async def reset(self) -> None:
-        if self.memory is not None:
-            self.memory.clear()
-        else:
-            assert self._strategy is not None
+        self.memory.clear()
+        if self._strategy is not None:
             await self._strategy.storage.reset()

@@ -1,4 +1,5 @@
-"""Shared fixtures: a migrated database per test, the app with its lifespan, users per role."""
+"""Shared fixtures: a migrated database per test, the app with its lifespan, users per role, a
+private redis-server that a test may stop and start."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from dialog.db import Database
 from dialog.procedures.models import Department, Procedure, Thread
 from dialog.settings import Settings
 from tests import backends, factories
+from tests.live.harness import RedisProcess
 
 _test_numbers = itertools.count()
 
@@ -45,6 +47,16 @@ async def app(settings: Settings, backend: backends.Backend) -> AsyncIterator[St
     async with application.router.lifespan_context(application):
         yield application
     await backends.clean(backend)
+
+
+@pytest.fixture
+async def private_redis(tmp_path: Path) -> AsyncIterator[RedisProcess]:
+    redis = RedisProcess(tmp_path / "redis")
+    await redis.start()
+    try:
+        yield redis
+    finally:
+        redis.stop()
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from tests.live.harness import free_port
+
 
 def dialog(
     var: Path, database_url: str, *args: str, stdin: str | None = None
@@ -87,6 +89,29 @@ def test_staff_need_an_existing_department(tmp_path: Path, sqlite_url: str) -> N
     )
     assert result.returncode == 1
     assert "--department" in result.stderr
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def unreachable(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str]:
+    """(a database URL that cannot be reached, how the one line must name the database)."""
+    if request.param == "postgresql":
+        port = free_port()  # nothing listens there
+        return f"postgresql+asyncpg://dialog:geheim@127.0.0.1:{port}/dialog", f"127.0.0.1:{port}"
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    return f"sqlite+aiosqlite:///{blocker}/dialog.db", f"{blocker}/dialog.db"
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["demo"], ["serve", "--port", "0"]])
+def test_an_unreachable_database_stops_a_command_with_one_line_naming_it(
+    tmp_path: Path, unreachable: tuple[str, str], command: list[str]
+) -> None:
+    url, place = unreachable
+    result = dialog(tmp_path, url, *command)
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("dialog: cannot reach the database") and place in line
+    assert "geheim" not in result.stderr and result.stdout == ""
 
 
 def test_more_than_one_worker_needs_redis(tmp_path: Path, sqlite_url: str) -> None:

@@ -1,11 +1,19 @@
-"""The in-process rate limiter: moving windows per rule and key, idle keys forgotten."""
+"""The rate limiter: moving windows per rule and key in the process, idle keys forgotten; in
+Redis when there is one, and in the process again while it is unreachable."""
 
 from __future__ import annotations
+
+import itertools
+import logging
+import os
 
 import pytest
 
 from dialog.errors import TooManyRequests
 from dialog.ratelimit import SWEEP_SECONDS, RateLimiter
+from tests.live.harness import RedisProcess, free_port
+
+_namespaces = itertools.count()
 
 
 class Clock:
@@ -74,3 +82,63 @@ async def test_keys_whose_window_has_passed_are_forgotten() -> None:
     with pytest.raises(TooManyRequests):
         for _ in range(20):
             await limiter.hit("flag", "user:1")
+
+
+def namespace() -> str:
+    return f"rl{os.getpid()}-{next(_namespaces)}"
+
+
+def outage_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "dialog.ratelimit"]
+
+
+async def test_with_redis_unreachable_the_same_limits_are_counted_in_the_process() -> None:
+    nobody_listens = f"redis://127.0.0.1:{free_port()}/0"
+    limiter = RateLimiter(nobody_listens, rules={"comment": "3/minute"}, clock=Clock())
+    for _ in range(3):
+        await limiter.hit("comment", "user:1")
+    with pytest.raises(TooManyRequests):
+        await limiter.hit("comment", "user:1")
+    await limiter.hit("comment", "user:2")
+    assert not limiter.shared
+
+
+async def test_losing_redis_is_logged_once_however_many_requests_meet_it(
+    private_redis: RedisProcess, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = Clock()
+    limiter = RateLimiter(private_redis.url, namespace=namespace(), clock=clock)
+    await limiter.hit("vote", "user:1")
+    assert limiter.shared
+    private_redis.stop()
+    caplog.set_level(logging.INFO)
+    for _ in range(20):
+        await limiter.hit("vote", "user:1")
+        clock.now += 0.5  # Redis is tried again every second: ten failed tries in all
+    assert limiter.redis.failures == 10
+    [line] = outage_lines(caplog)
+    assert "unreachable" in line and "each process" in line
+
+
+async def test_when_redis_is_back_its_return_is_logged_once_and_processes_share_limits_again(
+    private_redis: RedisProcess, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock, shared_namespace = Clock(), namespace()
+    first, second = (
+        RateLimiter(private_redis.url, {"comment": "2/minute"}, shared_namespace, clock)
+        for _ in range(2)
+    )
+    private_redis.stop()
+    caplog.set_level(logging.INFO)
+    for limiter in (first, second):  # each process counts alone meanwhile
+        await limiter.hit("comment", "user:1")
+        await limiter.hit("comment", "user:1")
+    await private_redis.start()
+    clock.now += 1  # the next try at Redis is due
+    await first.hit("comment", "user:1")
+    await second.hit("comment", "user:1")
+    with pytest.raises(TooManyRequests):
+        await first.hit("comment", "user:1")
+    assert first.shared and second.shared
+    back = [line for line in outage_lines(caplog) if "reachable again" in line]
+    assert len(back) == 2  # once for each process

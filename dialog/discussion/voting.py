@@ -15,6 +15,7 @@ import logging
 from contextlib import suppress
 from dataclasses import dataclass
 
+from dialog import unreachable
 from dialog.accounts.actor import Actor
 from dialog.db import Changes, Database, utcnow
 from dialog.direct import Script, Sql
@@ -127,9 +128,10 @@ class VoteEvents:
         self._sleeping = False
         try:
             await self.flush()
-        except Exception:
+        except Exception as error:
             # Counts are absolute: the next flush for these comments repairs a missed one.
-            log.exception("vote events could not be written")
+            if not unreachable.watch(self._db).noted(error):
+                log.exception("vote events could not be written")
         self._timer = None
         if self._pending:  # changed while this flush ran: one more window
             self._schedule()
@@ -167,5 +169,6 @@ class VoteEvents:
                 await timer
         try:
             await self.flush()
-        except Exception:
-            log.exception("vote events could not be written at shutdown")
+        except Exception as error:
+            if not unreachable.watch(self._db).noted(error):
+                log.exception("vote events could not be written at shutdown")

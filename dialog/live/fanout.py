@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from typing import Any, cast
 
+from dialog import unreachable
 from dialog.db import Committed, Database
 from dialog.live import queries
 from dialog.live.models import Event
@@ -236,8 +237,9 @@ class Fanout:
             catch_up, self._catch_up = self._catch_up, False
             try:
                 await self._load(ids, catch_up)
-            except Exception:
-                log.exception("live: loading events failed; retrying with the next poll")
+            except Exception as error:
+                if not unreachable.watch(self.db).noted(error):
+                    log.exception("live: loading events failed; retrying with the next poll")
                 self._pending.update(ids)
                 self._catch_up = True
                 await asyncio.sleep(0.5)

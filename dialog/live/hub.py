@@ -18,6 +18,8 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
+from dialog.outage import Outage
+
 Listener = Callable[[Sequence[int]], Awaitable[None]]
 log = logging.getLogger("dialog.live")
 
@@ -75,16 +77,23 @@ class RedisHub:
         self._listeners: list[Listener] = []
         self._task: asyncio.Task[None] | None = None
         self._max_delay = max_delay
+        # While publishing fails, a post tries Redis at most every `max_delay` seconds (a
+        # Redis that does not answer would otherwise cost each post the socket timeout).
+        self.publishing = Outage("live: publishing to Redis", log, retry_seconds=max_delay)
 
     def listen(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
     async def publish(self, event_ids: Sequence[int]) -> None:
         """Never raises: the outbox holds the events, subscribers catch up when Redis is back."""
+        if not self.publishing.due():
+            return
         try:
             await self._publisher.publish(self.channel, ",".join(map(str, event_ids)))
         except (RedisError, OSError) as error:
-            log.warning("live: publish to Redis failed (%s); processes poll the outbox", error)
+            self.publishing.failed(str(error), "processes find new events by polling the outbox")
+        else:
+            self.publishing.recovered()
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._subscribe_forever(), name="dialog-redis-hub")
@@ -96,10 +105,14 @@ class RedisHub:
         await self._publisher.aclose()
 
     async def ready(self) -> bool:
+        """Redis answers (then posts publish to it again at once)."""
         try:
-            return bool(await self._publisher.ping())
-        except (RedisError, OSError):
+            await self._publisher.ping()
+        except (RedisError, OSError) as error:
+            self.publishing.failed(str(error), "processes find new events by polling the outbox")
             return False
+        self.publishing.recovered()
+        return True
 
     async def _notify(self, event_ids: Sequence[int]) -> None:
         for listener in self._listeners:
@@ -107,6 +120,7 @@ class RedisHub:
 
     async def _subscribe_forever(self) -> None:
         delay = 0.1
+        lost = False  # logged once when the subscription goes, once when it is back
         while True:
             client = Redis.from_url(
                 self._url, socket_connect_timeout=2, retry=Retry(NoBackoff(), 0)
@@ -115,6 +129,9 @@ class RedisHub:
             try:
                 await pubsub.subscribe(self.channel)
                 self.connected = True
+                if lost:
+                    log.warning("live: Redis subscription back; catching up from the outbox")
+                    lost = False
                 delay = 0.1
                 await self._notify([])
                 while True:
@@ -124,8 +141,9 @@ class RedisHub:
                     elif message["type"] == "message":
                         await self._notify(_ids(message["data"]))
             except (RedisError, OSError) as error:
-                if self.connected:
+                if not lost:
                     log.warning("live: Redis subscription lost (%s); polling the outbox", error)
+                    lost = True
             finally:
                 self.connected = False
                 with contextlib.suppress(RedisError, OSError):

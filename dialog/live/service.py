@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialog import unreachable
 from dialog.db import Database, utcnow
 from dialog.live import actions, queries
 from dialog.live.fanout import Connection, Fanout, encode, frame_of
@@ -83,8 +84,9 @@ class Live:
         while not self._stopping.is_set():
             try:
                 await self.prune()
-            except Exception:
-                log.exception("live: pruning the outbox failed")
+            except Exception as error:
+                if not unreachable.watch(self.db).noted(error):
+                    log.exception("live: pruning the outbox failed")
             await self._stopped_within(PRUNE_SECONDS)
 
     async def _stopped_within(self, seconds: float) -> bool:

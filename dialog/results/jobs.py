@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from dialog import unreachable
 from dialog.accounts.actor import Actor
 from dialog.db import Database, UnitOfWork, utcnow
 from dialog.errors import Forbidden, NotAuthenticated, NotFound
@@ -235,5 +236,6 @@ class HandoverWorker:
                 return
             try:
                 await run_due(self.db, self.settings)
-            except Exception:  # the loop must survive a bad moment of the database
-                log.exception("hand-over worker run failed")
+            except Exception as error:  # the loop must survive a bad moment of the database
+                if not unreachable.watch(self.db).noted(error):
+                    log.exception("hand-over worker run failed")

@@ -10,22 +10,25 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from dialog.errors import DomainError, NotFound, TooManyRequests
+from dialog import unreachable
+from dialog.errors import DomainError, NotFound, ServiceUnavailable, TooManyRequests
 from dialog.i18n import gettext as _
+from dialog.i18n import lazy
 
 log = logging.getLogger("dialog.errors")
 
 TITLES = {
-    400: "The request could not be understood",
-    401: "Please sign in",
-    403: "Access denied",
-    404: "Page not found",
-    405: "Not allowed",
-    409: "Conflict",
-    413: "Too large",
-    422: "Please check your input",
-    429: "Too many requests",
-    500: "Something went wrong",
+    400: lazy("The request could not be understood"),
+    401: lazy("Please sign in"),
+    403: lazy("Access denied"),
+    404: lazy("Page not found"),
+    405: lazy("Not allowed"),
+    409: lazy("Conflict"),
+    413: lazy("Too large"),
+    422: lazy("Please check your input"),
+    429: lazy("Too many requests"),
+    500: lazy("Something went wrong"),
+    503: lazy("Temporarily unavailable"),
 }
 
 
@@ -42,7 +45,7 @@ def error_body(error: DomainError) -> dict[str, Any]:
 
 def error_response(request: Request, error: DomainError) -> Response:
     headers = {}
-    if isinstance(error, TooManyRequests):
+    if isinstance(error, (TooManyRequests, ServiceUnavailable)):
         headers["Retry-After"] = str(error.retry_after)
     if is_api(request.scope):
         return JSONResponse(error_body(error), status_code=error.status, headers=headers)
@@ -80,11 +83,39 @@ async def http_error_handler(request: Request, exc: Exception) -> Response:
 
 
 async def server_error_handler(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error", exc_info=exc)
-    error = DomainError("An unexpected error occurred. It has been logged; please try again later.")
-    error.status = 500
-    error.code = "server_error"
+    return unexpected_error_response(request, exc)
+
+
+def database_outage(scope: Scope, exc: BaseException) -> bool:
+    """Whether the app's database is out of reach (then noted: logged once per outage)."""
+    app = scope.get("app")
+    db = getattr(app.state, "db", None) if app is not None else None
+    return db is not None and unreachable.watch(db).noted(exc)
+
+
+def unexpected_error_response(request: Request, exc: BaseException) -> Response:
+    """An exception nothing else handled: 503 with Retry-After when the database is out of
+    reach (logged once per outage), else 500 with the traceback in the log."""
+    if database_outage(request.scope, exc):
+        error: DomainError = ServiceUnavailable(
+            lazy("The service is temporarily unavailable. Please try again in a moment."),
+            unreachable.RETRY_AFTER_SECONDS,
+        )
+    else:
+        log.error("unhandled error", exc_info=exc)
+        error = DomainError(
+            "An unexpected error occurred. It has been logged; please try again later."
+        )
+        error.status = 500
+        error.code = "server_error"
     try:
         return error_response(request, error)
     except Exception:  # the error page itself failed: answer plainly, still without a trace
-        return Response("500 Internal Server Error", status_code=500, media_type="text/plain")
+        log.exception("the error page failed")
+        retry = isinstance(error, ServiceUnavailable)
+        return Response(
+            f"{error.status} {TITLES[error.status]}",
+            status_code=error.status,
+            media_type="text/plain",
+            headers={"Retry-After": str(unreachable.RETRY_AFTER_SECONDS)} if retry else None,
+        )

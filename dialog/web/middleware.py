@@ -1,16 +1,20 @@
-"""Pure ASGI middleware: request id and access log, security headers, locale."""
+"""Pure ASGI middleware: request id and access log, security headers, locale, and the answer to
+any exception that nothing else handled (so error responses carry the same headers)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import time
 from http.cookies import SimpleCookie
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dialog import i18n, logs
+from dialog.web.errors import database_outage, unexpected_error_response
 
 log = logging.getLogger("dialog.http")
 
@@ -50,7 +54,12 @@ def header(scope: Scope, name: bytes) -> str | None:
 
 
 class RequestContextMiddleware:
-    """Request id (kept from X-Request-ID when sane), access log line, locale negotiation."""
+    """Request id (kept from X-Request-ID when sane), access log line, locale negotiation.
+
+    It is the outermost of our middleware and answers any exception from inside it (routes and
+    the other middleware) itself: Starlette's own error middleware sits outside all of ours, so
+    its answer would lack the security headers, the request id and the reader's language.
+    """
 
     def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
         self.app = app
@@ -86,6 +95,16 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except Exception as error:
+            if scope["type"] == "websocket" and database_outage(scope, error):
+                # 1013 "try again later"; before the handshake's answer it refuses the socket.
+                with contextlib.suppress(Exception):  # the socket may be gone already
+                    await send({"type": "websocket.close", "code": 1013})
+                return
+            if scope["type"] != "http" or status:
+                raise  # a socket, or a response already begun: there is nothing left to answer
+            response = unexpected_error_response(Request(scope, receive), error)
+            await response(scope, receive, send_with_headers)
         finally:
             if scope["type"] == "http" and not scope["path"].startswith("/static/"):
                 log.info(

@@ -1,14 +1,13 @@
-"""Static information pages, the language switch and the health checks."""
+"""Static information pages and the language switch (the health checks: web/health.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import text
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from dialog.i18n import LOCALES
-from dialog.web import feedback
+from dialog.web import feedback, health
 from dialog.web.middleware import LOCALE_COOKIE
 from dialog.web.templating import render
 
@@ -39,26 +38,6 @@ async def switch_language(request: Request) -> Response:
     return response
 
 
-async def healthz(request: Request) -> Response:
-    return JSONResponse({"status": "ok"})
-
-
-async def readyz(request: Request) -> Response:
-    checks: dict[str, str] = {}
-    try:
-        async with request.app.state.db.reading() as session:
-            await session.execute(text("SELECT 1"))
-        checks["database"] = "ok"
-    except Exception as error:  # readiness reports any failure instead of raising
-        checks["database"] = f"error: {type(error).__name__}"
-    checks["hub"] = "ok" if await request.app.state.hub.ready() else "error"
-    ready = all(value == "ok" for value in checks.values())
-    return JSONResponse(
-        {"status": "ok" if ready else "unavailable", "checks": checks},
-        status_code=200 if ready else 503,
-    )
-
-
 routes: list[BaseRoute] = [
     static_page("pages/contact.html"),
     feedback.route,
@@ -66,6 +45,5 @@ routes: list[BaseRoute] = [
     static_page("pages/netiquette.html"),
     static_page("pages/privacy.html"),
     Route("/language/{code:str}", switch_language),
-    Route("/healthz", healthz),
-    Route("/readyz", readyz),
+    *health.routes,
 ]
