@@ -117,6 +117,20 @@ async def test_pending_and_rejected_comments_are_left_out_for_every_reader(
     assert "Wartet auf Prüfung" not in response.text and "Wird abgelehnt" not in response.text
 
 
+async def test_the_name_of_a_deleted_account_is_not_in_its_kept_comments(
+    api: factories.ApiAs, make_user: MakeUser, thread: Thread
+) -> None:
+    author = await make_user(display_name="Erika Beispiel")
+    comment = await post(api, author, thread.id, "Bleibt ohne Namen stehen")
+    deleted = await api.request(
+        author, "DELETE", "/api/v1/me", json={"password": factories.PASSWORD}
+    )
+    assert deleted.status_code == 204, deleted.text
+    response = await fragments(api, None, thread.id, [comment["id"]])
+    assert shown_ids(response.text) == [comment["id"]]
+    assert "Erika Beispiel" not in response.text
+
+
 async def test_comments_of_another_thread_are_left_out(
     api: factories.ApiAs, db: Database, make_user: MakeUser, procedure: Procedure
 ) -> None:
