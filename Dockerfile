@@ -4,6 +4,10 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     DIALOG_ENV=production DIALOG_VAR_DIR=/var/lib/dialog
 
+# pg_dump and pg_restore for `dialog backup` and `dialog restore` (docker-compose runs PostgreSQL
+# 15, the major version of bookworm's client).
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --create-home --home-dir /app dialog \
     && mkdir -p /var/lib/dialog && chown dialog /var/lib/dialog
 WORKDIR /app

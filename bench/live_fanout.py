@@ -354,6 +354,8 @@ async def bench_ours() -> Result:
         "DIALOG_SECRET_KEY": "b" * 40,
         "DIALOG_VAR_DIR": str(root),
         "DIALOG_LOG_LEVEL": "WARNING",
+        # Every benchmark socket comes from loopback.
+        "DIALOG_LIVE_SOCKETS_PER_ADDRESS": str(SOCKETS + 100),
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "dialog", "serve", "--host", "127.0.0.1", "--port", str(port)],

@@ -1,4 +1,5 @@
-"""The `dialog` command: serve | migrate | demo | users | tokens | export | audit."""
+"""The `dialog` command: serve | migrate | demo | users | tokens | export | audit | backup |
+restore."""
 
 from __future__ import annotations
 
@@ -45,6 +46,18 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("procedure", help="procedure id or slug")
     export.add_argument("--format", choices=["csv", "xlsx", "json"], default="csv")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    backup = commands.add_parser(
+        "backup",
+        help="copy the whole database into FILE (SQLite: online backup; PostgreSQL: pg_dump)",
+    )
+    backup.add_argument("file", help="the backup file to write")
+    restore = commands.add_parser(
+        "restore", help="replace the configured database with the backup in FILE"
+    )
+    restore.add_argument("file", help="a file written by dialog backup")
+    restore.add_argument(
+        "--force", action="store_true", help="replace a database that already holds data"
+    )
     audit = commands.add_parser("audit", help="the moderation audit log").add_subparsers(
         dest="action", required=True
     )

@@ -7,6 +7,7 @@ import asyncio
 import importlib
 import sqlite3
 import sys
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
@@ -148,3 +149,27 @@ def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
     from dialog.app import cli_commands
 
     return cli_commands["audit"](settings, args)
+
+
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    from dialog.backup import BackupError, backup
+
+    target = Path(args.file)
+    try:
+        backup(settings, target)
+    except BackupError as error:
+        raise CommandError(str(error)) from None
+    print(f"dialog: backed up the database to {target} ({target.stat().st_size:,} bytes)")
+    return 0
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    from dialog.backup import BackupError, restore
+
+    source = Path(args.file)
+    try:
+        restore(settings, source, force=args.force)
+    except BackupError as error:
+        raise CommandError(str(error)) from None
+    print(f"dialog: restored {source}; run 'dialog migrate' if it came from an older version")
+    return 0

@@ -33,6 +33,8 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DIALOG_FLAG_THRESHOLD": "flags by different accounts that hide a comment until reviewed (default 3)",
     "DIALOG_EVENT_RETENTION": "how many days of events the live replay keeps (default 7)",
     "DIALOG_HANDOVER_INTERVAL": "seconds between runs of the hand-over worker that delivers results to departments (default 30)",
+    "DIALOG_LIVE_SOCKETS_PER_ADDRESS": "live sockets one client address may hold open in each process while not signed in (default 50)",
+    "DIALOG_LIVE_SIGNED_IN_SOCKETS_PER_ADDRESS": "live sockets of signed-in people one client address may hold open in each process (default 250)",
 }
 
 
@@ -62,6 +64,8 @@ class Settings:
     flag_threshold: int = 3
     event_retention_days: int = 7
     handover_interval: int = 30
+    live_sockets_per_address: int = 50
+    live_signed_in_sockets_per_address: int = 250
 
     @property
     def production(self) -> bool:
@@ -138,6 +142,10 @@ class Settings:
             flag_threshold=_positive_int(env, "DIALOG_FLAG_THRESHOLD", 3),
             event_retention_days=_positive_int(env, "DIALOG_EVENT_RETENTION", 7),
             handover_interval=_positive_int(env, "DIALOG_HANDOVER_INTERVAL", 30),
+            live_sockets_per_address=_positive_int(env, "DIALOG_LIVE_SOCKETS_PER_ADDRESS", 50),
+            live_signed_in_sockets_per_address=_positive_int(
+                env, "DIALOG_LIVE_SIGNED_IN_SOCKETS_PER_ADDRESS", 250
+            ),
         )
 
 

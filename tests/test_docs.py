@@ -54,7 +54,16 @@ def test_every_command_is_documented_in_the_readme(command: str) -> None:
 
 def test_the_cli_has_the_commands_of_the_contract() -> None:
     found = set(commands(_parser()))
-    expected = {"serve", "migrate", "demo", "users add", "tokens add", "export"}
+    expected = {
+        "serve",
+        "migrate",
+        "demo",
+        "users add",
+        "tokens add",
+        "export",
+        "backup",
+        "restore",
+    }
     assert {f"dialog {name}" for name in expected} <= found
 
 

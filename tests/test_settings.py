@@ -49,6 +49,11 @@ def test_a_missing_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
         ({"DIALOG_DATABASE_POOL_SIZE": "0"}, "DIALOG_DATABASE_POOL_SIZE"),
         ({"DIALOG_LOG_LEVEL": "LOUD"}, "DIALOG_LOG_LEVEL"),
         ({"DIALOG_REDIS_NAMESPACE": "a b"}, "DIALOG_REDIS_NAMESPACE"),
+        ({"DIALOG_LIVE_SOCKETS_PER_ADDRESS": "0"}, "DIALOG_LIVE_SOCKETS_PER_ADDRESS"),
+        (
+            {"DIALOG_LIVE_SIGNED_IN_SOCKETS_PER_ADDRESS": "many"},
+            "DIALOG_LIVE_SIGNED_IN_SOCKETS_PER_ADDRESS",
+        ),
         ({"DIALOG_DATABSE_URL": "sqlite+aiosqlite:///x"}, "DIALOG_DATABSE_URL"),
     ],
 )
@@ -60,6 +65,22 @@ def test_a_wrong_setting_names_the_variable(
     message = str(caught.value)
     assert message.startswith(named + ":")
     assert "\n" not in message
+
+
+def test_the_live_socket_allowances_per_address_are_read_from_the_environment(
+    tmp_path: Path,
+) -> None:
+    settings = Settings.from_env(
+        {
+            "DIALOG_VAR_DIR": str(tmp_path),
+            "DIALOG_LIVE_SOCKETS_PER_ADDRESS": "20",
+            "DIALOG_LIVE_SIGNED_IN_SOCKETS_PER_ADDRESS": "400",
+        }
+    )
+    assert (settings.live_sockets_per_address, settings.live_signed_in_sockets_per_address) == (
+        20,
+        400,
+    )
 
 
 def test_oidc_role_map_is_parsed(tmp_path: Path) -> None:

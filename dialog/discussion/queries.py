@@ -143,6 +143,25 @@ async def replies_of(session: AsyncSession, actor: Actor, root_ids: Sequence[int
     return [Row(r[0], r[1], r[2] is not None) for r in rows]
 
 
+async def published_among(
+    session: AsyncSession, thread_id: int, comment_ids: Sequence[int]
+) -> list[Row]:
+    """The published comments of a thread among these ids, oldest first: what the live stream
+    announced, for the page to insert (the same for every reader, so no visibility rule)."""
+    rows = (
+        await session.execute(
+            _with_author()
+            .where(
+                Comment.thread_id == thread_id,
+                Comment.id.in_(comment_ids),
+                Comment.status == "published",
+            )
+            .order_by(Comment.id)
+        )
+    ).all()
+    return [Row(r[0], r[1], r[2] is not None) for r in rows]
+
+
 async def votes_of(
     session: AsyncSession, user_id: int | None, comment_ids: Sequence[int]
 ) -> dict[int, int]:

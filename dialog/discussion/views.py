@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from dialog.accounts.actor import Actor
-from dialog.db import utcnow
 from dialog.discussion import actions, policy, queries
 from dialog.discussion.api import (
     CommentQuery,
@@ -21,11 +18,13 @@ from dialog.discussion.api import (
     record_comment,
     record_vote,
 )
+from dialog.discussion.fragments import thread_fragments
 from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.models import Comment
 from dialog.discussion.page_cache import CSRF_PLACEHOLDER, Entry, Key, PageVersion
+from dialog.discussion.partial import STANCES, can_comment, comment_context, editable_ids
 from dialog.discussion.present import comment_url
-from dialog.discussion.schemas import CommentEdit, CommentIn, CommentOut, FlagIn
+from dialog.discussion.schemas import CommentEdit, CommentIn, FlagIn
 from dialog.errors import Forbidden, InvalidInput, NotFound
 from dialog.i18n import current_locale, lazy
 from dialog.live import queries as live_queries
@@ -34,16 +33,6 @@ from dialog.results import queries as results_queries
 from dialog.web.api import actor, database
 from dialog.web.inputs import form_data, validate
 from dialog.web.templating import render
-
-FLAG_REASONS = {
-    "spam": lazy("Spam or advertising"),
-    "insult": lazy("Insult"),
-    "discrimination": lazy("Discrimination"),
-    "personal-data": lazy("Personal data"),
-    "off-topic": lazy("Off topic"),
-    "other": lazy("Something else"),
-}
-STANCES = {"for": lazy("For it"), "neutral": lazy("Neutral"), "against": lazy("Against it")}
 
 
 async def thread_page(
@@ -81,14 +70,13 @@ async def thread_page(
         async with database(request).reading() as session:
             if own:
                 notes = await hooks.decision_notes(session, who.user_id, own)
-            editable = await queries.sources_of(session, _editable_ids(who, page.items))
+            editable = await queries.sources_of(session, editable_ids(who, page.items))
             flagged = await queries.flagged_by(session, who.user_id, [c.id for c in page.items])
     top = [c for c in page.items if c.parent_id is None]
     children: dict[int, list[Any]] = {}
     for comment in page.items:
         if comment.parent_id is not None:
             children.setdefault(comment.parent_id, []).append(comment)
-    can_comment = policy.phase_allows(thread.procedure.phase, "comment") and thread.is_open
     return render(
         request,
         "discussion/thread.html",
@@ -96,36 +84,20 @@ async def thread_page(
             "thread": thread,
             "top": top,
             "children": children,
+            "ctx": comment_context(thread, who, answers, notes),
             "answers": answers,
-            "notes": notes,
             "sort": query.sort,
             "next_cursor": page.next_cursor,
-            "can_comment": can_comment,
-            # Buttons for whoever may vote in this phase (the page leaves out their own comments).
-            "can_vote": policy.phase_allows(thread.procedure.phase, "vote")
-            and policy.can_vote(who, author_id=None),
-            "flag_reasons": FLAG_REASONS,
+            "can_comment": can_comment(thread),
             "stances": STANCES,
             "errors": errors or {},
             "values": values or {},
             "last_event": last_event,
-            "max_depth": policy.MAX_DEPTH,
             "editable": editable,
             "flagged": flagged,
         },
         status_code=status_code,
     )
-
-
-def _still_editable(who: Actor, comment: CommentOut) -> bool:
-    """The author's own published comment within the edit window (the page offers the form)."""
-    age = (utcnow() - comment.created_at).total_seconds()
-    author_id = comment.author.id if comment.author else None
-    return comment.status == "published" and policy.can_edit(who, author_id, comment.status, age)
-
-
-def _editable_ids(who: Actor, comments: Sequence[CommentOut]) -> list[int]:
-    return [c.id for c in comments if _still_editable(who, c)]
 
 
 def _back(thread_id: int, comment_id: int | None = None) -> RedirectResponse:
@@ -274,6 +246,7 @@ async def _render_for_all(
 routes: list[BaseRoute] = [
     Route("/threads/{thread_id:int}", thread_get),
     Route("/threads/{thread_id:int}/comments", post_comment, methods=["POST"]),
+    Route("/threads/{thread_id:int}/fragments", thread_fragments),
     Route("/comments/{comment_id:int}", comment_permalink),
     Route("/comments/{comment_id:int}/vote", vote_form, methods=["POST"]),
     Route("/comments/{comment_id:int}/flag", flag_form, methods=["POST"]),

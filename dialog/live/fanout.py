@@ -33,7 +33,7 @@ BATCH = 1_000
 SESSION_ENDED = "session.ended"
 
 SendText = Callable[[str], Coroutine[Any, Any, None]]
-Close = Callable[[int], Awaitable[None]]
+Close = Callable[[int, str], Awaitable[None]]
 
 
 def encode(event: Event) -> str:
@@ -59,6 +59,7 @@ class Connection:
         "_send",
         "_write",
         "close_code",
+        "close_reason",
         "floors",
         "frames",
         "lock",
@@ -81,6 +82,7 @@ class Connection:
         # Per topic, the `since` the client sent: it has every event up to there already.
         self.floors: dict[str, int] = {}
         self.close_code: int | None = None
+        self.close_reason = ""
 
     @property
     def writes_frames(self) -> bool:
@@ -119,9 +121,10 @@ class Connection:
         self._blocked = (coroutine, waiting_on)
         self.wakeup.set()
 
-    def end(self, code: int) -> None:
+    def end(self, code: int, reason: str = "") -> None:
         if self.close_code is None:
             self.close_code = code
+            self.close_reason = reason
             self.frames.clear()
             self.wakeup.set()
 
@@ -146,7 +149,7 @@ class Connection:
                     if self.replayed and settled(max(self.replayed)):
                         self.replayed = set()
                 if self.close_code is not None:
-                    await self._close(self.close_code)
+                    await self._close(self.close_code, self.close_reason)
                     return
         except Exception:  # WebSocketDisconnect, OSError: the peer went away mid-send
             self.close_code = self.close_code or 1006

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from dialog.accounts.actor import Actor
 from dialog.accounts.policy import is_moderator
 
 MODERATION_TOPIC = "moderation"
-MAX_TOPICS = 20
+MAX_TOPICS = 20  # in one subscribe frame
+MAX_TOPICS_PER_SOCKET = 50  # over all subscribe frames of one socket
 
 
 def _numbered(topic: str, prefix: str) -> int | None:
@@ -27,6 +30,12 @@ def can_subscribe(actor: Actor, topic: str) -> bool:
     if user_id is not None:
         return actor.user_id is not None and actor.user_id == user_id
     return False
+
+
+def topic_count(heard: Iterable[str], asked: Iterable[str]) -> int:
+    """Topics a socket listens to once `asked` is added: each once, the internal session topic
+    (which every signed-in socket hears) left out."""
+    return sum(1 for topic in {*heard, *asked} if _numbered(topic, "session") is None)
 
 
 def thread_topic(thread_id: int) -> str:

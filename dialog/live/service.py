@@ -14,6 +14,7 @@ from dialog.db import Database, utcnow
 from dialog.live import actions, queries
 from dialog.live.fanout import Connection, Fanout, encode, frame_of
 from dialog.live.hub import Hub, MemoryHub, RedisHub
+from dialog.live.limits import SocketsPerAddress
 from dialog.settings import Settings
 
 log = logging.getLogger("dialog.live")
@@ -42,6 +43,9 @@ class Live:
         self.db = db
         self.hub = hub
         self.fanout = Fanout(db)
+        self.sockets = SocketsPerAddress(
+            settings.live_sockets_per_address, settings.live_signed_in_sockets_per_address
+        )
         hub.listen(self.fanout.on_ids)
         db.commit_listeners.append(self.fanout.committed)
         self._tasks: list[asyncio.Task[None]] = []

@@ -14,12 +14,20 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from dialog.accounts.actor import ANONYMOUS, Actor
 from dialog.live.fanout import Connection, frame_of
-from dialog.live.policy import MAX_TOPICS, can_subscribe, session_topic
+from dialog.live.limits import TOO_MANY_SOCKETS, TOO_MANY_SOCKETS_REASON, client_address
+from dialog.live.policy import (
+    MAX_TOPICS,
+    MAX_TOPICS_PER_SOCKET,
+    can_subscribe,
+    session_topic,
+    topic_count,
+)
 from dialog.live.service import Live
 from dialog.live.transport import MAX_FRAME, frame_writer
 from dialog.settings import Settings
 
 Topic = Annotated[str, Field(min_length=1, max_length=60)]
+MAX_CLOSE_REASON = 123  # bytes of UTF-8 a close frame's reason may hold (RFC 6455)
 
 
 class Subscribe(BaseModel):
@@ -50,15 +58,25 @@ async def live(scope: Scope, receive: Receive, send: Send) -> None:
         return
     await websocket.accept()
     actor: Actor = scope.get("state", {}).get("actor", ANONYMOUS)
+    address, signed_in = client_address(scope), actor.user_id is not None
+    if not service.sockets.admit(address, signed_in):
+        await websocket.close(code=TOO_MANY_SOCKETS, reason=TOO_MANY_SOCKETS_REASON)
+        return
+    try:
+        await _serve(websocket, service, actor, send)
+    finally:
+        service.sockets.release(address, signed_in)
 
+
+async def _serve(websocket: WebSocket, service: Live, actor: Actor, send: Send) -> None:
     async def send_text(text: str) -> None:
         await send({"type": "websocket.send", "text": text})
 
-    async def close(code: int) -> None:
+    async def close(code: int, reason: str) -> None:
         with contextlib.suppress(RuntimeError, OSError):
-            await websocket.close(code=code)
+            await websocket.close(code=code, reason=reason)
 
-    connection = Connection(send_text, close, frame_writer(scope))
+    connection = Connection(send_text, close, frame_writer(websocket.scope))
     if actor.session_id is not None:
         # Logout emits session.ended here; sockets of that session then close with 4001.
         service.fanout.add(connection, [session_topic(actor.session_id)])
@@ -114,6 +132,9 @@ async def _receive(
         if refused:
             await _refuse(connection, "Not allowed to listen to this topic.", refused)
             return
+        if topic_count(connection.topics, request.topics) > MAX_TOPICS_PER_SOCKET:
+            await _refuse(connection, f"At most {MAX_TOPICS_PER_SOCKET} topics per connection.")
+            return
         await service.subscribe(connection, request.topics, request.since)
 
 
@@ -123,7 +144,8 @@ async def _refuse(connection: Connection, message: str, topics: list[str] | None
         error["topics"] = topics
     async with connection.lock:
         await connection.send_now(frame_of(error))
-    connection.end(1008)
+    reason = message.encode()[:MAX_CLOSE_REASON].decode("utf-8", "ignore")
+    connection.end(1008, reason)
 
 
 routes: list[BaseRoute] = [WebSocketRoute("/live", LiveEndpoint())]

@@ -13,7 +13,8 @@
 //
 // The socket resumes with the last id seen after every reconnect; reconnects wait with capped,
 // jittered exponential backoff (0.5 s doubling to 30 s, each wait 50–100 % of the step).
-// Close code 4001 (the login session ended) and 1008 (refused) end the connection ("ended").
+// Close code 4001 (the login session ended) and 1008 (refused) end the connection ("ended");
+// 1013 (too many sockets from this address) is tried again with the same backoff.
 
 const BASE_DELAY = 500;
 const MAX_DELAY = 30000;

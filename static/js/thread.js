@@ -1,7 +1,8 @@
 // The thread page, live: new comments from others are announced politely as a button
 // ("3 neue Beiträge anzeigen"); nothing moves focus or touches a half-written draft. Clicking
-// the button fetches the page from the server and inserts the new comments rendered by the same
-// template partial as the rest of the page. Vote counts update in place, and so do one's own
+// the button fetches exactly the announced comments from the server, rendered for this reader by
+// the same template partial as the rest of the page, and places each one: a reply under its
+// parent, a top-level comment where the page's sort puts it. Vote counts update in place, and so do one's own
 // votes: the vote forms are sent in the background, so a vote neither reloads the page nor
 // loses a draft; the focus stays on the button, whose pressed state changes.
 import { connect } from "./live.js";
@@ -66,37 +67,86 @@ function sendVotesInPlace() {
   });
 }
 
-async function insertNew(ids) {
-  const response = await fetch(window.location.pathname + "?sort=new", {
-    headers: { Accept: "text/html" },
-    credentials: "same-origin",
-  });
-  if (!response.ok) return false;
-  const page = new DOMParser().parseFromString(await response.text(), "text/html");
-  const list = section.querySelector("[data-comment-list]");
-  for (const id of ids) {
-    if (document.getElementById(`comment-${id}`)) continue;
-    const fresh = page.getElementById(`comment-${id}`);
-    if (!fresh) continue;
-    const nested = fresh.querySelector(":scope > ol.replies");
-    if (nested) nested.remove();
-    const parentList = fresh.parentElement?.closest("li.comment");
-    if (parentList) {
-      const parent = document.getElementById(parentList.id);
-      if (!parent) continue;
-      let replies = parent.querySelector(":scope > ol.replies");
-      if (!replies) {
-        replies = document.createElement("ol");
-        replies.className = "replies";
-        parent.append(replies);
-      }
-      replies.append(document.importNode(fresh, true));
-    } else {
-      list.prepend(document.importNode(fresh, true));
-    }
+// The server renders exactly the announced comments for this reader, with the page's own partial
+// (GET /threads/{id}/fragments?ids=...), in batches of at most this many.
+const FRAGMENT_BATCH = 50;
+
+async function fetchFragments(threadId, ids) {
+  const items = [];
+  for (let start = 0; start < ids.length; start += FRAGMENT_BATCH) {
+    const batch = ids.slice(start, start + FRAGMENT_BATCH);
+    const response = await fetch(`/threads/${threadId}/fragments?ids=${batch.join(",")}`, {
+      headers: { Accept: "text/html" },
+      credentials: "same-origin",
+    });
+    if (!response.ok) throw new Error(String(response.status));
+    const fragment = new DOMParser().parseFromString(await response.text(), "text/html");
+    items.push(...fragment.querySelectorAll("[data-fragments] > li.comment"));
   }
-  section.querySelector("[data-empty]")?.remove();
-  return true;
+  return items;
+}
+
+function count(item, slot) {
+  return Number(item.querySelector(`:scope > article [data-slot="${slot}"]`)?.textContent || 0);
+}
+
+// The page's order of top-level items as a key, compared from the first element on; larger
+// keys come first, as the server sorts (newest first; most supported; most controversial).
+function sortKey(item, sort) {
+  const up = count(item, "up");
+  const down = count(item, "down");
+  const id = Number(item.dataset.commentId);
+  if (sort === "top") return [up - down, id];
+  if (sort === "controversial") return [Math.min(up, down), up - down, id];
+  return [id];
+}
+
+function before(a, b) {
+  for (let i = 0; i < a.length; i += 1) {
+    if (a[i] !== b[i]) return a[i] > b[i];
+  }
+  return false;
+}
+
+function placeTopLevel(list, item, sort) {
+  const key = sortKey(item, sort);
+  const next = [...list.querySelectorAll(":scope > li.comment")].find((other) =>
+    before(key, sortKey(other, sort)),
+  );
+  list.insertBefore(item, next ?? null);
+}
+
+// A reply goes under its parent when the parent is on the page. Otherwise it is shown where a
+// new top-level comment would be, with its link to the parent's permalink (the parent in
+// context, on whichever page shows it): announced, so never left out.
+function place(list, item, sort) {
+  const parentId = item.dataset.parentId;
+  const parent = parentId ? document.getElementById(`comment-${parentId}`) : null;
+  if (!parent) {
+    placeTopLevel(list, item, sort);
+    return;
+  }
+  const link = item.querySelector(`:scope > article .comment-head a[href="/comments/${parentId}"]`);
+  if (link) link.setAttribute("href", `#comment-${parentId}`);
+  let replies = parent.querySelector(":scope > ol.replies");
+  if (!replies) {
+    replies = document.createElement("ol");
+    replies.className = "replies";
+    parent.append(replies);
+  }
+  replies.append(item);
+}
+
+async function insertNew(ids) {
+  const items = await fetchFragments(section.dataset.threadId, ids);
+  const list = section.querySelector("[data-comment-list]");
+  const sort = section.dataset.sort || "new";
+  // Oldest first, so a parent that arrived in the same batch is placed before its replies.
+  for (const fresh of items) {
+    if (document.getElementById(fresh.id)) continue;
+    place(list, document.importNode(fresh, true), sort);
+  }
+  if (items.length) section.querySelector("[data-empty]")?.remove();
 }
 
 export function startThread() {
@@ -105,11 +155,21 @@ export function startThread() {
   const threadId = section.dataset.threadId;
   const button = section.querySelector("[data-show-new]");
   const pending = new Set();
+  const announce = () => {
+    button.textContent = label(pending.size);
+    button.hidden = pending.size === 0;
+  };
   button.addEventListener("click", async () => {
     const ids = [...pending].sort((a, b) => a - b);
     pending.clear();
     button.hidden = true;
-    await insertNew(ids);
+    try {
+      await insertNew(ids);
+    } catch {
+      // Not shown yet: announced again, so the reader can try once more.
+      for (const id of ids) if (!document.getElementById(`comment-${id}`)) pending.add(id);
+      announce();
+    }
   });
   const draftId = document.querySelector("[data-client-id]");
   if (draftId && window.crypto?.randomUUID) draftId.value = window.crypto.randomUUID();
@@ -122,12 +182,9 @@ export function startThread() {
         setCount(data.id, data.up, data.down);
       } else if (frame.type === "comment.published" && !document.getElementById(`comment-${data.id}`)) {
         pending.add(data.id);
-        button.textContent = label(pending.size);
-        button.hidden = false;
+        announce();
       } else if (frame.type === "comment.hidden" || frame.type === "comment.withdrawn") {
-        pending.delete(data.id);
-        if (pending.size === 0) button.hidden = true;
-        else button.textContent = label(pending.size);
+        if (pending.delete(data.id)) announce();
       }
     },
     onReset() {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dialog.accounts.actor import ANONYMOUS, Actor
-from dialog.live.policy import can_subscribe
+from dialog.live.policy import can_subscribe, topic_count
 
 RESIDENT = Actor(user_id=7, role="resident", via="session", session_id=3)
 STAFF = Actor(user_id=8, role="staff", department_id=1, via="session")
@@ -40,3 +40,11 @@ def test_session_topics_are_internal(actor: Actor) -> None:
 @pytest.mark.parametrize("topic", ["thread:", "thread:x", "thread:-1", "threads:1", "", "user:"])
 def test_malformed_topics_are_refused(topic: str) -> None:
     assert not can_subscribe(ADMIN, topic)
+
+
+def test_a_topic_asked_for_again_counts_once() -> None:
+    assert topic_count(["thread:1", "thread:2"], ["thread:2", "thread:3"]) == 3
+
+
+def test_the_internal_session_topic_does_not_count_toward_a_sockets_topics() -> None:
+    assert topic_count(["session:4", "thread:1"], ["thread:2"]) == 2

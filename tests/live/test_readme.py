@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from dialog.live.limits import TOO_MANY_SOCKETS
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -30,3 +32,9 @@ def test_every_emitted_event_type_is_in_the_readme() -> None:
     types = emitted_types()
     assert "comment.published" in types
     assert sorted(t for t in types if f"`{t}`" not in section) == []
+
+
+def test_the_close_code_for_too_many_sockets_is_in_the_readmes_close_codes() -> None:
+    readme = (ROOT / "README.md").read_text()
+    close_codes = readme.split("Close codes", 1)[1].split("\n\n", 1)[0]
+    assert f"{TOO_MANY_SOCKETS} too many sockets from this client address" in close_codes

@@ -255,3 +255,38 @@ async def test_a_slow_reader_is_closed_with_4000_and_resumes_while_a_fast_one_ge
     assert [f["id"] for f in await frames(resumed, len(ids) - len(got))] == ids[len(got) :]
     await resumed.close()
     await fast.close()
+
+
+async def test_a_subscription_beyond_50_topics_gets_an_error_and_closes_with_1008(
+    live_url: str,
+) -> None:
+    client = await subscribe(live_url, [f"thread:{n}" for n in range(20)], since=None)
+    for first in (20, 40):
+        topics = [f"thread:{n}" for n in range(first, first + 20)]
+        await client.send(json.dumps({"type": "subscribe", "topics": topics}))
+    error = (await frames(client, 1))[0]
+    assert error == {"type": "error", "message": "At most 50 topics per connection."}
+    with pytest.raises(ConnectionClosed) as closed:
+        await frames(client, 1)
+    assert closed.value.rcvd is not None
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (
+        1008,
+        "At most 50 topics per connection.",
+    )
+
+
+async def test_topics_subscribed_to_again_count_once_toward_the_50(
+    app: Starlette, db: Database, live_url: str
+) -> None:
+    topics = [f"thread:{n}" for n in range(20)]
+    client = await subscribe(live_url, topics, since=None)
+    for _ in range(3):
+        await client.send(json.dumps({"type": "subscribe", "topics": topics}))
+    await client.send(json.dumps({"type": "subscribe", "topics": ["thread:20", "thread:21"]}))
+    await until_listening(app, 1)
+    async with asyncio.timeout(20):
+        while not any("thread:21" in c.topics for c in app.state.live.fanout.connections):
+            await asyncio.sleep(0.01)
+    event = await emit(db, "thread:21", n=1)
+    assert [f["id"] for f in await frames(client, 1)] == [event]
+    await client.close()
