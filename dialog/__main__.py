@@ -65,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that reach the database through their own tools (pg_dump, SQLite's backup API) and
+# report a failure in one line themselves.
+OWN_CONNECTION = frozenset({"backup", "restore"})
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -76,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
 
     handler: Handler = getattr(cli, f"cmd_{args.command}")
     try:
-        cli.check_database(settings)
+        if args.command not in OWN_CONNECTION:
+            cli.check_database(settings)
         return handler(settings, args)
     except cli.CommandError as error:
         print(f"dialog: {error}", file=sys.stderr)
