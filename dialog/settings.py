@@ -33,6 +33,8 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DIALOG_FLAG_THRESHOLD": "flags by different accounts that hide a comment until reviewed (default 3)",
     "DIALOG_EVENT_RETENTION": "how many days of events the live replay keeps (default 7)",
     "DIALOG_HANDOVER_INTERVAL": "seconds between runs of the hand-over worker that delivers results to departments (default 30)",
+    "DIALOG_MAIL_INTERVAL": "seconds between looks of the mail worker at the outbox for mail queued by other processes and retries that came due (default 5; mail queued by the same process goes out at once)",
+    "DIALOG_MAIL_MAX_ATTEMPTS": "attempts at a mail before it is marked failed; retries wait 30 s, 1, 2, 4 … minutes, at most an hour (default 20: about 13 hours of retrying)",
 }
 
 
@@ -62,6 +64,8 @@ class Settings:
     flag_threshold: int = 3
     event_retention_days: int = 7
     handover_interval: int = 30
+    mail_interval: int = 5
+    mail_max_attempts: int = 20
 
     @property
     def production(self) -> bool:
@@ -138,6 +142,8 @@ class Settings:
             flag_threshold=_positive_int(env, "DIALOG_FLAG_THRESHOLD", 3),
             event_retention_days=_positive_int(env, "DIALOG_EVENT_RETENTION", 7),
             handover_interval=_positive_int(env, "DIALOG_HANDOVER_INTERVAL", 30),
+            mail_interval=_positive_int(env, "DIALOG_MAIL_INTERVAL", 5),
+            mail_max_attempts=_positive_int(env, "DIALOG_MAIL_MAX_ATTEMPTS", 20),
         )
 
 
@@ -159,6 +165,13 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if value < 1:
         raise SettingsError(f"{name}: must be at least 1")
     return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = (env.get(name) or "false").strip().lower()
+    if value not in ("true", "false", "1", "0", "yes", "no"):
+        raise SettingsError(f"{name}: must be true or false, not {value!r}")
+    return value in ("true", "1", "yes")
 
 
 def _namespace(value: str) -> str:
