@@ -103,8 +103,10 @@ async def do_answer(
         settings,
         people,
         kind="answer",
-        title=_("%(department)s answered: %(state)s")
-        % {"department": department_name, "state": state_label(answer.state)},
+        title=lambda: (
+            _("%(department)s answered: %(state)s")
+            % {"department": department_name, "state": state_label(answer.state)}
+        ),
         body=plain_text(answer.html)[:500],
         url=answer_url(answer),
     )
