@@ -35,6 +35,7 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DIALOG_HANDOVER_INTERVAL": "seconds between runs of the hand-over worker that delivers results to departments (default 30)",
     "DIALOG_MAIL_INTERVAL": "seconds between looks of the mail worker at the outbox for mail queued by other processes and retries that came due (default 5; mail queued by the same process goes out at once)",
     "DIALOG_MAIL_MAX_ATTEMPTS": "attempts at a mail before it is marked failed; retries wait 30 s, 1, 2, 4 … minutes, at most an hour (default 20: about 13 hours of retrying)",
+    "DIALOG_WEBHOOK_ALLOW_PRIVATE": "true lets hand-over webhooks reach loopback, private and link-local addresses (a relay on the same host, tests); default false",
 }
 
 
@@ -66,6 +67,7 @@ class Settings:
     handover_interval: int = 30
     mail_interval: int = 5
     mail_max_attempts: int = 20
+    webhook_allow_private: bool = False
 
     @property
     def production(self) -> bool:
@@ -144,6 +146,7 @@ class Settings:
             handover_interval=_positive_int(env, "DIALOG_HANDOVER_INTERVAL", 30),
             mail_interval=_positive_int(env, "DIALOG_MAIL_INTERVAL", 5),
             mail_max_attempts=_positive_int(env, "DIALOG_MAIL_MAX_ATTEMPTS", 20),
+            webhook_allow_private=_flag(env, "DIALOG_WEBHOOK_ALLOW_PRIVATE"),
         )
 
 

@@ -49,6 +49,9 @@ def test_a_missing_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
         ({"DIALOG_DATABASE_POOL_SIZE": "0"}, "DIALOG_DATABASE_POOL_SIZE"),
         ({"DIALOG_LOG_LEVEL": "LOUD"}, "DIALOG_LOG_LEVEL"),
         ({"DIALOG_REDIS_NAMESPACE": "a b"}, "DIALOG_REDIS_NAMESPACE"),
+        ({"DIALOG_MAIL_INTERVAL": "0"}, "DIALOG_MAIL_INTERVAL"),
+        ({"DIALOG_MAIL_MAX_ATTEMPTS": "many"}, "DIALOG_MAIL_MAX_ATTEMPTS"),
+        ({"DIALOG_WEBHOOK_ALLOW_PRIVATE": "maybe"}, "DIALOG_WEBHOOK_ALLOW_PRIVATE"),
         ({"DIALOG_DATABSE_URL": "sqlite+aiosqlite:///x"}, "DIALOG_DATABSE_URL"),
     ],
 )
@@ -60,6 +63,14 @@ def test_a_wrong_setting_names_the_variable(
     message = str(caught.value)
     assert message.startswith(named + ":")
     assert "\n" not in message
+
+
+def test_internal_webhook_addresses_are_refused_unless_the_setting_allows_them(
+    tmp_path: Path,
+) -> None:
+    assert Settings.from_env({"DIALOG_VAR_DIR": str(tmp_path)}).webhook_allow_private is False
+    allowed = {"DIALOG_VAR_DIR": str(tmp_path), "DIALOG_WEBHOOK_ALLOW_PRIVATE": "true"}
+    assert Settings.from_env(allowed).webhook_allow_private is True
 
 
 def test_oidc_role_map_is_parsed(tmp_path: Path) -> None:
