@@ -53,7 +53,12 @@ async def deliver(settings: Settings, batch: Sequence[Claimed]) -> list[Outcome]
                 if time.monotonic() > deadline:
                     break
                 try:
-                    await postbox.send(mail.build(settings, item.mail))
+                    message = mail.build(settings, item.mail)
+                except (ValueError, TypeError) as broken:  # e.g. a line break in a header
+                    done[item.id] = Outcome(item.id, _short(broken), permanent=True)
+                    continue
+                try:
+                    await postbox.send(message)
                 except aiosmtplib.SMTPRecipientsRefused as refused:
                     done[item.id] = Outcome(item.id, _short(refused), permanent=_permanent(refused))
                 except aiosmtplib.SMTPResponseException as answer:

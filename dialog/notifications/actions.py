@@ -46,9 +46,12 @@ async def do_notify(
     link = f"{settings.base_url}{url}" if url else settings.base_url
     created: list[Notification] = []
     mails: list[Mail] = []
+    texts: dict[str, tuple[str, str]] = {}  # written once per language, not per person
     for user_id, locale, address, by_mail in people:
-        with i18n.using(locale):
-            written_title, written_body = _written(title), _written(body)
+        if locale not in texts:
+            with i18n.using(locale):
+                texts[locale] = (_written(title), _written(body))
+        written_title, written_body = texts[locale]
         created.append(
             Notification(
                 user_id=user_id, kind=kind, title=written_title, body=written_body, url=url

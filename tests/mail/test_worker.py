@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from dialog.app import create_app
 from dialog.db import Database, utcnow
-from dialog.mail import actions
+from dialog.mail import Mail, actions
 from dialog.mail.actions import LEASE, retry_delay
 from dialog.mail.models import MailState
 from dialog.mail.worker import BATCH, deliver, run_due
@@ -135,3 +135,15 @@ async def test_sent_mail_is_kept_a_week_and_failed_mail_a_month(
     ]
     await actions.do_prune(quiet, now + timedelta(days=31))
     assert [row.recipient for row in await stored(quiet)] == ["person12@example.org"]
+
+
+async def test_a_mail_that_cannot_be_built_fails_alone_and_the_batch_goes_out(
+    quiet: Database, settings: Settings, smtp: SmtpServer
+) -> None:
+    broken = Mail(to="person13@example.org", subject="Zeile\nBcc: alle@example.org", text="…")
+    await queue(quiet, settings, broken, letter(14))
+    assert await run_due(quiet, settings) == 1
+    failed, sent = await stored(quiet)
+    assert (failed.state, sent.state) == ("failed", "sent")
+    assert "linefeed" in failed.last_error
+    assert [str(m["To"]) for m in smtp.inbox.messages] == ["person14@example.org"]
