@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -106,12 +105,8 @@ def mail_of(row: OutboxMail) -> Mail:
             )
             for item in row.attachments
         ),
-        headers=tuple((str(name), str(value)) for name, value in _pairs(row.headers)),
+        headers=tuple((str(pair[0]), str(pair[1])) for pair in row.headers),
         message_id=row.message_id,
         kind=row.kind,
         user_id=row.user_id,
     )
-
-
-def _pairs(headers: Sequence[Any]) -> list[tuple[Any, Any]]:
-    return [(pair[0], pair[1]) for pair in headers]
