@@ -25,6 +25,7 @@ from dialog.discussion.voting import VoteEvents
 from dialog.errors import DomainError
 from dialog.live import socket as live_socket
 from dialog.live.service import Live, make_hub
+from dialog.mail.worker import MailWorker
 from dialog.procedures import api as procedure_api
 from dialog.procedures import views as procedure_views
 from dialog.ratelimit import RateLimiter
@@ -74,6 +75,7 @@ def create_app(settings: Settings) -> Starlette:
     vote_events = VoteEvents(db)
     api = api_routes()
     handover_worker = HandoverWorker(db, settings)
+    mail_worker = MailWorker(db, settings)
     document = openapi_document(api)
 
     async def openapi(request: Request) -> Response:
@@ -83,9 +85,11 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await live.start()
         handover_worker.start()
+        mail_worker.start()
         try:
             yield
         finally:
+            await mail_worker.stop()
             await handover_worker.stop()
             await vote_events.stop()
             await live.stop()
@@ -116,6 +120,7 @@ def create_app(settings: Settings) -> Starlette:
     app.state.hub = hub
     app.state.live = live
     app.state.vote_events = vote_events
+    app.state.mail_worker = mail_worker
     app.state.discussion_page_cache = page_cache = FirstPageCache()
     db.commit_listeners.append(page_cache.forget_changed)
     app.state.templates = make_templates()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gettext as gettext_module
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from functools import cache
@@ -41,6 +43,18 @@ def translations(locale: str) -> gettext_module.NullTranslations:
         part = Translations(fp=buffer)
         merged = part if merged is None else merged.merge(part)
     return merged if merged is not None else gettext_module.NullTranslations()
+
+
+@contextmanager
+def using(locale: str | None) -> Iterator[str]:
+    """Translate in `locale` inside the block (a mail in its recipient's language, whoever
+    caused it); an unknown or missing locale falls back to German."""
+    chosen = locale if locale in LOCALES else DEFAULT_LOCALE
+    token = current_locale.set(chosen)
+    try:
+        yield chosen
+    finally:
+        current_locale.reset(token)
 
 
 def gettext(message: str) -> str:

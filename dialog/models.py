@@ -4,8 +4,18 @@ from dialog.accounts import models as accounts
 from dialog.db import Base
 from dialog.discussion import models as discussion
 from dialog.live import models as live
+from dialog.mail import models as mail
 from dialog.notifications import models as notifications
 from dialog.procedures import models as procedures
 from dialog.results import models as results
 
-__all__ = ["Base", "accounts", "discussion", "live", "notifications", "procedures", "results"]
+__all__ = [
+    "Base",
+    "accounts",
+    "discussion",
+    "live",
+    "mail",
+    "notifications",
+    "procedures",
+    "results",
+]

@@ -35,6 +35,9 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DIALOG_HANDOVER_INTERVAL": "seconds between runs of the hand-over worker that delivers results to departments (default 30)",
     "DIALOG_LIVE_SOCKETS_PER_ADDRESS": "live sockets one client address may hold open in each process while not signed in (default 50)",
     "DIALOG_LIVE_SIGNED_IN_SOCKETS_PER_ADDRESS": "live sockets of signed-in people one client address may hold open in each process (default 250)",
+    "DIALOG_MAIL_INTERVAL": "seconds between looks of the mail worker at the outbox for mail queued by other processes and retries that came due (default 5; mail queued by the same process goes out at once)",
+    "DIALOG_MAIL_MAX_ATTEMPTS": "attempts at a mail before it is marked failed; retries wait 30 s, 1, 2, 4 … minutes, at most an hour (default 20: about 13 hours of retrying)",
+    "DIALOG_WEBHOOK_ALLOW_PRIVATE": "true lets hand-over webhooks reach loopback, private and link-local addresses (a relay on the same host, tests); default false",
 }
 
 
@@ -66,6 +69,9 @@ class Settings:
     handover_interval: int = 30
     live_sockets_per_address: int = 50
     live_signed_in_sockets_per_address: int = 250
+    mail_interval: int = 5
+    mail_max_attempts: int = 20
+    webhook_allow_private: bool = False
 
     @property
     def production(self) -> bool:
@@ -146,6 +152,9 @@ class Settings:
             live_signed_in_sockets_per_address=_positive_int(
                 env, "DIALOG_LIVE_SIGNED_IN_SOCKETS_PER_ADDRESS", 250
             ),
+            mail_interval=_positive_int(env, "DIALOG_MAIL_INTERVAL", 5),
+            mail_max_attempts=_positive_int(env, "DIALOG_MAIL_MAX_ATTEMPTS", 20),
+            webhook_allow_private=_flag(env, "DIALOG_WEBHOOK_ALLOW_PRIVATE"),
         )
 
 
@@ -167,6 +176,13 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if value < 1:
         raise SettingsError(f"{name}: must be at least 1")
     return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = (env.get(name) or "false").strip().lower()
+    if value not in ("true", "false", "1", "0", "yes", "no"):
+        raise SettingsError(f"{name}: must be true or false, not {value!r}")
+    return value in ("true", "1", "yes")
 
 
 def _namespace(value: str) -> str:

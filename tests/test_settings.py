@@ -54,6 +54,9 @@ def test_a_missing_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
             {"DIALOG_LIVE_SIGNED_IN_SOCKETS_PER_ADDRESS": "many"},
             "DIALOG_LIVE_SIGNED_IN_SOCKETS_PER_ADDRESS",
         ),
+        ({"DIALOG_MAIL_INTERVAL": "0"}, "DIALOG_MAIL_INTERVAL"),
+        ({"DIALOG_MAIL_MAX_ATTEMPTS": "many"}, "DIALOG_MAIL_MAX_ATTEMPTS"),
+        ({"DIALOG_WEBHOOK_ALLOW_PRIVATE": "maybe"}, "DIALOG_WEBHOOK_ALLOW_PRIVATE"),
         ({"DIALOG_DATABSE_URL": "sqlite+aiosqlite:///x"}, "DIALOG_DATABSE_URL"),
     ],
 )
@@ -81,6 +84,14 @@ def test_the_live_socket_allowances_per_address_are_read_from_the_environment(
         20,
         400,
     )
+
+
+def test_internal_webhook_addresses_are_refused_unless_the_setting_allows_them(
+    tmp_path: Path,
+) -> None:
+    assert Settings.from_env({"DIALOG_VAR_DIR": str(tmp_path)}).webhook_allow_private is False
+    allowed = {"DIALOG_VAR_DIR": str(tmp_path), "DIALOG_WEBHOOK_ALLOW_PRIVATE": "true"}
+    assert Settings.from_env(allowed).webhook_allow_private is True
 
 
 def test_oidc_role_map_is_parsed(tmp_path: Path) -> None:

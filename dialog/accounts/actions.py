@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,6 +28,7 @@ from dialog.discussion.models import Comment, CommentRevision, CommentStatus
 from dialog.errors import Conflict, InvalidInput, NotFound
 from dialog.i18n import lazy
 from dialog.live.outbox import add_event
+from dialog.mail.actions import do_erase_mail_of
 
 
 async def do_add_user(
@@ -37,6 +39,7 @@ async def do_add_user(
     role: Role = Role.resident,
     department_id: int | None = None,
     password: str | None = None,
+    password_hash: str | None = None,
     verified: bool = True,
 ) -> User:
     if email and await queries.user_by_email(uow.session, email):
@@ -48,7 +51,7 @@ async def do_add_user(
         display_name=display_name,
         role=role,
         department_id=department_id if role == Role.staff else None,
-        password_hash=hash_password(password) if password else None,
+        password_hash=password_hash or (hash_password(password) if password else None),
         email_verified_at=utcnow() if verified else None,
     )
     uow.session.add(user)
@@ -145,21 +148,35 @@ def check_new_password(password: str, user_role: str, email: str) -> None:
         raise InvalidInput(problem, {"password": problem})
 
 
+@dataclass(frozen=True)
+class Registration:
+    """What a registration did: a new account with its verification link, or nothing but a
+    note to the owner of the address (`token` None). The answer is the same for both."""
+
+    user: User
+    token: str | None
+
+
 async def do_register(
     uow: UnitOfWork, *, email: str, password: str, display_name: str, locale: str
-) -> tuple[User, str]:
+) -> Registration:
     check_new_password(password, "resident", email)
     await check_display_name(uow, display_name)
-    if email and await queries.user_by_email(uow.session, email):
-        raise InvalidInput(EMAIL_TAKEN, {"email": EMAIL_TAKEN})
+    # Hashed in both branches: argon2 takes most of the request's time, and a known address
+    # must not answer faster than a new one.
+    password_hash = hash_password(password)
+    existing = await queries.user_by_email(uow.session, email)
+    if existing is not None:
+        await do_audit(uow, None, existing.id, "register.existing", {}, {})
+        return Registration(existing, None)
     user = await do_add_user(
-        uow, email=email, display_name=display_name, password=password, verified=False
+        uow, email=email, display_name=display_name, password_hash=password_hash, verified=False
     )
     user.locale = locale
     for kind in ("privacy", "netiquette"):
         uow.session.add(Consent(user_id=user.id, kind=kind, version=CONSENT_VERSION))
     await do_audit(uow, user.id, user.id, "register", {}, {"email": user.email})
-    return user, await do_issue_link(uow, user, "verify")
+    return Registration(user, await do_issue_link(uow, user, "verify"))
 
 
 EMAIL_TAKEN = lazy("An account with this e-mail address exists already.")
@@ -239,8 +256,14 @@ async def do_confirm_email_change(uow: UnitOfWork, raw: str) -> User:
     return user
 
 
-async def do_set_preferences(uow: UnitOfWork, user: User, *, notify_by_mail: bool) -> None:
-    user.notify_by_mail = notify_by_mail
+async def do_set_preferences(
+    uow: UnitOfWork, user: User, *, notify_by_mail: bool | None = None, locale: str | None = None
+) -> None:
+    """Mail or not, and the language mails are written in (None keeps a setting)."""
+    if notify_by_mail is not None:
+        user.notify_by_mail = notify_by_mail
+    if locale is not None:
+        user.locale = locale
 
 
 # --- sessions and tokens --------------------------------------------------------------------
@@ -293,6 +316,7 @@ async def do_delete_account(
     )
     await uow.session.execute(delete(OidcIdentity).where(OidcIdentity.user_id == user.id))
     await uow.session.execute(delete(OneTimeToken).where(OneTimeToken.user_id == user.id))
+    await do_erase_mail_of(uow, user.id)
     if remove_comments:
         await uow.session.execute(
             update(Comment)

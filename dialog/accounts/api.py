@@ -38,6 +38,7 @@ class Profile(BaseModel):
 class ProfileChange(BaseModel):
     display_name: str | None = Field(default=None, min_length=3, max_length=60)
     notify_by_mail: bool | None = None
+    locale: Literal["de", "en"] | None = None  # the language of mails
 
 
 class SessionOut(BaseModel):
@@ -106,8 +107,9 @@ async def me(request: Request) -> Response:
             assert user is not None
             if change.display_name is not None:
                 await actions.do_change_display_name(uow, user, change.display_name.strip())
-            if change.notify_by_mail is not None:
-                await actions.do_set_preferences(uow, user, notify_by_mail=change.notify_by_mail)
+            await actions.do_set_preferences(
+                uow, user, notify_by_mail=change.notify_by_mail, locale=change.locale
+            )
     if request.method == "DELETE":
         body = await json_body(request, Deletion)
         async with database(request).unit_of_work() as uow:
@@ -235,7 +237,10 @@ routes: list[BaseRoute] = [
         docs={
             "GET": Doc("Your profile", Profile, auth=True),
             "PATCH": Doc(
-                "Change display name or mail preference", Profile, request=ProfileChange, auth=True
+                "Change display name, mail preference or language of mails",
+                Profile,
+                request=ProfileChange,
+                auth=True,
             ),
             "DELETE": Doc(
                 "Delete your account (personal data erased; comments kept under "

@@ -72,6 +72,7 @@ class ChangePasswordForm(BaseModel):
 
 class PreferencesForm(BaseModel):
     notify_by_mail: bool | str = False
+    locale: Literal["de", "en"] | None = None  # of the mails; None keeps it
 
 
 class DeleteForm(BaseModel):

@@ -98,18 +98,9 @@ async def _email(request: Request, uow: UnitOfWork, user: User, form: dict[str, 
     data = validate(EmailForm, form)
     token = await actions.do_request_email_change(uow, user, str(data.email))
     settings = request.app.state.settings
-    mails.send_after_commit(
-        uow,
-        settings,
-        mails.compose(
-            request.app.state.templates.env,
-            "email",
-            str(data.email),
-            user.locale,
-            name=user.display_name,
-            link=f"{settings.base_url}/email/confirm?token={token}",
-        ),
-    )
+    link = f"{settings.base_url}/email/confirm?token={token}"
+    env = request.app.state.templates.env
+    await mails.queue(uow, settings, env, "email", user, to=str(data.email), link=link)
     return "email"
 
 
@@ -123,7 +114,9 @@ async def _password(request: Request, uow: UnitOfWork, user: User, form: dict[st
 
 async def _preferences(request: Request, uow: UnitOfWork, user: User, form: dict[str, Any]) -> str:
     data = validate(PreferencesForm, form)
-    await actions.do_set_preferences(uow, user, notify_by_mail=data.notify_by_mail in (True, "on"))
+    await actions.do_set_preferences(
+        uow, user, notify_by_mail=data.notify_by_mail in (True, "on"), locale=data.locale
+    )
     return "saved"
 
 

@@ -24,6 +24,7 @@ from dialog.accounts.secrets import token_hash
 from dialog.db import utcnow
 from dialog.direct import Script, Sql
 from dialog.discussion.models import Comment, Flag, Vote
+from dialog.mail import queries as mail_queries
 from dialog.notifications.models import Notification
 from dialog.procedures.models import Department
 
@@ -190,6 +191,7 @@ async def export_data(session: AsyncSession, user: User) -> dict[str, Any]:
             select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
         )
     ).all()
+    mails = await mail_queries.mails_of(session, user.id)
     return {
         "exported_at": _iso(utcnow()),
         "profile": {
@@ -254,6 +256,18 @@ async def export_data(session: AsyncSession, user: User) -> dict[str, Any]:
         "notifications": [
             {"title": n.title, "body": n.body, "url": n.url, "created_at": _iso(n.created_at)}
             for n in notes
+        ],
+        # Without the text: it may carry a link that still works.
+        "mails": [
+            {
+                "to": m.recipient,
+                "subject": m.subject,
+                "kind": m.kind,
+                "state": m.state,
+                "created_at": _iso(m.created_at),
+                "sent_at": _iso(m.sent_at),
+            }
+            for m in mails
         ],
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jinja2 import Environment
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import Response
@@ -29,6 +30,11 @@ class LoginForm(BaseModel):
 
 
 WRONG_LOGIN = lazy("E-mail or password is wrong.")
+
+
+def templates_env(request: Request) -> Environment:
+    env: Environment = request.app.state.templates.env
+    return env
 
 
 async def login(request: Request) -> Response:
@@ -87,25 +93,14 @@ async def register(request: Request) -> Response:
     try:
         data = validate(RegisterForm, form)
         async with database(request).unit_of_work() as uow:
-            user, token = await actions.do_register(
+            done = await actions.do_register(
                 uow,
                 email=str(data.email),
                 password=data.password,
                 display_name=data.display_name,
                 locale=request.scope["state"].get("locale", "de"),
             )
-            mails.send_after_commit(
-                uow,
-                settings,
-                mails.compose(
-                    request.app.state.templates.env,
-                    "verify",
-                    str(user.email),
-                    user.locale,
-                    name=user.display_name,
-                    link=f"{settings.base_url}/verify?token={token}",
-                ),
-            )
+            await mails.queue_registration(uow, settings, templates_env(request), done)
     except InvalidInput as error:
         context["errors"] = {k: _(v) for k, v in error.fields.items()}
         return render(request, "accounts/register.html", context, status_code=422)
@@ -159,18 +154,8 @@ async def reset_request(request: Request) -> Response:
         user = await queries.user_by_email(uow.session, str(data.email))
         if user is not None and not user.is_deleted:
             token = await actions.do_issue_link(uow, user, "reset")
-            mails.send_after_commit(
-                uow,
-                settings,
-                mails.compose(
-                    request.app.state.templates.env,
-                    "reset",
-                    str(user.email),
-                    user.locale,
-                    name=user.display_name,
-                    link=f"{settings.base_url}/password/reset/confirm?token={token}",
-                ),
-            )
+            link = f"{settings.base_url}/password/reset/confirm?token={token}"
+            await mails.queue(uow, settings, templates_env(request), "reset", user, link=link)
     # The same answer whether or not the account exists.
     return notice(
         request,

@@ -1,19 +1,24 @@
-"""Notify people: a row they see in the app, and a mail after commit if they asked for mail."""
+"""Notify people: a row they see in the app, and a mail in the outbox if they asked for mail."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import select, update
 
-from dialog import mail
+from dialog import i18n
 from dialog.accounts.models import User
 from dialog.db import UnitOfWork, utcnow
+from dialog.mail import Mail, outbox
 from dialog.notifications.models import Notification
 from dialog.settings import Settings
 
-log = logging.getLogger("dialog.notifications")
+# A text, or how to write it: called in each recipient's language.
+Text = str | Callable[[], str]
+
+
+def _written(text: Text) -> str:
+    return text() if callable(text) else text
 
 
 async def do_notify(
@@ -22,38 +27,49 @@ async def do_notify(
     user_ids: Iterable[int],
     *,
     kind: str,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     url: str = "",
 ) -> list[Notification]:
-    """One notification per distinct user; mails go out only once the transaction committed."""
+    """One notification per distinct user, in that user's language, and a mail queued in the
+    same transaction for those who want mail."""
     ids = sorted(set(user_ids))
     if not ids:
         return []
-    created = [Notification(user_id=i, kind=kind, title=title, body=body, url=url) for i in ids]
-    uow.session.add_all(created)
-    await uow.session.flush()
-    recipients = (
-        await uow.session.scalars(
-            select(User.email).where(
-                User.id.in_(ids),
-                User.notify_by_mail.is_(True),
-                User.deleted_at.is_(None),
-                User.email.is_not(None),
+    people = (
+        await uow.session.execute(
+            select(User.id, User.locale, User.email, User.notify_by_mail).where(
+                User.id.in_(ids), User.deleted_at.is_(None)
             )
         )
     ).all()
     link = f"{settings.base_url}{url}" if url else settings.base_url
-    for address in recipients:
-        message = mail.Mail(to=str(address), subject=title, text=f"{body}\n\n{link}\n")
-
-        async def deliver(message: mail.Mail = message) -> None:
-            try:
-                await mail.send(settings, message)
-            except Exception:  # a notification mail is a courtesy; the in-app row stays
-                log.exception("notification mail to %s failed", message.to)
-
-        uow.after_commit(deliver)
+    created: list[Notification] = []
+    mails: list[Mail] = []
+    texts: dict[str, tuple[str, str]] = {}  # written once per language, not per person
+    for user_id, locale, address, by_mail in people:
+        if locale not in texts:
+            with i18n.using(locale):
+                texts[locale] = (_written(title), _written(body))
+        written_title, written_body = texts[locale]
+        created.append(
+            Notification(
+                user_id=user_id, kind=kind, title=written_title, body=written_body, url=url
+            )
+        )
+        if by_mail and address:
+            mails.append(
+                Mail(
+                    to=str(address),
+                    subject=written_title,
+                    text=f"{written_body}\n\n{link}\n",
+                    kind=f"notification.{kind}"[:40],
+                    user_id=user_id,
+                )
+            )
+    uow.session.add_all(created)
+    await uow.session.flush()
+    await outbox.queue(uow, settings, *mails)
     return created
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialog import outbound
 from dialog.accounts.actor import Actor
 from dialog.db import UnitOfWork, utcnow
 from dialog.discussion.models import Comment, CommentStatus
-from dialog.errors import Conflict, Forbidden, NotAuthenticated, NotFound
+from dialog.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from dialog.i18n import gettext as _
 from dialog.i18n import lazy
 from dialog.live.outbox import add_event
@@ -103,8 +105,10 @@ async def do_answer(
         settings,
         people,
         kind="answer",
-        title=_("%(department)s answered: %(state)s")
-        % {"department": department_name, "state": state_label(answer.state)},
+        title=lambda: (
+            _("%(department)s answered: %(state)s")
+            % {"department": department_name, "state": state_label(answer.state)}
+        ),
         body=plain_text(answer.html)[:500],
         url=answer_url(answer),
     )
@@ -129,9 +133,45 @@ async def do_set_decision(
     return decision
 
 
+# Where a refused webhook address leads, by outbound.refused_reason's classes.
+INTERNAL_PLACES = {
+    "unspecified": lazy("no address at all"),
+    "loopback": lazy("this server itself"),
+    "link-local": lazy("a link-local network"),
+    "multicast": lazy("a multicast group"),
+    "private": lazy("a private network"),
+    "reserved": lazy("a reserved address range"),
+    "not public": lazy("an address that is not public"),
+    "tunnel": lazy("a tunnel address"),
+}
+WEBHOOK_INTERNAL = lazy(
+    "Results can only be sent to a public internet address; %(host)s leads to %(place)s."
+)
+WEBHOOK_UNKNOWN = lazy("The address %(host)s cannot be found. Please check the spelling.")
+
+
+async def check_webhook_target(url: str, *, allow_private: bool) -> None:
+    """The webhook must lead to the public internet (checked again at every delivery, after
+    resolving the name anew)."""
+    parsed = httpx.URL(url)
+    host = parsed.raw_host.decode("ascii")
+    port = parsed.port or (80 if parsed.scheme == "http" else 443)
+    try:
+        await outbound.checked_address(host, port, allow_private=allow_private)
+    except outbound.RefusedAddress as refused:
+        if refused.reason in INTERNAL_PLACES:
+            place = _(INTERNAL_PLACES[refused.reason])
+            message = _(WEBHOOK_INTERNAL) % {"host": host, "place": place}
+        else:
+            message = _(WEBHOOK_UNKNOWN) % {"host": host}
+        raise InvalidInput(message, {"webhook_url": message}) from refused
+
+
 async def do_set_handover(
     uow: UnitOfWork, actor: Actor, department: Department, data: HandoverSettingsIn
 ) -> Department:
+    """Callers run check_webhook_target first, outside the transaction: a slow DNS answer
+    must not hold the write lock."""
     if not policy.can_see_workspace(actor, department.id):
         raise Forbidden(lazy("Only staff of this department change where results go."))
     department.handover_channel = data.handover_channel

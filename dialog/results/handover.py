@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from dialog import mail
+from dialog import mail, outbound
 from dialog.db import Database
 from dialog.i18n import gettext as _
 from dialog.procedures.models import Department
@@ -60,7 +60,7 @@ class Parcel:
 
 async def deliver(db: Database, settings: Settings, target: Target, parcel: Parcel) -> None:
     if target.channel == "webhook":
-        await _post(db, target, parcel)
+        await _post(db, settings, target, parcel)
     else:
         await _mail(db, settings, target, parcel)
 
@@ -99,7 +99,17 @@ async def _mail(db: Database, settings: Settings, target: Target, parcel: Parcel
         raise DeliveryError(f"mail to {target.address}: {error}") from error
 
 
-async def _post(db: Database, target: Target, parcel: Parcel) -> None:
+async def _post(db: Database, settings: Settings, target: Target, parcel: Parcel) -> None:
+    url = httpx.URL(target.address)
+    host = url.raw_host.decode("ascii")  # IDNA-encoded, as DNS and TLS need it
+    try:
+        address = await outbound.checked_address(
+            host,
+            url.port or _PORTS.get(url.scheme, 443),
+            allow_private=settings.webhook_allow_private,
+        )
+    except outbound.RefusedAddress as refused:
+        raise DeliveryError(f"webhook: address refused ({refused.reason})") from refused
     meta = {
         "delivery_id": parcel.delivery_id,
         "thread_id": parcel.thread_id,
@@ -114,6 +124,9 @@ async def _post(db: Database, target: Target, parcel: Parcel) -> None:
         ]
     )
     headers = {
+        # The connection goes to the checked address; the name stays in Host and in TLS (SNI
+        # and the certificate check), so a second DNS answer cannot move the request.
+        "Host": url.netloc.decode("ascii"),
         "Content-Type": "application/json",
         SIGNATURE_HEADER: sign(target.secret, body),
         DELIVERY_HEADER: parcel.delivery_id,
@@ -121,12 +134,46 @@ async def _post(db: Database, target: Target, parcel: Parcel) -> None:
         "User-Agent": "dialog-handover/1",
     }
     try:
-        async with httpx.AsyncClient(timeout=30, follow_redirects=False) as client:
-            response = await client.post(target.address, content=body, headers=headers)
+        # No proxy from the environment (it would choose the address), no redirects.
+        async with httpx.AsyncClient(timeout=30, follow_redirects=False, trust_env=False) as client:
+            response = await client.post(
+                url.copy_with(host=str(address)),
+                content=body,
+                headers=headers,
+                extensions={"sni_hostname": host},
+            )
     except httpx.HTTPError as error:
-        raise DeliveryError(f"webhook: {type(error).__name__}: {error}") from error
+        raise DeliveryError(f"webhook: {_failure(error)}") from error
+    # Only the status: the body is the receiver's, and may be anything it chose to show us.
     if not 200 <= response.status_code < 300:
-        raise DeliveryError(f"webhook answered {response.status_code}: {response.text[:200]}")
+        raise DeliveryError(f"webhook answered {response.status_code}")
+
+
+_PORTS = {"https": 443, "http": 80}
+
+
+def _failure(error: httpx.HTTPError) -> str:
+    """A short class of what went wrong, without the peer's words."""
+    if isinstance(error, httpx.TimeoutException):
+        return "timeout"
+    if isinstance(error, httpx.ConnectError):
+        return (
+            "connection refused"
+            if _caused_by(error, ConnectionRefusedError)
+            else ("connection failed")
+        )
+    return type(error).__name__
+
+
+def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
+    seen: BaseException | None = error
+    for _depth in range(10):  # the chain is short; a cycle must not hang the worker
+        if seen is None:
+            return False
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def payload_meta(body: bytes) -> dict[str, object]:

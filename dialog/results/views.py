@@ -60,6 +60,9 @@ async def handover_settings(request: Request) -> Response:
         context["values"] = form
         try:
             data = validate(HandoverSettingsIn, form)
+            if data.webhook_url:
+                allow = request.app.state.settings.webhook_allow_private
+                await actions.check_webhook_target(data.webhook_url, allow_private=allow)
             async with database(request).unit_of_work() as uow:
                 target = await actions.access_department(uow.session, who, slug)
                 await actions.do_set_handover(uow, who, target, data)

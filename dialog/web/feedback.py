@@ -6,7 +6,6 @@ JavaScript and without an account, and is rate limited per address ("feedback" r
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
@@ -14,14 +13,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from dialog import i18n, mail
+from dialog import i18n
 from dialog.errors import InvalidInput
 from dialog.i18n import gettext as _
-from dialog.i18n import lazy
+from dialog.mail import Mail, outbox
+from dialog.web.api import database
 from dialog.web.inputs import form_data, validate
 from dialog.web.templating import render
-
-log = logging.getLogger("dialog.feedback")
 
 # The participation office (WerkStadt für Beteiligung) answers accessibility feedback.
 OFFICE_EMAIL = "beteiligung@rathaus.potsdam.de"
@@ -36,10 +34,9 @@ class FeedbackForm(BaseModel):
     email: EmailStr | None = None
 
 
-def feedback_mail(form: FeedbackForm, locale: str) -> mail.Mail:
+def feedback_mail(form: FeedbackForm, locale: str) -> Mail:
     """The office works in German, whatever language the sender used."""
-    token = i18n.current_locale.set("de")
-    try:
+    with i18n.using("de"):
         facts = [
             (_("Where"), form.location),
             (_("Name"), form.name),
@@ -54,9 +51,15 @@ def feedback_mail(form: FeedbackForm, locale: str) -> mail.Mail:
             form.message,
         ]
         subject = _("Accessibility feedback")
-    finally:
-        i18n.current_locale.reset(token)
-    return mail.Mail(to=OFFICE_EMAIL, subject=subject, text="\n".join(lines))
+    # The office answers with its mail program's "reply".
+    reply_to = (("Reply-To", str(form.email)),) if form.email else ()
+    return Mail(
+        to=OFFICE_EMAIL,
+        subject=subject,
+        text="\n".join(lines),
+        headers=reply_to,
+        kind="feedback",
+    )
 
 
 async def accessibility(request: Request) -> Response:
@@ -78,14 +81,9 @@ async def accessibility(request: Request) -> Response:
     client = request.client.host if request.client else "unknown"
     await request.app.state.limiter.hit("feedback", f"ip:{client}")
     settings = request.app.state.settings
-    try:
-        await mail.send(settings, feedback_mail(data, i18n.current_locale.get()))
-    except Exception:  # any SMTP failure: keep the text and tell the sender how else to reach us
-        log.exception("accessibility feedback could not be sent")
-        context["errors"] = {
-            "message": _(lazy("Your message could not be sent. Please try again later."))
-        }
-        return render(request, TEMPLATE, context, status_code=503)
+    # Queued, not sent here: an SMTP outage delays the report and loses nothing.
+    async with database(request).unit_of_work() as uow:
+        await outbox.queue(uow, settings, feedback_mail(data, i18n.current_locale.get()))
     return RedirectResponse("/accessibility?sent=1#feedback-heading", status_code=303)
 
 

@@ -1,38 +1,37 @@
-"""A real SMTP server (aiosmtpd) on a free loopback port; the app sends its mail there."""
+"""A real SMTP server (aiosmtpd) on a free loopback port; the app's mail worker sends there."""
 
 from __future__ import annotations
 
 import dataclasses
-import email
 import re
-import socket
 from collections.abc import Awaitable, Callable, Iterator
 from email.message import EmailMessage
-from email.policy import default
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from dialog.accounts.models import User
+from dialog.db import Database
 from dialog.settings import Settings
+from tests.mailbox import SmtpServer, settled
 
 MakeUser = Callable[..., Awaitable[User]]
 SignIn = Callable[[User], Awaitable[str]]
 
 
 class Inbox:
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.messages: list[EmailMessage] = []
+    """What reached the SMTP server once the app's mail worker has sent what was due."""
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        raw = envelope.original_content or b""
-        self.messages.append(email.message_from_bytes(raw, policy=default))
-        return "250 OK"
+    def __init__(self, server: SmtpServer, db: Database) -> None:
+        self.server = server
+        self.db = db
 
-    def last_to(self, address: str) -> EmailMessage:
-        found = [m for m in self.messages if str(m["To"]).lower() == address.lower()]
+    async def messages(self) -> list[EmailMessage]:
+        await settled(self.db)
+        return list(self.server.inbox.messages)
+
+    async def last_to(self, address: str) -> EmailMessage:
+        await settled(self.db)
+        found = self.server.inbox.to(address)
         assert found, f"no mail to {address}"
         return found[-1]
 
@@ -46,24 +45,21 @@ class Inbox:
         return match.group(1)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
-def inbox() -> Iterator[Inbox]:
-    handler = Inbox(free_port())
-    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
-    controller.start()
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
     try:
-        yield handler
+        yield server
     finally:
-        controller.stop()
+        server.stop()
 
 
 @pytest.fixture
-def settings(settings: Settings, inbox: Inbox) -> Settings:
-    return dataclasses.replace(settings, smtp_url=f"smtp://127.0.0.1:{inbox.port}")
+def inbox(smtp_server: SmtpServer, db: Database) -> Inbox:
+    return Inbox(smtp_server, db)
+
+
+@pytest.fixture
+def settings(settings: Settings, smtp_server: SmtpServer) -> Settings:
+    return dataclasses.replace(settings, smtp_url=smtp_server.url)

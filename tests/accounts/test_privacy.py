@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from dialog.accounts.models import User
 from dialog.db import Database
 from dialog.discussion.models import Comment, Flag, Vote
+from dialog.mail import Mail, outbox
+from dialog.mail.models import OutboxMail
 from dialog.procedures.models import Thread
+from dialog.settings import Settings
 from tests import factories
 from tests.accounts.conftest import MakeUser, SignIn
 
@@ -42,6 +46,35 @@ async def test_the_export_holds_profile_comments_votes_flags_and_consents(
     assert data["votes"][0]["value"] == 1
     assert data["flags"][0]["reason"] == "off-topic"
     assert "consents" in data
+
+
+async def test_the_export_lists_the_mail_kept_for_the_account_without_its_text(
+    api: factories.ApiAs, make_user: MakeUser, db: Database, settings: Settings
+) -> None:
+    user = await make_user()
+    async with db.unit_of_work() as uow:
+        message = Mail(to=str(user.email), subject="Hallo", text="geheimer Link", user_id=user.id)
+        await outbox.queue(uow, settings, message)
+    data = (await api.request(user, "GET", "/api/v1/me/export")).json()
+    assert [(m["to"], m["subject"]) for m in data["mails"]] == [(user.email, "Hallo")]
+    assert "geheimer Link" not in str(data)
+
+
+async def test_deleting_the_account_erases_its_mail_sent_or_queued(
+    api: factories.ApiAs, make_user: MakeUser, db: Database, settings: Settings
+) -> None:
+    user, other = await make_user(), await make_user()
+    async with db.unit_of_work() as uow:
+        for person in (user, other):
+            message = Mail(to=str(person.email), subject="Hallo", text="…", user_id=person.id)
+            await outbox.queue(uow, settings, message)
+    response = await api.request(
+        user, "DELETE", "/api/v1/me", json={"password": factories.PASSWORD}
+    )
+    assert response.status_code == 204
+    async with db.reading() as session:
+        left = (await session.scalars(select(OutboxMail.user_id))).all()
+    assert left == [other.id]
 
 
 async def test_the_profile_page_offers_the_export_as_a_download(

@@ -71,7 +71,7 @@ async def test_a_new_email_takes_effect_only_after_its_link_is_opened(
     )
     assert response.status_code == 303
     assert (await api.request(user, "GET", "/api/v1/me")).json()["email"] == "alt@example.org"
-    link = inbox.link_in(inbox.last_to("neu@example.org"), "/email/confirm")
+    link = inbox.link_in(await inbox.last_to("neu@example.org"), "/email/confirm")
     assert (await client.get(link)).status_code == 200
     assert (await api.request(user, "GET", "/api/v1/me")).json()["email"] == "neu@example.org"
 
@@ -231,6 +231,26 @@ async def test_the_mail_preference_is_saved(
     token = await browser_session(user)
     await client.post("/me/preferences", data={"notify_by_mail": "on", "csrf_token": token})
     assert (await api.request(user, "GET", "/api/v1/me")).json()["notify_by_mail"] is True
+
+
+async def test_the_language_of_mails_is_chosen_on_the_profile_page(
+    client: httpx.AsyncClient, make_user: MakeUser, browser_session: SignIn, api: factories.ApiAs
+) -> None:
+    user = await make_user()
+    token = await browser_session(user)
+    await client.post("/me/preferences", data={"locale": "en", "csrf_token": token})
+    assert (await api.request(user, "GET", "/api/v1/me")).json()["locale"] == "en"
+
+
+async def test_the_language_of_mails_is_changed_through_the_api_and_checked(
+    make_user: MakeUser, api: factories.ApiAs
+) -> None:
+    user = await make_user()
+    wrong = await api.request(user, "PATCH", "/api/v1/me", json={"locale": "fr"})
+    assert wrong.status_code == 422
+    assert "locale" in wrong.json()["error"]["fields"]
+    changed = await api.request(user, "PATCH", "/api/v1/me", json={"locale": "en"})
+    assert changed.json()["locale"] == "en"
 
 
 async def test_a_browser_session_can_be_extended_without_reloading(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from email import message_from_bytes
+from email.policy import default
 
 from sqlalchemy import select
 
@@ -12,7 +14,9 @@ from dialog.live.models import Event
 from dialog.notifications.models import Notification
 from dialog.procedures.models import Department, Thread
 from dialog.results import queries
+from dialog.settings import Settings
 from tests import factories
+from tests.mailbox import settled
 from tests.results.conftest import Helpers
 
 MakeUser = Callable[..., Awaitable[User]]
@@ -180,3 +184,40 @@ async def test_only_staff_of_the_responsible_department_and_admins_answer(
         assert (await api.request(who, "POST", url, json=payload)).status_code == 403
     admin = await make_user("admin")
     assert (await api.request(admin, "POST", url, json=payload)).status_code == 201
+
+
+async def test_the_answer_reaches_each_reader_in_the_reader_s_language(
+    api: factories.ApiAs,
+    helpers: Helpers,
+    staff: User,
+    make_user: MakeUser,
+    thread: Thread,
+    db: Database,
+    settings: Settings,
+) -> None:
+    english = await make_user(locale="en", notify_by_mail=True)
+    german = await make_user(locale="de", notify_by_mail=True)
+    comment = await helpers.comment(english, thread, "Mehr Bäume")
+    await helpers.vote(german, comment["id"], 1)
+    await api.request(
+        staff,
+        "POST",
+        f"/api/v1/comments/{comment['id']}/answer",
+        json={"body": "Wird gepflanzt.", "state": "adopted"},
+        headers={"Accept-Language": "de"},  # the staff member writes in German
+    )
+    found = await notified(db)
+    assert found[english.id][0].title == "Fachbereich Stadtplanung answered: Adopted"
+    assert found[german.id][0].title == "Fachbereich Stadtplanung hat geantwortet: Übernommen"
+    await settled(db)
+    subjects = {
+        str(mail["To"]): str(mail["Subject"])
+        for mail in (
+            message_from_bytes(path.read_bytes(), policy=default)
+            for path in (settings.var_dir / "mail").glob("*.eml")
+        )
+    }
+    assert subjects == {
+        english.email: "Fachbereich Stadtplanung answered: Adopted",
+        german.email: "Fachbereich Stadtplanung hat geantwortet: Übernommen",
+    }

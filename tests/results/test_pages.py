@@ -171,7 +171,7 @@ async def test_staff_set_a_webhook_as_hand_over_channel(
         data={
             "csrf_token": token,
             "handover_channel": "webhook",
-            "webhook_url": "https://amt.example.org/hook",
+            "webhook_url": "https://185.199.108.1/hook",
             "webhook_secret": "s" * 20,
         },
     )
@@ -181,7 +181,7 @@ async def test_staff_set_a_webhook_as_hand_over_channel(
     assert stored is not None
     assert (stored.handover_channel, stored.webhook_url) == (
         "webhook",
-        "https://amt.example.org/hook",
+        "https://185.199.108.1/hook",
     )
 
 
