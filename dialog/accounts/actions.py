@@ -26,7 +26,8 @@ from dialog.db import UnitOfWork, utcnow
 from dialog.discussion.models import Comment, CommentRevision, CommentStatus
 from dialog.errors import Conflict, InvalidInput, NotFound
 from dialog.i18n import lazy
-from dialog.live.outbox import add_event
+from dialog.live.events import SESSION_ENDED, NoData
+from dialog.live.outbox import emit
 
 
 async def do_add_user(
@@ -82,7 +83,7 @@ async def do_end_session(uow: UnitOfWork, session_id: int) -> None:
         .values(revoked_at=utcnow())
     )
     if getattr(result, "rowcount", 0):
-        await add_event(uow, f"session:{session_id}", "session.ended", {})
+        await emit(uow, SESSION_ENDED, NoData(), session_id)
 
 
 # --- one-time links -------------------------------------------------------------------------

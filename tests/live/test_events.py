@@ -1,0 +1,81 @@
+"""Declaring event types and emitting them: what a declaration refuses, what emit refuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+from starlette.applications import Starlette
+
+from dialog.db import Changes, Database
+from dialog.direct import Direct, Script
+from dialog.discussion.events import COMMENT_HIDDEN, CommentState, VotesChanged
+from dialog.live.events import MODERATION, THREAD, EventRegistry, EventType, NoData, Ref
+from dialog.live.models import Event
+from dialog.live.outbox import emit
+
+
+class WithId(BaseModel):
+    id: int
+
+
+@pytest.mark.parametrize("name", ["Comment.published", "comment", "comment-published", "x." * 30])
+def test_an_event_type_name_is_lower_case_words_joined_by_dots(name: str) -> None:
+    with pytest.raises(ValueError, match="event type name"):
+        EventType(name, THREAD, NoData, "")
+
+
+def test_a_type_that_shows_a_record_needs_the_record_s_id_in_its_payload() -> None:
+    with pytest.raises(ValueError, match="needs an `id`"):
+        EventType("test.shown", THREAD, NoData, "", ref=Ref("test", WithId, ""))
+
+
+def test_a_numbered_topic_kind_needs_its_number_and_the_others_take_none() -> None:
+    assert THREAD.topic(12) == "thread:12" and MODERATION.topic() == "moderation"
+    with pytest.raises(ValueError):
+        THREAD.topic()
+    with pytest.raises(ValueError):
+        MODERATION.topic(1)
+
+
+@pytest.mark.parametrize("topic", ["thread:", "thread:x", "thread:-1", "threads:1", "moderation"])
+def test_only_a_well_formed_topic_of_the_kind_has_a_number(topic: str) -> None:
+    assert THREAD.number_of(topic) is None
+
+
+def test_the_registry_refuses_a_type_declared_twice() -> None:
+    twin = EventType(COMMENT_HIDDEN.name, THREAD, CommentState, "")
+    with pytest.raises(ValueError, match="declared twice"):
+        EventRegistry([COMMENT_HIDDEN], [twin])
+
+
+def test_emit_refuses_a_payload_of_another_model() -> None:
+    wrong: Any = VotesChanged(id=1, up=0, down=0)
+    with pytest.raises(TypeError, match="CommentState"):
+        _never = emit(Changes(None), COMMENT_HIDDEN, wrong, 1)
+
+
+async def test_an_emit_inside_a_transaction_script_cannot_be_awaited() -> None:
+    state = CommentState(id=1, thread_id=1, status="hidden")
+    with pytest.raises(TypeError, match="unit of work"):
+        await emit(Changes(None), COMMENT_HIDDEN, state, 1)
+
+
+async def test_a_script_and_a_unit_of_work_emit_the_same_row(app: Starlette, db: Database) -> None:
+    state = CommentState(id=1, thread_id=7, status="hidden")
+
+    def hide(changes: Changes) -> Script[Event]:
+        return (yield from emit(changes, COMMENT_HIDDEN, state, 7))
+
+    async with db.unit_of_work() as uow:
+        by_session = await emit(uow, COMMENT_HIDDEN, state, 7)
+    direct: Direct = app.state.direct
+    by_script = await direct.write(hide)
+    for event in (by_session, by_script):
+        assert (event.topic, event.type, event.data) == (
+            "thread:7",
+            "comment.hidden",
+            {"id": 1, "thread_id": 7, "status": "hidden"},
+        )
+    assert by_script.id == by_session.id + 1
