@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialog.accounts.actor import Actor
 from dialog.accounts.models import User
 from dialog.db import Changes, UnitOfWork, utcnow
-from dialog.direct import Row, Script, Sql, run_in_session
+from dialog.direct import Row, Script, Sql, Step, run_in_session
 from dialog.discussion import policy, queries
 from dialog.discussion.events import (
+    COMMENT,
     COMMENT_EDITED,
     COMMENT_PUBLISHED,
     COMMENT_QUEUED,
@@ -30,7 +31,8 @@ from dialog.discussion.present import comment_out, queued_out
 from dialog.discussion.schemas import CommentEdit, CommentIn, FlagIn
 from dialog.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from dialog.i18n import lazy
-from dialog.live.outbox import emit
+from dialog.live.outbox import emit, redact
+from dialog.live.policy import thread_topic
 from dialog.markup import render_markdown
 from dialog.procedures.models import Procedure, Thread
 
@@ -245,11 +247,20 @@ async def _count_published(uow: UnitOfWork, comment: Comment, delta: int) -> Non
         )
 
 
+def redact_comment(changes: Changes, comment: Comment, *, everywhere: bool) -> Step[None]:
+    """The comment's stored events lose its text and author: on its thread's topic (it is no
+    longer public as it was), or `everywhere` (moderation's topic too: nobody may read it)."""
+    state = CommentState(id=comment.id, thread_id=comment.thread_id, status=comment.status)
+    topic = None if everywhere else thread_topic(comment.thread_id)
+    return redact(changes, COMMENT, comment.id, state, topic)
+
+
 async def do_change_status(uow: UnitOfWork, comment: Comment, status: CommentStatus) -> Comment:
     """The one way a comment's status changes: counters follow, the thread hears about it.
 
     Public events carry text only when the comment becomes published; hiding, rejecting or
-    withdrawing sends no text at all.
+    withdrawing sends no text at all, and redacts the comment's earlier events in the same
+    transaction (withdrawn text is gone for moderators too).
     """
     before = comment.status
     if before == status:
@@ -268,6 +279,7 @@ async def do_change_status(uow: UnitOfWork, comment: Comment, status: CommentSta
         )
         await emit(uow, COMMENT_PUBLISHED, out, comment.thread_id)
     elif was_public or status == CommentStatus.withdrawn:
+        await redact_comment(uow, comment, everywhere=status == CommentStatus.withdrawn)
         state = CommentState(id=comment.id, thread_id=comment.thread_id, status=status)
         await emit(uow, LEFT_PUBLIC[status], state, comment.thread_id)
     await uow.session.flush()
@@ -369,6 +381,7 @@ async def do_edit_comment(
         return comment
     await uow.session.flush()
     if comment.status == CommentStatus.published:
+        await redact_comment(uow, comment, everywhere=False)  # the earlier text
         out = comment_out(comment, actor.display_name)
         await emit(uow, COMMENT_EDITED, out, comment.thread_id)
     return comment

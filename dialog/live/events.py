@@ -7,9 +7,10 @@ which the README's events table is rendered (`events_table`, `python -m dialog.d
 an event's type and shape are never spelled out at the call site.
 
 Topics come in kinds (`TopicKind`): `thread:N` is public, so its events carry only what every
-visitor may read; an event type whose payload shows a record that can stop being public (a
-comment that is hidden, edited, withdrawn, or whose author is erased) names that record's
-`Ref`, stored with the event.
+visitor may read *now*; an event type whose payload shows a record that can stop being public
+(a comment that is hidden, edited, withdrawn, or whose author is erased) names that record's
+`Ref`, and the owner of the record redacts its stored events in the same transaction as the
+change (`dialog.live.outbox.redact`).
 
 This module imports no domain package: every package may use it.
 """
@@ -134,14 +135,30 @@ class EventRegistry:
 
 
 def events_table(types: Iterable[EventType[Any]]) -> str:
-    """The README's table of event types (Markdown), one row per type."""
-    lines = ["| type | topic | who hears it | data |", "| --- | --- | --- | --- |"]
+    """The README's table of event types (Markdown), one row per type, then how the events
+    that show a record are redacted."""
+    lines = [
+        "| type | topic | who hears it | data | redacted as |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    refs: dict[Ref, list[str]] = {}
     for event_type in types:
         topic = event_type.topic
+        redacted = ""
+        if event_type.ref is not None:
+            refs.setdefault(event_type.ref, []).append(f"`{event_type.name}`")
+            redacted = f"`{event_type.ref.kind}`"
         lines.append(
             f"| `{event_type.name}` | `{topic.pattern}` | {topic.audience} "
-            f"| {event_type.description} |"
+            f"| {event_type.description} | {redacted} |"
         )
+    lines += [
+        "",
+        "Stored events that show a record are redacted in the transaction that changes it:",
+        "",
+    ]
+    for ref, names in refs.items():
+        lines.append(f"- `{ref.kind}` ({', '.join(names)}): {ref.fields} {ref.when}.")
     return "\n".join(lines) + "\n"
 
 

@@ -1,6 +1,6 @@
-"""Write to the outbox: `emit` an event.
+"""Write to the outbox: `emit` an event, `redact` the stored events that show a record.
 
-It is one `Step` for both write paths (dialog.direct): inside a transaction script,
+Both are one `Step` for both write paths (dialog.direct): inside a transaction script,
 `yield from emit(changes, TYPE, payload, number)`; inside a unit of work, `await emit(uow, TYPE,
 payload, number)`. The event's row is inserted in the current transaction; its id is published
 after COMMIT (and forgotten on ROLLBACK) by the `Changes` it was emitted on.
@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import json
 
+from pydantic import BaseModel
+
 from dialog.db import Changes, utcnow
-from dialog.direct import Script, Sql, Step
-from dialog.live.events import EventType, P
+from dialog.direct import Script, Sql, Step, step
+from dialog.live.events import EventType, P, Ref
 from dialog.live.models import Event
 
 INSERT_EVENT = Sql(
     "INSERT INTO events (topic, type, data, ref, created_at) "
     "VALUES (:topic, :type, :data, :ref, :created_at) RETURNING id"
 )
+REDACT = Sql("UPDATE events SET data = :data WHERE ref = :ref")
+REDACT_ON_TOPIC = Sql("UPDATE events SET data = :data WHERE ref = :ref AND topic = :topic")
 
 
 def emit(
@@ -46,3 +50,23 @@ def emit(
         return event
 
     return Step(changes, insert)
+
+
+@step
+def redact(
+    changes: Changes,
+    ref: Ref,
+    record_id: int,
+    data: BaseModel,
+    topic: str | None = None,
+) -> Script[None]:
+    """Replace the data of every stored event that shows this record (on one topic, or on
+    all) by `data`, an instance of the ref's shape. Call it in the transaction that changes
+    what may be seen of the record, before emitting the event that announces the change."""
+    if type(data) is not ref.shape:
+        raise TypeError(f"a redacted {ref.kind} is a {ref.shape.__name__}")
+    params = {"data": json.dumps(data.model_dump(mode="json")), "ref": ref.of(record_id)}
+    if topic is None:
+        yield REDACT(**params)
+    else:
+        yield REDACT_ON_TOPIC(**params, topic=topic)

@@ -10,10 +10,10 @@ from starlette.applications import Starlette
 
 from dialog.db import Changes, Database
 from dialog.direct import Direct, Script
-from dialog.discussion.events import COMMENT_HIDDEN, CommentState, VotesChanged
+from dialog.discussion.events import COMMENT, COMMENT_HIDDEN, CommentState, VotesChanged
 from dialog.live.events import MODERATION, THREAD, EventRegistry, EventType, NoData, Ref
 from dialog.live.models import Event
-from dialog.live.outbox import emit
+from dialog.live.outbox import emit, redact
 
 
 class WithId(BaseModel):
@@ -54,6 +54,11 @@ def test_emit_refuses_a_payload_of_another_model() -> None:
     wrong: Any = VotesChanged(id=1, up=0, down=0)
     with pytest.raises(TypeError, match="CommentState"):
         _never = emit(Changes(None), COMMENT_HIDDEN, wrong, 1)
+
+
+def test_redact_refuses_data_that_is_not_the_ref_s_shape() -> None:
+    with pytest.raises(TypeError, match="CommentState"):
+        list(redact(Changes(None), COMMENT, 1, VotesChanged(id=1, up=0, down=0)))
 
 
 async def test_an_emit_inside_a_transaction_script_cannot_be_awaited() -> None:
