@@ -51,6 +51,10 @@ class FlagState(BaseModel):
     reason: str
 
 
+class CommentsChanged(BaseModel):
+    thread_id: int
+
+
 COMMENT = Ref(
     "comment",
     CommentState,
@@ -98,6 +102,13 @@ VOTES_CHANGED = EventType(
     VotesChanged,
     "`{id, up, down}` absolute counts, at most 4 per comment per second",
 )
+COMMENTS_CHANGED = EventType(
+    "comments.changed",
+    THREAD,
+    CommentsChanged,
+    "`{thread_id}`: an author of comments in the thread changed the display name or deleted "
+    "the account (and maybe the comments' text); no name travels: reload the comments",
+)
 COMMENT_QUEUED = EventType(
     "comment.queued",
     MODERATION,
@@ -121,6 +132,7 @@ TYPES: tuple[EventType[Any], ...] = (
     COMMENT_WITHDRAWN,
     COMMENT_PENDING,
     VOTES_CHANGED,
+    COMMENTS_CHANGED,
     COMMENT_QUEUED,
     FLAG_CREATED,
 )

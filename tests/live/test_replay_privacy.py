@@ -133,6 +133,7 @@ async def test_an_account_deleted_keeping_its_comments_replays_without_their_nam
     found = await replay(live_url, db, f"thread:{thread.id}", api)
     assert NAME not in text(found)
     assert of_comment(found, comment["id"])[0][1]["status"] == "published"
+    assert found[-1]["type"] == "comments.changed"
 
 
 async def test_a_renamed_author_replays_without_the_old_name(
