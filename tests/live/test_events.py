@@ -1,4 +1,4 @@
-"""Declaring event types and emitting them: what a declaration refuses, what emit refuses."""
+"""Declaring event types, emitting and redacting them: what each refuses, and both write paths."""
 
 from __future__ import annotations
 
@@ -6,11 +6,21 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
+from sqlalchemy import select
 from starlette.applications import Starlette
 
-from dialog.db import Changes, Database
+from dialog.db import Changes, Database, utcnow
 from dialog.direct import Direct, Script
-from dialog.discussion.events import COMMENT, COMMENT_HIDDEN, CommentState, VotesChanged
+from dialog.discussion.events import (
+    COMMENT,
+    COMMENT_HIDDEN,
+    COMMENT_PUBLISHED,
+    COMMENT_QUEUED,
+    CommentState,
+    QueuedComment,
+    VotesChanged,
+)
+from dialog.discussion.schemas import AuthorOut, CommentOut
 from dialog.live.events import MODERATION, THREAD, EventRegistry, EventType, NoData, Ref
 from dialog.live.models import Event
 from dialog.live.outbox import emit, redact
@@ -84,3 +94,48 @@ async def test_a_script_and_a_unit_of_work_emit_the_same_row(app: Starlette, db:
             {"id": 1, "thread_id": 7, "status": "hidden"},
         )
     assert by_script.id == by_session.id + 1
+
+
+async def test_a_script_and_a_unit_of_work_redact_a_record_s_events_alike(
+    app: Starlette, db: Database
+) -> None:
+    author = AuthorOut(id=3, name="Erika")
+    shown = {
+        n: CommentOut(
+            id=n,
+            thread_id=7,
+            parent_id=None,
+            depth=0,
+            status="published",
+            html="<p>alt</p>",
+            stance=None,
+            author=author,
+            created_at=utcnow(),
+            edited_at=None,
+            up=0,
+            down=0,
+            replies=0,
+            url=f"/comments/{n}",
+        )
+        for n in (1, 2)
+    }
+    async with db.unit_of_work() as uow:
+        for out in shown.values():
+            await emit(uow, COMMENT_PUBLISHED, out, 7)
+        await emit(uow, COMMENT_QUEUED, QueuedComment(**dict(shown[1]), held_by="links"))
+    gone = {n: CommentState(id=n, thread_id=7, status="hidden") for n in (1, 2)}
+
+    def hide_one(changes: Changes) -> Script[None]:
+        yield from redact(changes, COMMENT, 1, gone[1], "thread:7")
+
+    direct: Direct = app.state.direct
+    await direct.write(hide_one)
+    async with db.unit_of_work() as uow:
+        await redact(uow, COMMENT, 2, gone[2], "thread:7")
+    async with db.reading() as session:
+        stored = (await session.scalars(select(Event).order_by(Event.id))).all()
+    assert [(e.ref, e.data) for e in stored] == [
+        ("comment:1", gone[1].model_dump()),
+        ("comment:2", gone[2].model_dump()),
+        ("comment:1", QueuedComment(**dict(shown[1]), held_by="links").model_dump(mode="json")),
+    ]
