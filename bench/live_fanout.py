@@ -3,7 +3,7 @@
 Run: `.venv/bin/python -m bench live_fanout` (or `python -m bench.live_fanout`).
 
 (a) ours: `dialog serve` (one process, SQLite, a private redis-server so the events are written
-    in this process through a unit of work + add_event, committed, published, and loaded from
+    in this process through a unit of work + emit, committed, published, and loaded from
     the outbox by the server exactly as in production);
 (b) a bare `websockets` relay: no framework, no database, `broadcast()` of each message.
 Listeners run in separate processes with a minimal frame parser, so they are not the
@@ -316,11 +316,20 @@ async def _measure(name: str, port: int, path: str, server_pid: int, post: PostF
 
 
 async def bench_ours() -> Result:
+    from pydantic import BaseModel, ConfigDict
+
     from dialog import migrate
     from dialog.db import Database
+    from dialog.live.events import THREAD, EventType
     from dialog.live.hub import RedisHub
-    from dialog.live.outbox import add_event
+    from dialog.live.outbox import emit
     from dialog.settings import Settings
+
+    class BenchComment(BaseModel):
+        model_config = ConfigDict(extra="allow")
+
+    # Like comment.published, with the relay's payload (the same bytes for both).
+    published = EventType("comment.published", THREAD, BenchComment, "bench")
 
     root = Path(tempfile.mkdtemp(prefix="bench-live-"))
     database_url = f"sqlite+aiosqlite:///{root}/dialog.db"
@@ -368,7 +377,7 @@ async def bench_ours() -> Result:
 
         async def post(seq: int, sent: float) -> None:
             async with db.unit_of_work() as uow:
-                await add_event(uow, "thread:1", "comment.published", _event_data(seq, sent))
+                await emit(uow, published, BenchComment(**_event_data(seq, sent)), 1)
 
         return await _measure("ours", port, "/api/v1/live", server.pid, post)
     finally:

@@ -19,17 +19,21 @@ from dialog.accounts.middleware import AuthMiddleware
 from dialog.db import Database
 from dialog.direct import Direct
 from dialog.discussion import api as discussion_api
+from dialog.discussion import events as discussion_events
 from dialog.discussion import views as discussion_views
 from dialog.discussion.page_cache import FirstPageCache
 from dialog.discussion.voting import VoteEvents
 from dialog.errors import DomainError
+from dialog.live import events as live_events
 from dialog.live import socket as live_socket
+from dialog.live.events import EventRegistry
 from dialog.live.service import Live, make_hub
 from dialog.mail.worker import MailWorker
 from dialog.procedures import api as procedure_api
 from dialog.procedures import views as procedure_views
 from dialog.ratelimit import RateLimiter
 from dialog.results import api as results_api
+from dialog.results import events as results_events
 from dialog.results import views as results_views
 from dialog.results.jobs import HandoverWorker
 from dialog.settings import PROJECT_ROOT, Settings
@@ -39,11 +43,20 @@ from dialog.web.middleware import RequestContextMiddleware
 from dialog.web.templating import make_templates
 from moderation import api as moderation_api
 from moderation import cli as moderation_cli
+from moderation import events as moderation_events
 from moderation import hooks as moderation_hooks
 from moderation import views as moderation_views
 
 # Sub-commands of `dialog` that other parts own; dialog.cli finds them here.
 cli_commands = {"audit": moderation_cli.cmd_audit}
+
+# Every event type the platform emits, as each part declares them (the README's table).
+EVENT_TYPES = EventRegistry(
+    discussion_events.TYPES,
+    results_events.TYPES,
+    moderation_events.TYPES,
+    live_events.TYPES,
+)
 
 
 def api_routes() -> list[BaseRoute]:

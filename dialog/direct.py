@@ -17,27 +17,31 @@ everything back. SQL is written once with :named parameters and compiled per dia
 SQLAlchemy; datetime parameters, and the columns a statement names as datetimes or JSON, are
 converted here, so scripts see the same Python values on both engines. Writes announce what
 they changed like a unit of work (`Changes`: events, touched topics, after-commit callbacks),
-and `run_in_session` runs a script inside a unit of work that is already open.
+and `run_in_session` runs a script inside a unit of work that is already open. A `Step` is a
+piece written once for both write paths (emitting an event, redacting events): `yield from` it
+in a script, `await` it in a unit of work.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import sqlite3
 from collections.abc import Awaitable, Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast
 
 from sqlalchemy import DateTime, text
 from sqlalchemy.engine import CursorResult, Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from dialog.db import Changes, Database, sqlite_connection_setup
+from dialog.db import Changes, Database, UnitOfWork, sqlite_connection_setup
 
 T = TypeVar("T")
+Params = ParamSpec("Params")
 Row = Sequence[Any]
 
 
@@ -165,6 +169,47 @@ async def run_in_session(session: AsyncSession, script: Script[T]) -> T:
         return codec.rows(statement.sql, list(result.all()) if result.returns_rows else [])
 
     return await run_to_end_async(script, execute)
+
+
+class Step(Generic[T]):
+    """A part of a transaction for both write paths: `yield from step` inside a transaction
+    script, `await step` inside a unit of work (it flushes the session's pending changes
+    first, so its statements come after them, then runs on the same transaction).
+
+    Both are checked by mypy: a step left unused is an error (`unused-awaitable`)."""
+
+    __slots__ = ("_changes", "_script")
+
+    def __init__(self, changes: Changes, script: Callable[[], Script[T]]) -> None:
+        self._changes = changes
+        self._script = script
+
+    def __iter__(self) -> Script[T]:
+        return self._script()
+
+    def __await__(self) -> Generator[Any, None, T]:
+        return self._in_session().__await__()
+
+    async def _in_session(self) -> T:
+        if not isinstance(self._changes, UnitOfWork):
+            raise TypeError(
+                "await a step in a unit of work; in a transaction script, yield from it"
+            )
+        session = self._changes.session
+        await session.flush()
+        return await run_in_session(session, self._script())
+
+
+def step(
+    script: Callable[Concatenate[Changes, Params], Script[T]],
+) -> Callable[Concatenate[Changes, Params], Step[T]]:
+    """A script function made into one that returns a `Step`: written once, used by both paths."""
+
+    @functools.wraps(script)
+    def make(changes: Changes, /, *args: Params.args, **kwargs: Params.kwargs) -> Step[T]:
+        return Step(changes, lambda: script(changes, *args, **kwargs))
+
+    return make
 
 
 class Direct:

@@ -17,16 +17,19 @@ from dialog.accounts.actor import Actor
 from dialog.accounts.models import User
 from dialog.db import UnitOfWork, utcnow
 from dialog.direct import Script, Sql, run_in_session
-from dialog.discussion.actions import MODERATION_TOPIC, do_change_status
+from dialog.discussion.actions import do_change_status
+from dialog.discussion.events import COMMENT_QUEUED
 from dialog.discussion.models import Comment, CommentStatus, Flag
+from dialog.discussion.present import queued_out
 from dialog.errors import Conflict, Forbidden, NotAuthenticated, NotFound
 from dialog.i18n import lazy, translations
-from dialog.live.outbox import add_event
+from dialog.live.outbox import emit
 from dialog.notifications.actions import do_notify
 from dialog.procedures.models import Thread
 from dialog.settings import Settings
 from dialog.web.inputs import validate
 from moderation import audit, policy, rules
+from moderation.events import COMMENT_CLAIMED, COMMENT_DECIDED, Claim, Decided
 from moderation.models import Appeal, Decision, ReviewItem, Rule
 
 NOT_FOUND = lazy("This comment does not exist.")
@@ -155,12 +158,10 @@ async def _open(uow: UnitOfWork, comment: Comment, reason: str, extra: dict[str,
     for key, value in extra.items():
         setattr(item, key, value)
     await uow.session.flush()
-    await add_event(
-        uow,
-        MODERATION_TOPIC,
-        "comment.queued",
-        {"id": comment.id, "thread_id": comment.thread_id, "held_by": reason},
-    )
+    author = await uow.session.get(User, comment.author_id) if comment.author_id else None
+    name = author.display_name if author else None
+    deleted = author is not None and author.is_deleted
+    await emit(uow, COMMENT_QUEUED, queued_out(comment, name, deleted, reason))
     return True
 
 
@@ -195,12 +196,8 @@ async def do_claim(uow: UnitOfWork, actor: Actor, comment_id: int) -> ReviewItem
     item.claimed_by = actor.user_id
     item.claim_expires_at = now + timedelta(seconds=policy.CLAIM_SECONDS)
     await uow.session.flush()
-    await add_event(
-        uow,
-        MODERATION_TOPIC,
-        "comment.claimed",
-        {"id": comment.id, "claimed_by": actor.user_id, "until": item.claim_expires_at.isoformat()},
-    )
+    claim = Claim(id=comment.id, claimed_by=actor.user_id, until=item.claim_expires_at)
+    await emit(uow, COMMENT_CLAIMED, claim)
     return item
 
 
@@ -212,9 +209,7 @@ async def do_release(uow: UnitOfWork, actor: Actor, comment_id: int) -> None:
         .values(claimed_by=None, claim_expires_at=None)
         .execution_options(synchronize_session=False)
     )
-    await add_event(
-        uow, MODERATION_TOPIC, "comment.claimed", {"id": comment_id, "claimed_by": None}
-    )
+    await emit(uow, COMMENT_CLAIMED, Claim(id=comment_id, claimed_by=None, until=None))
 
 
 # -- decisions ---------------------------------------------------------------------------------
@@ -310,20 +305,16 @@ async def do_decide(
             "on_appeal": appeal is not None,
         },
     )
-    await add_event(
-        uow,
-        MODERATION_TOPIC,
-        "comment.decided",
-        {
-            "id": comment.id,
-            "thread_id": comment.thread_id,
-            "action": data.action,
-            "reason": data.reason,
-            "status": target,
-            "version": item.version + 1,
-            "moderator_id": actor.user_id,
-        },
+    decided = Decided(
+        id=comment.id,
+        thread_id=comment.thread_id,
+        action=data.action,
+        reason=data.reason,
+        status=target,
+        version=item.version + 1,
+        moderator_id=actor.user_id,
     )
+    await emit(uow, COMMENT_DECIDED, decided)
     if comment.author_id is not None and before != target:
         await _tell_author(uow, settings, comment, decision)
     return decision

@@ -15,9 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from dialog.discussion.policy import PRE_MODERATION
 from dialog.i18n import lazy
-
-PRE_MODERATION = "pre-moderation"  # the discussion's own hold in pre-moderated threads
 
 # German defaults: insults and slurs that are common in comment sections. Admins edit the list.
 DEFAULT_WATCHED_WORDS = (

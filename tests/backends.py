@@ -53,13 +53,14 @@ def prepare(root: Path) -> Backend:
             "DIALOG_TEST_BACKEND=postgres needs DIALOG_TEST_DATABASE_URL and DIALOG_TEST_REDIS_URL"
         )
     url = make_url(base).set(database=f"dialog_test_{os.getpid()}")
-    asyncio.run(_recreate(url.set(drivername="postgresql").render_as_string(False), url.database))
+    asyncio.run(recreate(url.set(drivername="postgresql").render_as_string(False), url.database))
     rendered = url.render_as_string(hide_password=False)
     migrate.upgrade(_settings(rendered, root))
     return Backend("postgres", redis_url, rendered)
 
 
-async def _recreate(url: str, name: str | None) -> None:
+async def recreate(url: str, name: str | None) -> None:
+    """Drop and create the PostgreSQL database `name` on the server of `url`."""
     admin = make_url(url).set(database="postgres").render_as_string(False)
     conn = await asyncpg.connect(admin)
     try:

@@ -12,10 +12,10 @@ from sqlalchemy import event, func, select, text
 from dialog import migrate
 from dialog.db import Committed, Database
 from dialog.live.models import Event
-from dialog.live.outbox import add_event
 from dialog.procedures.models import Department
 from dialog.settings import Settings
 from tests import backends
+from tests.any_events import emit_any
 
 
 @pytest.fixture
@@ -30,13 +30,15 @@ async def database(
     async def publish(ids: Sequence[int]) -> None:
         published.extend(ids)
 
-    yield Database(settings.database_url, publisher=publish)
+    database = Database(settings.database_url, publisher=publish)
+    yield database
+    await database.dispose()  # every connection closed on the test's own loop
     await backends.clean(backend)
 
 
 async def test_events_are_published_after_commit(database: Database, published: list[int]) -> None:
     async with database.unit_of_work() as uow:
-        event = await add_event(uow, "thread:1", "comment.published", {"id": 1})
+        event = await emit_any(uow, "thread:1", "comment.published", id=1)
         assert published == []  # nothing leaves before COMMIT
     assert published == [event.id]
     await database.dispose()
@@ -48,8 +50,8 @@ async def test_commit_listeners_hear_the_events_and_topics_after_commit_only(
     heard: list[Committed] = []
     database.commit_listeners.append(heard.append)
     async with database.unit_of_work() as uow:
-        first = await add_event(uow, "thread:1", "comment.published", {"id": 1})
-        second = await add_event(uow, "moderation", "flag.created", {"id": 1})
+        first = await emit_any(uow, "thread:1", "comment.published", id=1)
+        second = await emit_any(uow, "moderation", "flag.created", id=1)
         uow.touch("thread:2")  # changed without an event
         assert heard == []
     assert [(list(c.events), c.topics) for c in heard] == [
@@ -75,7 +77,7 @@ async def test_a_failed_unit_of_work_writes_and_publishes_nothing(
     with pytest.raises(RuntimeError):
         async with database.unit_of_work() as uow:
             uow.session.add(Department(slug="x", name="X"))
-            await add_event(uow, "thread:1", "comment.published", {"id": 1})
+            await emit_any(uow, "thread:1", "comment.published", id=1)
             raise RuntimeError("half-way")
     async with database.reading() as session:
         assert await session.scalar(select(func.count()).select_from(Event)) == events_before
@@ -116,7 +118,7 @@ async def test_writers_of_a_process_take_turns_and_all_commit(
         async with database.unit_of_work() as uow:
             inside += 1
             most = max(most, inside)
-            await add_event(uow, "thread:1", "test.written", {"n": n})
+            await emit_any(uow, "thread:1", "test.written", n=n)
             await asyncio.sleep(0.005)
             inside -= 1
 
@@ -136,11 +138,11 @@ async def test_after_commit_work_may_write_again_without_waiting_for_itself(
 ) -> None:
     async def follow_up() -> None:
         async with database.unit_of_work() as again:
-            await add_event(again, "thread:1", "test.follow-up", {})
+            await emit_any(again, "thread:1", "test.follow_up")
 
     async with asyncio.timeout(10):
         async with database.unit_of_work() as uow:
-            await add_event(uow, "thread:1", "test.first", {})
+            await emit_any(uow, "thread:1", "test.first")
             uow.after_commit(follow_up)
     assert len(published) == 2
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialog.accounts import queries
@@ -24,10 +24,11 @@ from dialog.accounts.models import (
 from dialog.accounts.passwords import hash_password, password_problem, verify_password
 from dialog.accounts.secrets import new_token, token_hash
 from dialog.db import UnitOfWork, utcnow
-from dialog.discussion.models import Comment, CommentRevision, CommentStatus
+from dialog.discussion.authors import erase_author, forget_author_name
 from dialog.errors import Conflict, InvalidInput, NotFound
 from dialog.i18n import lazy
-from dialog.live.outbox import add_event
+from dialog.live.events import SESSION_ENDED, NoData
+from dialog.live.outbox import emit
 from dialog.mail.actions import do_erase_mail_of
 
 
@@ -85,7 +86,7 @@ async def do_end_session(uow: UnitOfWork, session_id: int) -> None:
         .values(revoked_at=utcnow())
     )
     if getattr(result, "rowcount", 0):
-        await add_event(uow, f"session:{session_id}", "session.ended", {})
+        await emit(uow, SESSION_ENDED, NoData(), session_id)
 
 
 # --- one-time links -------------------------------------------------------------------------
@@ -231,6 +232,8 @@ async def do_change_display_name(uow: UnitOfWork, user: User, name: str) -> None
     await check_display_name(uow, name, own_id=user.id)
     before = user.display_name
     user.display_name = name
+    if name != before:
+        await forget_author_name(uow, user.id)
     await do_audit(
         uow, user.id, user.id, "display_name", {"display_name": before}, {"display_name": name}
     )
@@ -317,19 +320,7 @@ async def do_delete_account(
     await uow.session.execute(delete(OidcIdentity).where(OidcIdentity.user_id == user.id))
     await uow.session.execute(delete(OneTimeToken).where(OneTimeToken.user_id == user.id))
     await do_erase_mail_of(uow, user.id)
-    if remove_comments:
-        await uow.session.execute(
-            update(Comment)
-            .where(Comment.author_id == user.id)
-            .values(status=CommentStatus.withdrawn, body="", html="")
-        )
-        await uow.session.execute(
-            delete(CommentRevision).where(
-                CommentRevision.comment_id.in_(
-                    select(Comment.id).where(Comment.author_id == user.id)
-                )
-            )
-        )
+    await erase_author(uow, user.id, remove_comments=remove_comments)
     user.email = None
     user.display_name = DELETED_NAME
     user.password_hash = None

@@ -16,7 +16,8 @@ from dialog.accounts.secrets import new_token, same
 from dialog.db import Database, utcnow
 from dialog.direct import Direct
 from dialog.errors import DomainError, Forbidden, NotAuthenticated
-from dialog.live.outbox import add_event
+from dialog.live.events import SESSION_ENDED, NoData
+from dialog.live.outbox import emit
 from dialog.settings import Settings
 from dialog.web.errors import send_error
 from dialog.web.middleware import header, request_cookies
@@ -130,7 +131,7 @@ class AuthMiddleware:
                 if revoke and login.revoked_at is None:
                     login.revoked_at = utcnow()
                     # Sockets opened with this session close on this event.
-                    await add_event(uow, f"session:{login.id}", "session.ended", {})
+                    await emit(uow, SESSION_ENDED, NoData(), login.id)
 
     def _origin_problem(self, scope: Scope) -> str | None:
         origin = header(scope, b"origin")

@@ -12,23 +12,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialog.accounts.actor import Actor
 from dialog.accounts.models import User
 from dialog.db import Changes, UnitOfWork, utcnow
-from dialog.direct import Row, Script, Sql, run_in_session
+from dialog.direct import Row, Script, Sql, Step, run_in_session
 from dialog.discussion import policy, queries
+from dialog.discussion.events import (
+    COMMENT,
+    COMMENT_EDITED,
+    COMMENT_PUBLISHED,
+    COMMENT_QUEUED,
+    FLAG_CREATED,
+    LEFT_PUBLIC,
+    CommentState,
+    FlagCreated,
+)
 from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.models import Comment, CommentRevision, CommentStatus, Flag
-from dialog.discussion.present import comment_out
+from dialog.discussion.policy import PRE_MODERATION
+from dialog.discussion.present import comment_out, queued_out
 from dialog.discussion.schemas import CommentEdit, CommentIn, FlagIn
 from dialog.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from dialog.i18n import lazy
-from dialog.live.outbox import add_event, queue_event
-from dialog.live.policy import thread_topic as thread_topic  # used from here too
+from dialog.live.outbox import emit, redact
+from dialog.live.policy import thread_topic
 from dialog.markup import render_markdown
 from dialog.procedures.models import Procedure, Thread
-
-PRE_MODERATION = "pre-moderation"
-
-
-MODERATION_TOPIC = "moderation"
 
 
 async def access_thread(uow: UnitOfWork, thread_id: int) -> tuple[Thread, Procedure]:
@@ -186,25 +192,16 @@ def post_comment(
     if comment.status == CommentStatus.published:
         if comment.parent_id is not None:
             yield COUNT_REPLIES(delta=1, id=comment.parent_id)
-        yield from queue_event(
-            changes,
-            thread_topic(thread_id),
-            "comment.published",
-            comment_out(comment, actor.display_name).model_dump(mode="json"),
+        yield from emit(
+            changes, COMMENT_PUBLISHED, comment_out(comment, actor.display_name), thread_id
         )
         # Last: every post to this thread waits for this row's lock until our COMMIT.
         yield COUNT_THREAD(delta=1, thread_id=thread_id)
     else:
-        yield from queue_event(
+        yield from emit(
             changes,
-            MODERATION_TOPIC,
-            "comment.queued",
-            {
-                **comment_out(comment, actor.display_name, viewer=_MODERATOR).model_dump(
-                    mode="json"
-                ),
-                "held_by": comment.held_by,
-            },
+            COMMENT_QUEUED,
+            queued_out(comment, actor.display_name, False, comment.held_by),
         )
     return comment, True
 
@@ -235,9 +232,6 @@ async def do_post_comment(
     return await run_in_session(uow.session, post_comment(uow, actor, thread_id, data, hooks))
 
 
-_MODERATOR = Actor(user_id=0, role="moderator")
-
-
 async def _count_published(uow: UnitOfWork, comment: Comment, delta: int) -> None:
     """Thread and parent counters count published comments only."""
     await uow.session.execute(
@@ -253,20 +247,20 @@ async def _count_published(uow: UnitOfWork, comment: Comment, delta: int) -> Non
         )
 
 
-async def emit_published(uow: UnitOfWork, comment: Comment, author_name: str | None) -> None:
-    await add_event(
-        uow,
-        thread_topic(comment.thread_id),
-        "comment.published",
-        comment_out(comment, author_name).model_dump(mode="json"),
-    )
+def redact_comment(changes: Changes, comment: Comment, *, everywhere: bool) -> Step[None]:
+    """The comment's stored events lose its text and author: on its thread's topic (it is no
+    longer public as it was), or `everywhere` (moderation's topic too: nobody may read it)."""
+    state = CommentState(id=comment.id, thread_id=comment.thread_id, status=comment.status)
+    topic = None if everywhere else thread_topic(comment.thread_id)
+    return redact(changes, COMMENT, comment.id, state, topic)
 
 
 async def do_change_status(uow: UnitOfWork, comment: Comment, status: CommentStatus) -> Comment:
     """The one way a comment's status changes: counters follow, the thread hears about it.
 
     Public events carry text only when the comment becomes published; hiding, rejecting or
-    withdrawing sends no text at all.
+    withdrawing sends no text at all, and redacts the comment's earlier events in the same
+    transaction (withdrawn text is gone for moderators too).
     """
     before = comment.status
     if before == status:
@@ -278,18 +272,16 @@ async def do_change_status(uow: UnitOfWork, comment: Comment, status: CommentSta
         await _count_published(uow, comment, +1 if is_public else -1)
     if is_public:
         author = await uow.session.get(User, comment.author_id) if comment.author_id else None
-        await emit_published(uow, comment, author.display_name if author else None)
-    elif was_public or status == CommentStatus.withdrawn:
-        await add_event(
-            uow,
-            thread_topic(comment.thread_id),
-            f"comment.{status}",
-            {
-                "id": comment.id,
-                "thread_id": comment.thread_id,
-                "status": str(status),
-            },
+        out = comment_out(
+            comment,
+            author.display_name if author else None,
+            author_deleted=author is not None and author.is_deleted,
         )
+        await emit(uow, COMMENT_PUBLISHED, out, comment.thread_id)
+    elif was_public or status == CommentStatus.withdrawn:
+        await redact_comment(uow, comment, everywhere=status == CommentStatus.withdrawn)
+        state = CommentState(id=comment.id, thread_id=comment.thread_id, status=status)
+        await emit(uow, LEFT_PUBLIC[status], state, comment.thread_id)
     await uow.session.flush()
     return comment
 
@@ -389,12 +381,9 @@ async def do_edit_comment(
         return comment
     await uow.session.flush()
     if comment.status == CommentStatus.published:
-        await add_event(
-            uow,
-            thread_topic(comment.thread_id),
-            "comment.edited",
-            comment_out(comment, actor.display_name).model_dump(mode="json"),
-        )
+        await redact_comment(uow, comment, everywhere=False)  # the earlier text
+        out = comment_out(comment, actor.display_name)
+        await emit(uow, COMMENT_EDITED, out, comment.thread_id)
     return comment
 
 
@@ -423,20 +412,16 @@ async def do_flag(
     uow.session.add(flag)
     comment.flag_count += 1
     await uow.session.flush()
-    await add_event(
-        uow,
-        MODERATION_TOPIC,
-        "flag.created",
-        {
-            "id": flag.id,
-            "comment_id": comment.id,
-            "thread_id": comment.thread_id,
-            "reason": flag.reason,
-            "note": flag.note,
-            "flags": comment.flag_count,
-            "up": comment.up_count,
-            "down": comment.down_count,
-        },
+    created = FlagCreated(
+        id=flag.id,
+        comment_id=comment.id,
+        thread_id=comment.thread_id,
+        reason=flag.reason,
+        note=flag.note,
+        flags=comment.flag_count,
+        up=comment.up_count,
+        down=comment.down_count,
     )
+    await emit(uow, FLAG_CREATED, created)
     await hooks.on_flag(uow, comment)
     return flag

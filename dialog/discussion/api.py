@@ -27,6 +27,7 @@ from dialog.discussion.schemas import (
 from dialog.discussion.voting import VoteEvents
 from dialog.errors import NotFound
 from dialog.i18n import current_locale, lazy
+from dialog.live.policy import thread_topic
 from dialog.web.api import ApiRoute, Doc, actor, database, respond
 from dialog.web.inputs import json_body, validate
 
@@ -55,7 +56,7 @@ def first_page_cache(request: Request) -> FirstPageCache:
 async def page_version(request: Request, thread_id: int) -> PageVersion:
     """The version of a thread's anonymous pages (see page_cache); NotFound for no thread."""
     async with database(request).reading() as session:
-        version = await queries.page_version(session, thread_id, actions.thread_topic(thread_id))
+        version = await queries.page_version(session, thread_id, thread_topic(thread_id))
     if version is None:
         raise NotFound(lazy("This thread does not exist."))
     return version

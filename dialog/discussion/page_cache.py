@@ -2,8 +2,9 @@
 
 Anonymous readers of a busy thread all ask for the same first page. It is rebuilt only when
 the thread changed: every change a reader can see (a comment published, edited, withdrawn,
-hidden or published by moderation, vote counts) writes an event on the thread's
-topic in the same transaction, so the id of the thread's latest event is the page's version.
+hidden or published by moderation, vote counts, an author's new name) writes an event on the
+thread's topic in the same transaction, so the id of the thread's latest event is the page's
+version.
 A request reads that version first (one indexed query) and is served from the cache only if
 it is unchanged; within RECHECK seconds of the last such check it is served without asking:
 what this process commits tells the cache at once (`Database.commit_listeners`: every unit of
@@ -18,9 +19,11 @@ same check holds there trivially once the fan-out has caught up.)
 
 Votes reach the thread as one coalesced event per window (250 ms); the vote itself touches the
 thread's topic (`UnitOfWork.touch`), so the process that recorded it forgets the pages at once.
-What writes no thread event at all (an author renaming or deleting their account) is bounded by
-MAX_AGE. Signed-in readers are never served from here: their page carries their own votes and
-their own pending comments.
+An author who renames or deletes the account changes the names (and maybe texts) of pages
+without touching a comment row: that writes `comments.changed` on each thread that showed them
+(dialog.discussion.authors), so it moves the version like any other change. MAX_AGE only bounds
+what a process keeps in any case. Signed-in readers are never served from here: their page
+carries their own votes and their own pending comments.
 
 The version also holds when the thread's procedure last changed (`updated_at`): the HTML page
 shows the procedure's title and phase, and the phase decides what readers may do. Both come

@@ -17,6 +17,8 @@ PHASE_FEATURES: dict[str, frozenset[str]] = {
     "evaluation": frozenset({"flag"}),
     "completed": frozenset({"flag"}),
 }
+# The hold reason of every post in a pre-moderated thread (moderation names its other rules).
+PRE_MODERATION = "pre-moderation"
 PUBLIC_STATUSES = frozenset({"published"})
 PLACEHOLDER_STATUSES = frozenset({"withdrawn", "hidden"})
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dialog.accounts.actor import ANONYMOUS, Actor
 from dialog.discussion import policy
+from dialog.discussion.events import QueuedComment
 from dialog.discussion.models import Comment
 from dialog.discussion.schemas import AuthorOut, CommentOut
 from dialog.i18n import gettext as _
 from dialog.i18n import lazy
 
 DELETED_ACCOUNT = lazy("deleted account")
+# Who moderators' events are built for: they read held and hidden text.
+MODERATOR_VIEW = Actor(user_id=0, role="moderator")
 
 
 def author_out(author_id: int | None, name: str | None, deleted: bool) -> AuthorOut | None:
@@ -49,3 +52,11 @@ def comment_out(
         url=comment_url(comment.id),
         my_vote=my_vote,
     )
+
+
+def queued_out(
+    comment: Comment, author_name: str | None, author_deleted: bool, held_by: str | None
+) -> QueuedComment:
+    """The comment as moderators see it, and why it waits (the `comment.queued` event)."""
+    out = comment_out(comment, author_name, author_deleted, viewer=MODERATOR_VIEW)
+    return QueuedComment(**dict(out), held_by=held_by)

@@ -20,11 +20,13 @@ from dialog.accounts.actor import Actor
 from dialog.db import Changes, Database, utcnow
 from dialog.direct import Script, Sql
 from dialog.discussion import policy, queries
-from dialog.discussion.actions import check_writable, comment_row, require_writer, thread_topic
+from dialog.discussion.actions import check_writable, comment_row, require_writer
+from dialog.discussion.events import VOTES_CHANGED, VotesChanged
 from dialog.discussion.models import Comment
 from dialog.errors import Forbidden, NotFound
 from dialog.i18n import lazy
-from dialog.live.outbox import add_event
+from dialog.live.outbox import emit
+from dialog.live.policy import thread_topic
 
 log = logging.getLogger("dialog.discussion")
 WINDOW_SECONDS = 0.25
@@ -146,12 +148,8 @@ class VoteEvents:
                 for comment_id, thread_id, up, down in await queries.counts_of(
                     uow.session, sorted(ids)
                 ):
-                    await add_event(
-                        uow,
-                        thread_topic(thread_id),
-                        "votes.changed",
-                        {"id": comment_id, "up": up, "down": down},
-                    )
+                    counts = VotesChanged(id=comment_id, up=up, down=down)
+                    await emit(uow, VOTES_CHANGED, counts, thread_id)
         except BaseException:
             self._pending |= ids
             raise

@@ -18,6 +18,7 @@ from typing import Any, cast
 from dialog import unreachable
 from dialog.db import Committed, Database
 from dialog.live import queries
+from dialog.live.events import SESSION_ENDED
 from dialog.live.models import Event
 from dialog.live.transport import FrameWriter, text_frame
 
@@ -30,7 +31,7 @@ DIRECT_WRITE_BELOW = 64 * 1024
 GAP_TTL = 60.0  # seconds an unseen id below the high-water mark is still looked for
 MAX_GAPS = 10_000
 BATCH = 1_000
-SESSION_ENDED = "session.ended"
+CLOSES_SESSION = SESSION_ENDED.name  # its sockets close with 4001 instead of hearing it
 
 SendText = Callable[[str], Coroutine[Any, Any, None]]
 Close = Callable[[int, str], Awaitable[None]]
@@ -283,7 +284,7 @@ class Fanout:
         listeners = self._by_topic.get(event.topic)
         if not listeners:
             return
-        if event.type == SESSION_ENDED:
+        if event.type == CLOSES_SESSION:
             for connection in list(listeners):
                 connection.end(4001)
             return

@@ -13,10 +13,16 @@ from dialog.db import Base, utcnow
 
 class Event(Base):
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_topic_id", "topic", "id"),)
+    __table_args__ = (
+        Index("ix_events_topic_id", "topic", "id"),
+        # Redaction finds every event that shows a record (dialog.live.events.Ref) by this.
+        Index("ix_events_ref", "ref"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     topic: Mapped[str] = mapped_column(String(60))
     type: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # "comment:12" when the event shows a record that its owner may have to redact.
+    ref: Mapped[str | None] = mapped_column(String(60), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -15,12 +15,12 @@ from dialog.discussion.models import Comment, CommentStatus
 from dialog.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from dialog.i18n import gettext as _
 from dialog.i18n import lazy
-from dialog.live.outbox import add_event
-from dialog.live.policy import thread_topic
+from dialog.live.outbox import emit, redact
 from dialog.markup import plain_text, render_markdown
 from dialog.notifications.actions import do_notify
 from dialog.procedures.models import Department, Procedure, Thread
 from dialog.results import policy, queries
+from dialog.results.events import ANSWER, ANSWER_PUBLISHED, AnswerWithoutText
 from dialog.results.models import Answer, Decision
 from dialog.results.present import answer_out, answer_url, state_label
 from dialog.results.schemas import AnswerIn, DecisionIn, HandoverSettingsIn
@@ -94,7 +94,10 @@ async def do_answer(
     department = await uow.session.get(Department, procedure.department_id)
     department_name = department.name if department else ""
     out = answer_out(answer, department_name)
-    await add_event(uow, thread_topic(thread.id), "answer.published", out.model_dump(mode="json"))
+    if not created:  # the earlier text is no longer the answer
+        gone = AnswerWithoutText(id=answer.id, thread_id=thread.id, comment_id=answer.comment_id)
+        await redact(uow, ANSWER, answer.id, gone)
+    await emit(uow, ANSWER_PUBLISHED, out, thread.id)
     if comment is not None:
         people = await queries.author_and_voters(uow.session, comment.id)
     else:

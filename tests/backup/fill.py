@@ -18,6 +18,7 @@ from dialog.accounts.models import (
 )
 from dialog.db import Database, utcnow
 from dialog.discussion.models import Comment, CommentRevision, Flag
+from dialog.mail.models import MailState, OutboxMail
 from dialog.notifications.models import Notification
 from dialog.procedures.models import Thread
 from dialog.results.models import HandoverJob
@@ -65,6 +66,20 @@ async def fill_what_the_demo_left_empty(db: Database) -> None:
                     title="Die Verwaltung hat geantwortet",
                     body="Zu Ihrem Beitrag",
                     url=f"/comments/{comment.id}",
+                ),
+                OutboxMail(
+                    message_id=f"<{uuid.uuid4()}@dialog.example>",
+                    kind="answer.published",
+                    user_id=person.id,
+                    recipient="anna@example.org",
+                    subject="Die Verwaltung hat geantwortet",
+                    text="Zu Ihrem Beitrag",
+                    html=None,
+                    headers=[["Auto-Submitted", "auto-generated"]],
+                    attachments=[],
+                    state=MailState.sent,
+                    attempts=1,
+                    sent_at=now,
                 ),
                 CommentRevision(comment_id=comment.id, body="Vorher", html="<p>Vorher</p>"),
                 Flag(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event, select
+from starlette.applications import Starlette
 
 from dialog.accounts.models import User
 from dialog.db import Database
+from dialog.live import queries as live_queries
 from dialog.live.models import Event
 from tests import factories
 
@@ -55,3 +58,14 @@ def counting_queries(db: Database) -> Iterator[list[str]]:
     finally:
         for engine in engines:
             event.remove(engine, "before_cursor_execute", count)
+
+
+async def until_live_saw_the_latest_event(app: Starlette, db: Database) -> None:
+    """Until this process's fan-out has seen every event: first pages are kept from then on."""
+    async with db.reading() as session:
+        latest = await live_queries.latest_event_id(session)
+    for _ in range(200):
+        if app.state.live.fanout.high_water >= latest:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the live fan-out did not see the latest event")

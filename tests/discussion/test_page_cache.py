@@ -7,7 +7,6 @@ while the page was read. Signed-in readers are never served from the cache.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,12 +20,16 @@ from dialog.discussion import actions
 from dialog.discussion.page_cache import CSRF_PLACEHOLDER, FirstPageCache
 from dialog.discussion.schemas import CommentIn
 from dialog.discussion.voting import VoteEvents
-from dialog.live import queries as live_queries
-from dialog.live.outbox import add_event
 from dialog.procedures.models import Thread
 from dialog.settings import Settings
 from tests import factories
-from tests.discussion.helpers import MakeUser, counting_queries, post
+from tests.any_events import emit_any
+from tests.discussion.helpers import (
+    MakeUser,
+    counting_queries,
+    post,
+    until_live_saw_the_latest_event,
+)
 
 
 async def anonymous_page(client: httpx.AsyncClient, thread: Thread) -> dict[int, dict[str, Any]]:
@@ -49,7 +52,7 @@ async def test_an_unchanged_thread_is_served_from_the_cache_without_reading_comm
     thread: Thread,
 ) -> None:
     await post(api, await make_user(), thread.id, "Mehr Bänke am Ufer")
-    await _until_live_saw_the_latest_event(app, db)  # a page is kept once its events settled
+    await until_live_saw_the_latest_event(app, db)  # a page is kept once its events settled
     first = await anonymous_page(client, thread)
     with counting_queries(db) as statements:
         again = await anonymous_page(client, thread)
@@ -145,24 +148,14 @@ async def test_a_comment_still_being_written_while_the_page_is_read_shows_once_c
         # the thread row the slow post holds) commits first: the page read now must not be
         # kept under that id, or the slower comment would never show.
         async with db.unit_of_work() as uow:
-            await add_event(uow, actions.thread_topic(thread.id), "votes.changed", {"id": 0})
+            await emit_any(uow, f"thread:{thread.id}", "votes.changed", id=0)
     else:
         # SQLite: one writer at a time; the page read meanwhile simply has the old version.
         await anonymous_page(client, thread)
-    await _until_live_saw_the_latest_event(app, db)
+    await until_live_saw_the_latest_event(app, db)
     assert "Langsam geschrieben" not in str(await anonymous_page(client, thread))
     await slow.__aexit__(None, None, None)
     assert "Langsam geschrieben" in str(await anonymous_page(client, thread))
-
-
-async def _until_live_saw_the_latest_event(app: Starlette, db: Database) -> None:
-    async with db.reading() as session:
-        latest = await live_queries.latest_event_id(session)
-    for _ in range(200):
-        if app.state.live.fanout.high_water >= latest:
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("the live fan-out did not see the latest event")
 
 
 def test_entries_expire_and_the_oldest_make_room() -> None:
@@ -197,7 +190,7 @@ async def test_the_anonymous_thread_page_is_kept_and_each_visitor_gets_their_own
     thread: Thread,
 ) -> None:
     await post(api, await make_user(), thread.id, "Mehr Licht im Park")
-    await _until_live_saw_the_latest_event(app, db)
+    await until_live_saw_the_latest_event(app, db)
     first = await client.get(f"/threads/{thread.id}")
     assert first.status_code == 200 and "Mehr Licht im Park" in first.text
     mine = client.cookies["dialog_csrf"]
@@ -309,7 +302,7 @@ async def test_a_kept_page_is_checked_again_after_the_recheck_interval_for_other
 ) -> None:
     author = await make_user()
     await post(api, author, thread.id, "Hier geschrieben")
-    await _until_live_saw_the_latest_event(app, db)
+    await until_live_saw_the_latest_event(app, db)
     cache = cache_of(app)
     cache.recheck = 60.0
     assert "Hier geschrieben" in (await client.get(f"/threads/{thread.id}")).text

@@ -14,9 +14,9 @@ from dialog.accounts.models import User
 from dialog.db import Database, utcnow
 from dialog.discussion import views
 from dialog.discussion.models import Comment
-from dialog.live.outbox import add_event
 from dialog.procedures.models import Procedure, Thread
 from tests import factories
+from tests.any_events import emit_any
 
 MakeUser = Callable[..., Awaitable[User]]
 SignIn = Callable[[User], Awaitable[str]]
@@ -319,7 +319,7 @@ async def test_the_live_resume_point_is_read_before_the_page_so_nothing_falls_be
     async def page_after_a_concurrent_commit(*args: Any, **kwargs: Any) -> Any:
         # Another request commits while this one is between its two reads.
         async with db.unit_of_work() as uow:
-            event = await add_event(uow, f"thread:{thread.id}", "comment.published", {"id": 0})
+            event = await emit_any(uow, f"thread:{thread.id}", "comment.published", id=0)
         committed.append(event.id)
         return await original(*args, **kwargs)
 

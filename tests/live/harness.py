@@ -21,8 +21,8 @@ from websockets.protocol import State
 from websockets.uri import parse_uri
 
 from dialog.db import Database
-from dialog.live.outbox import add_event
 from dialog.live.transport import uvicorn_websocket_options
+from tests.any_events import emit_any
 
 WAIT = 20.0  # generous upper bound for anything to arrive; tests never assert on timing
 
@@ -73,7 +73,7 @@ async def serving(app: Starlette) -> AsyncIterator[str]:
 async def emit(db: Database, topic: str, type_: str = "test.happened", **data: Any) -> int:
     """An event through the real write path: a unit of work that publishes after commit."""
     async with db.unit_of_work() as uow:
-        event = await add_event(uow, topic, type_, dict(data))
+        event = await emit_any(uow, topic, type_, **data)
     return event.id
 
 

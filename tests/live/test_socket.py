@@ -15,9 +15,9 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from dialog.accounts.models import User
 from dialog.db import Database, utcnow
 from dialog.live.models import Event
-from dialog.live.outbox import add_event
 from dialog.procedures.models import Department
 from tests import factories
+from tests.any_events import emit_any
 from tests.live.harness import StalledReader, emit, frames, subscribe, until_listening
 
 
@@ -245,7 +245,7 @@ async def test_a_slow_reader_is_closed_with_4000_and_resumes_while_a_fast_one_ge
     for _ in range(20):
         async with db.unit_of_work() as uow:
             for n in range(40):
-                event = await add_event(uow, "thread:1", "test.big", {"n": n, "p": padding})
+                event = await emit_any(uow, "thread:1", "test.big", n=n, p=padding)
                 ids.append(event.id)
     assert [f["id"] for f in await fast_frames] == ids
     got, code = await slow.read_all()
