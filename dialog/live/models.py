@@ -20,3 +20,17 @@ class Event(Base):
     type: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ConsumerPosition(Base):
+    """How far one durable consumer of the outbox has come: every event id up to `position`
+    is handled, except the ids in `gaps` (taken by a transaction that had not committed when
+    later ones were handled; they are looked for a while longer)."""
+
+    __tablename__ = "consumer_positions"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    position: Mapped[int]
+    gaps: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    failures: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
