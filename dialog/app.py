@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from dialog.accounts import api as account_api
 from dialog.accounts import views as account_views
 from dialog.accounts.middleware import AuthMiddleware
+from dialog.background import Background
 from dialog.db import Database
 from dialog.direct import Direct
 from dialog.discussion import api as discussion_api
@@ -28,14 +29,14 @@ from dialog.live import events as live_events
 from dialog.live import socket as live_socket
 from dialog.live.events import EventRegistry
 from dialog.live.service import Live, make_hub
-from dialog.mail.worker import MailWorker
+from dialog.mail import worker as mail_worker
 from dialog.procedures import api as procedure_api
 from dialog.procedures import views as procedure_views
 from dialog.ratelimit import RateLimiter
 from dialog.results import api as results_api
 from dialog.results import events as results_events
+from dialog.results import jobs as handover_jobs
 from dialog.results import views as results_views
-from dialog.results.jobs import HandoverWorker
 from dialog.settings import PROJECT_ROOT, Settings
 from dialog.web import errors, pages
 from dialog.web.api import openapi_document
@@ -80,6 +81,18 @@ def page_routes() -> list[BaseRoute]:
     ]
 
 
+def make_background(settings: Settings, db: Database, live: Live) -> Background:
+    """The process's outbox consumers and periodic jobs."""
+    background = Background(db)
+    background.every(
+        "handover", settings.handover_interval, lambda: handover_jobs.run_due(db, settings)
+    )
+    mail_worker.register(background, db, settings)
+    live.hub.listen(background.on_ids)
+    db.commit_listeners.append(background.committed)
+    return background
+
+
 def create_app(settings: Settings) -> Starlette:
     hub = make_hub(settings)
     db = Database.for_settings(settings, publisher=hub.publish)
@@ -87,8 +100,7 @@ def create_app(settings: Settings) -> Starlette:
     live = Live(settings, db, hub)
     vote_events = VoteEvents(db)
     api = api_routes()
-    handover_worker = HandoverWorker(db, settings)
-    mail_worker = MailWorker(db, settings)
+    background = make_background(settings, db, live)
     document = openapi_document(api)
 
     async def openapi(request: Request) -> Response:
@@ -97,13 +109,11 @@ def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await live.start()
-        handover_worker.start()
-        mail_worker.start()
+        await background.start()
         try:
             yield
         finally:
-            await mail_worker.stop()
-            await handover_worker.stop()
+            await background.stop()
             await vote_events.stop()
             await live.stop()
             await direct.close()
@@ -133,7 +143,7 @@ def create_app(settings: Settings) -> Starlette:
     app.state.hub = hub
     app.state.live = live
     app.state.vote_events = vote_events
-    app.state.mail_worker = mail_worker
+    app.state.background = background
     app.state.discussion_page_cache = page_cache = FirstPageCache()
     db.commit_listeners.append(page_cache.forget_changed)
     app.state.templates = make_templates()

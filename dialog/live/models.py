@@ -26,3 +26,17 @@ class Event(Base):
     # "comment:12" when the event shows a record that its owner may have to redact.
     ref: Mapped[str | None] = mapped_column(String(60), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ConsumerPosition(Base):
+    """How far one durable consumer of the outbox has come: every event id up to `position`
+    is handled, except the ids in `gaps` (taken by a transaction that had not committed when
+    later ones were handled; they are looked for a while longer)."""
+
+    __tablename__ = "consumer_positions"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    position: Mapped[int]
+    gaps: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    failures: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

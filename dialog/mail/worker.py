@@ -9,8 +9,6 @@ DIALOG_MAIL_MAX_ATTEMPTS, then the mail is `failed`.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Sequence
@@ -19,7 +17,8 @@ from datetime import datetime
 import aiosmtplib
 
 from dialog import mail
-from dialog.db import Committed, Database, utcnow
+from dialog.background import Background
+from dialog.db import Database, utcnow
 from dialog.mail import actions
 from dialog.mail.actions import LEASE, Claimed, Outcome
 from dialog.mail.outbox import MAIL_TOPIC
@@ -81,51 +80,14 @@ def _short(error: BaseException) -> str:
     return f"{type(error).__name__}: {detail}"[:300] if detail else type(error).__name__
 
 
-class MailWorker:
-    """The background loop of one process; several processes may run one each."""
-
-    def __init__(self, db: Database, settings: Settings) -> None:
-        self.db = db
-        self.settings = settings
-        self._wake = asyncio.Event()
-        self._stopping = False
-        self._task: asyncio.Task[None] | None = None
-        self._pruned: float | None = None
-        db.commit_listeners.append(self.committed)
-
-    def committed(self, committed: Committed) -> None:
-        """A `Database.commit_listeners` entry: a transaction of this process queued mail."""
-        if MAIL_TOPIC in committed.topics:
-            self._wake.set()
-
-    def start(self) -> None:
-        self._stopping = False
-        self._wake.set()  # mail queued before a restart goes out at once
-        self._task = asyncio.create_task(self._loop(), name="mail-worker")
-
-    async def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
-        if self._task is None:
-            return
-        try:
-            await asyncio.wait_for(asyncio.shield(self._task), timeout=5)
-        except TimeoutError:  # a hanging SMTP server: the lease lets another run send it
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _loop(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.settings.mail_interval)
-            self._wake.clear()
-            if self._stopping:
-                return
-            try:
-                await run_due(self.db, self.settings)
-                if self._pruned is None or time.monotonic() - self._pruned > PRUNE_EVERY:
-                    await actions.do_prune(self.db, utcnow())
-                    self._pruned = time.monotonic()
-            except Exception:  # the loop must survive a bad moment of the database
-                log.exception("mail worker run failed")
+def register(background: Background, db: Database, settings: Settings) -> None:
+    """Send mail when this process commits a transaction that queued some (and at start, for
+    mail queued before a restart), else every DIALOG_MAIL_INTERVAL seconds; prune hourly."""
+    background.every(
+        "mail",
+        settings.mail_interval,
+        lambda: run_due(db, settings),
+        woken_by=MAIL_TOPIC,
+        at_start=True,
+    )
+    background.every("mail-prune", PRUNE_EVERY, lambda: actions.do_prune(db, utcnow()))

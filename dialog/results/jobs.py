@@ -8,8 +8,6 @@ and its delivery id.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import uuid
 from datetime import datetime, timedelta
@@ -17,7 +15,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from dialog import unreachable
 from dialog.accounts.actor import Actor
 from dialog.db import Database, UnitOfWork, utcnow
 from dialog.errors import Forbidden, NotAuthenticated, NotFound
@@ -202,40 +199,3 @@ async def run_due(db: Database, settings: Settings, now: datetime | None = None)
         seen.add(job.id)
         attempts += 1
     return attempts
-
-
-class HandoverWorker:
-    """The background loop of one process; several processes may run one each."""
-
-    def __init__(self, db: Database, settings: Settings) -> None:
-        self.db = db
-        self.settings = settings
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="handover-worker")
-
-    async def stop(self) -> None:
-        self._stop.set()
-        if self._task is None:
-            return
-        try:
-            await asyncio.wait_for(asyncio.shield(self._task), timeout=5)
-        except TimeoutError:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _loop(self) -> None:
-        interval = self.settings.handover_interval
-        while not self._stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), timeout=interval)
-            if self._stop.is_set():
-                return
-            try:
-                await run_due(self.db, self.settings)
-            except Exception as error:  # the loop must survive a bad moment of the database
-                if not unreachable.watch(self.db).noted(error):
-                    log.exception("hand-over worker run failed")

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from starlette.applications import Starlette
 
+from dialog.background import Background
 from dialog.db import Database
-from dialog.mail.worker import MailWorker
 from dialog.settings import Settings
 from tests.mailbox import SmtpServer
 
@@ -32,8 +32,8 @@ def settings(settings: Settings, smtp: SmtpServer) -> Settings:
 
 @pytest.fixture
 async def quiet(app: Starlette) -> AsyncIterator[Database]:
-    """The database with the app's mail worker stopped: the test is the only sender."""
-    worker: MailWorker = app.state.mail_worker
-    await worker.stop()
+    """The database with the app's background work stopped: the test is the only sender."""
+    background: Background = app.state.background
+    await background.stop()
     db: Database = app.state.db
     yield db

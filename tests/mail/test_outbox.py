@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from starlette.applications import Starlette
 
+from dialog.app import create_app
 from dialog.db import Changes, Database
 from dialog.direct import Direct
 from dialog.mail import Attachment, Mail, outbox
 from dialog.settings import Settings
+from tests import backends
 from tests.mail.helpers import letter, queue, stored
 from tests.mailbox import SmtpServer, settled
 
@@ -87,10 +89,16 @@ async def test_html_headers_and_attachments_go_out_as_they_were_queued(
 
 
 async def test_without_smtp_the_worker_writes_mail_to_var_mail(
-    settings: Settings, db: Database, app: Starlette
+    settings: Settings, backend: backends.Backend
 ) -> None:
-    offline = app.state.mail_worker.settings = dataclasses.replace(settings, smtp_url=None)
-    [message_id] = await queue(db, settings, letter(5))
-    await settled(db)
+    offline = dataclasses.replace(settings, smtp_url=None)
+    app = create_app(offline)
+    try:
+        async with app.router.lifespan_context(app):
+            db: Database = app.state.db
+            [message_id] = await queue(db, offline, letter(5))
+            await settled(db)
+    finally:
+        await backends.clean(backend)
     [written] = list((offline.var_dir / "mail").glob("*.eml"))
     assert message_id.strip("<>").split("@")[0] in written.name

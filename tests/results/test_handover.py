@@ -21,12 +21,13 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from dialog.accounts.models import User
+from dialog.app import create_app
 from dialog.db import Database, utcnow
 from dialog.procedures.models import Department, Procedure, Thread
 from dialog.results import jobs
 from dialog.results.models import HandoverJob
 from dialog.settings import Settings
-from tests import factories
+from tests import backends, factories
 from tests.results.conftest import Helpers
 
 MakeUser = Callable[..., Awaitable[User]]
@@ -236,13 +237,23 @@ async def test_staff_press_hand_over_once_and_get_one_job(
         assert (await api.request(who, "POST", url)).status_code == 403
 
 
-async def test_the_worker_loop_starts_and_stops_with_the_app(
-    settings: Settings, db: Database, procedure: Procedure
+async def test_a_thread_that_closed_is_handed_over_by_the_apps_background_work(
+    settings: Settings, backend: backends.Backend
 ) -> None:
-    worker = jobs.HandoverWorker(db, dataclasses.replace(settings, handover_interval=1))
-    worker.start()
-    await worker.stop()
-    assert worker._task is not None and worker._task.done()
+    app = create_app(dataclasses.replace(settings, handover_interval=1))
+    try:
+        async with app.router.lifespan_context(app):
+            db: Database = app.state.db
+            department = await factories.department(db, "kultur", "Fachbereich Kultur")
+            procedure = await factories.procedure(db, department)
+            await factories.thread(db, procedure, closes_at=utcnow() - timedelta(minutes=1))
+            for _ in range(100):
+                if [job.state for job in await stored_jobs(db)] == ["done"]:
+                    break
+                await asyncio.sleep(0.05)
+            assert [job.state for job in await stored_jobs(db)] == ["done"]
+    finally:
+        await backends.clean(backend)
 
 
 async def test_a_thread_whose_closing_time_passed_is_handed_over_by_mail(

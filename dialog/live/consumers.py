@@ -1,0 +1,165 @@
+"""Durable consumers of the outbox: each reads `events` from its own stored position.
+
+A consumer handles each event at least once. Its effects and its new position are written in
+one transaction, so a crash repeats events but never loses one; handlers are idempotent (they
+key their effects by event id). Several processes may run the same consumer: its position row
+is the lock (FOR UPDATE SKIP LOCKED on PostgreSQL, so a process that finds it taken skips the
+round; on SQLite the unit of work's write lock lets one writer in at a time).
+
+A transaction that took its event id earlier may commit after later ones were handled. The
+missing ids below the position are kept as gaps and looked for again for GAP_TTL seconds, as
+the live fan-out does (dialog/live/fanout.py), so such an event is handled late, not lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from dialog.db import Database, UnitOfWork, utcnow
+from dialog.live.models import ConsumerPosition, Event
+
+log = logging.getLogger("dialog.live.consumers")
+
+BATCH = 500
+GAP_TTL = 300.0  # seconds a missing id below the position is still looked for
+MAX_GAPS = 1_000
+MAX_FAILURES = 5  # attempts at one event before it is skipped (and logged as an error)
+
+
+class Consumer(Protocol):
+    """Something that turns events into effects (notifications, jobs, mail)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def types(self) -> Collection[str]:
+        """The event types it handles; the position moves over all others."""
+        ...
+
+    async def handle(self, uow: UnitOfWork, events: Sequence[Event]) -> None:
+        """Write the effects of `events` (in id order) in `uow`; repeats must change nothing."""
+        ...
+
+
+@dataclass(frozen=True)
+class Round:
+    seen: int  # events the position moved over
+    handled: int  # of those, the ones handed to the consumer
+    busy: bool = False  # another process holds the consumer right now
+
+
+async def start_position(db: Database, name: str) -> None:
+    """A new consumer starts at the newest event: it handles what happens from now on."""
+    async with db.reading() as session:
+        if await session.get(ConsumerPosition, name) is not None:
+            return
+    try:
+        async with db.unit_of_work() as uow:
+            latest = await uow.session.scalar(select(func.max(Event.id))) or 0
+            uow.session.add(ConsumerPosition(name=name, position=latest, gaps={}, failures=0))
+    except IntegrityError:  # another process created it first
+        return
+
+
+async def run_round(db: Database, consumer: Consumer, batch: int = BATCH) -> Round:
+    """Hand the next batch of events to the consumer and store how far it came."""
+    try:
+        async with db.unit_of_work() as uow:
+            row = await _lock(uow, consumer.name)
+            if row is None:
+                return Round(0, 0, busy=True)
+            size = 1 if row.failures else batch
+            now = time.time()
+            gaps = _live_gaps(row.gaps, now)
+            seen = await _range(uow, row.position, gaps, size)
+            if not seen:
+                if gaps != row.gaps:
+                    row.gaps = gaps
+                return Round(0, 0)
+            wanted = [event_id for event_id, type_ in seen if type_ in consumer.types]
+            events = await _events(uow, wanted)
+            await consumer.handle(uow, events)
+            row.position, row.gaps = advance(row.position, gaps, [i for i, _ in seen], now)
+            row.failures = 0
+            row.updated_at = utcnow()
+            return Round(len(seen), len(events))
+    except Exception:
+        log.exception("consumer %s failed; its events are tried again", consumer.name)
+        await _count_failure(db, consumer.name)
+        return Round(0, 0)
+
+
+def advance(
+    position: int, gaps: dict[str, float], seen: Sequence[int], now: float
+) -> tuple[int, dict[str, float]]:
+    """The position after handling `seen` (ascending ids above the position, or old gaps)."""
+    remaining = {key: at for key, at in gaps.items() if int(key) not in set(seen)}
+    for event_id in seen:
+        if event_id <= position:
+            continue
+        if len(remaining) < MAX_GAPS:
+            for missing in range(position + 1, min(event_id, position + 100)):
+                remaining[str(missing)] = now
+        position = event_id
+    return position, remaining
+
+
+def _live_gaps(gaps: dict[str, float], now: float) -> dict[str, float]:
+    return {key: at for key, at in gaps.items() if now - at <= GAP_TTL}
+
+
+async def _lock(uow: UnitOfWork, name: str) -> ConsumerPosition | None:
+    return await uow.session.scalar(
+        select(ConsumerPosition)
+        .where(ConsumerPosition.name == name)
+        .with_for_update(skip_locked=True)
+    )
+
+
+async def _range(
+    uow: UnitOfWork, position: int, gaps: dict[str, float], limit: int
+) -> list[tuple[int, str]]:
+    condition = Event.id > position
+    if gaps:
+        condition = or_(condition, Event.id.in_(sorted(int(key) for key in gaps)))
+    rows = await uow.session.execute(
+        select(Event.id, Event.type).where(condition).order_by(Event.id).limit(limit)
+    )
+    return [(event_id, type_) for event_id, type_ in rows]
+
+
+async def _events(uow: UnitOfWork, ids: Sequence[int]) -> Sequence[Event]:
+    if not ids:
+        return []
+    return (
+        await uow.session.scalars(select(Event).where(Event.id.in_(ids)).order_by(Event.id))
+    ).all()
+
+
+async def _count_failure(db: Database, name: str) -> None:
+    """Count a failed round; after MAX_FAILURES rounds of one event, move past that event."""
+    try:
+        async with db.unit_of_work() as uow:
+            row = await _lock(uow, name)
+            if row is None:
+                return
+            row.failures += 1
+            if row.failures < MAX_FAILURES:
+                return
+            seen = await _range(uow, row.position, _live_gaps(row.gaps, time.time()), 1)
+            if seen:
+                log.error(
+                    "consumer %s skips event %s after %s failures", name, seen[0][0], MAX_FAILURES
+                )
+                row.position, row.gaps = advance(row.position, row.gaps, [seen[0][0]], time.time())
+            row.failures = 0
+    except Exception:
+        log.exception("consumer %s: counting a failure failed", name)
