@@ -4,8 +4,10 @@ error body) and readiness, with one log line per outage instead of a traceback p
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import dataclasses
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -94,26 +96,39 @@ class ProxySwitch:
             await self.proxy.start()
 
 
+def exchange(first: Path, second: Path) -> None:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE): no moment in which the
+    database's path is free, so background work cannot create an empty database there."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    at_cwd, rename_exchange = -100, 2
+    if libc.renameat2(at_cwd, bytes(first), at_cwd, bytes(second), rename_exchange) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, os.strerror(errno))
+
+
 class SqliteSwitch:
-    """The file moves away and a directory takes its place (SQLite cannot open it); the open
-    connections close, as after a restart of the pool, so the next request opens the path."""
+    """A directory takes the file's place (SQLite cannot open it); the open connections close,
+    as after a restart of the pool, so the next request opens the path."""
 
     def __init__(self, app: Starlette) -> None:
         self.app = app
         self.path = Path(make_url(app.state.db.url).database or "")
         self.away = self.path.with_suffix(".away")
+        self.cut_off = False
 
     async def cut(self) -> None:
-        self.path.rename(self.away)
-        self.path.mkdir()
+        self.away.mkdir()
+        exchange(self.path, self.away)
+        self.cut_off = True
         direct: Direct = self.app.state.direct
         await self.app.state.db.dispose()
         await direct.close()
 
     async def restore(self) -> None:
-        if self.away.exists():
-            self.path.rmdir()
-            self.away.rename(self.path)
+        if self.cut_off:
+            exchange(self.path, self.away)
+            self.away.rmdir()
+            self.cut_off = False
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from dialog.accounts.models import (
 )
 from dialog.db import Database, utcnow
 from dialog.discussion.models import Comment, CommentRevision, Flag
+from dialog.live.models import ConsumerPosition
 from dialog.mail.models import MailState, OutboxMail
 from dialog.notifications.models import Notification
 from dialog.procedures.models import Thread
@@ -81,6 +82,7 @@ async def fill_what_the_demo_left_empty(db: Database) -> None:
                     attempts=1,
                     sent_at=now,
                 ),
+                ConsumerPosition(name="notifications", position=1, gaps={"3": 1.5}, failures=0),
                 CommentRevision(comment_id=comment.id, body="Vorher", html="<p>Vorher</p>"),
                 Flag(
                     comment_id=comment.id,
