@@ -16,11 +16,13 @@ from starlette.staticfiles import StaticFiles
 from dialog.accounts import api as account_api
 from dialog.accounts import views as account_views
 from dialog.accounts.middleware import AuthMiddleware
+from dialog.accounts.personal_data import PersonalData
 from dialog.background import Background
 from dialog.db import Database
 from dialog.direct import Direct
 from dialog.discussion import api as discussion_api
 from dialog.discussion import events as discussion_events
+from dialog.discussion import personal_data as discussion_data
 from dialog.discussion import views as discussion_views
 from dialog.discussion.page_cache import FirstPageCache
 from dialog.discussion.voting import VoteEvents
@@ -29,7 +31,9 @@ from dialog.live import events as live_events
 from dialog.live import socket as live_socket
 from dialog.live.events import EventRegistry
 from dialog.live.service import Live, make_hub
+from dialog.mail import personal_data as mail_data
 from dialog.mail import worker as mail_worker
+from dialog.notifications import personal_data as notification_data
 from dialog.procedures import api as procedure_api
 from dialog.procedures import views as procedure_views
 from dialog.ratelimit import RateLimiter
@@ -41,6 +45,7 @@ from dialog.settings import PROJECT_ROOT, Settings
 from dialog.web import errors, pages
 from dialog.web.api import openapi_document
 from dialog.web.middleware import RequestContextMiddleware
+from dialog.web.services import Services
 from dialog.web.templating import make_templates
 from moderation import api as moderation_api
 from moderation import cli as moderation_cli
@@ -58,6 +63,10 @@ EVENT_TYPES = EventRegistry(
     moderation_events.TYPES,
     live_events.TYPES,
 )
+
+
+# Every package that keeps personal data: its part of the export and of account erasure.
+PERSONAL_DATA = PersonalData([discussion_data.PART, notification_data.PART, mail_data.PART])
 
 
 def api_routes() -> list[BaseRoute]:
@@ -137,16 +146,20 @@ def create_app(settings: Settings) -> Starlette:
         },
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.db = db
-    app.state.direct = direct
-    app.state.hub = hub
-    app.state.live = live
-    app.state.vote_events = vote_events
-    app.state.background = background
-    app.state.discussion_page_cache = page_cache = FirstPageCache()
+    page_cache = FirstPageCache()
     db.commit_listeners.append(page_cache.forget_changed)
-    app.state.templates = make_templates()
-    app.state.discussion_hooks = moderation_hooks.discussion_hooks(settings)
-    app.state.limiter = RateLimiter(settings.redis_url, namespace=settings.redis_namespace)
+    app.state.services = Services(
+        settings=settings,
+        db=db,
+        direct=direct,
+        hub=hub,
+        live=live,
+        background=background,
+        limiter=RateLimiter(settings.redis_url, namespace=settings.redis_namespace),
+        templates=make_templates(),
+        page_cache=page_cache,
+        vote_events=vote_events,
+        discussion_hooks=moderation_hooks.discussion_hooks(settings),
+        personal_data=PERSONAL_DATA,
+    )
     return app

@@ -111,3 +111,8 @@ def format_number(value: int | float) -> str:
 @cache
 def _tz() -> ZoneInfo:
     return ZoneInfo(TIMEZONE)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A moment as ISO 8601 for JSON (data exports), or None."""
+    return moment.isoformat() if moment else None

@@ -13,6 +13,7 @@ from dialog.i18n import lazy
 from dialog.settings import Settings
 from dialog.web.api import ApiRoute, Doc, actor, database, respond
 from dialog.web.inputs import json_body, validate
+from dialog.web.services import services
 from moderation import actions, audit, policy, queries
 from moderation.schemas import (
     AppealBody,
@@ -37,7 +38,7 @@ from moderation.schemas import (
 
 
 def _settings(request: Request) -> Settings:
-    found: Settings = request.app.state.settings
+    found: Settings = services(request).settings
     return found
 
 

@@ -18,6 +18,7 @@ from dialog.i18n import lazy
 from dialog.settings import Settings
 from dialog.web.api import actor, database
 from dialog.web.inputs import form_data, validate
+from dialog.web.services import services
 from dialog.web.templating import render
 from moderation import actions, audit, policy, queries, rules
 from moderation.api import author_view, bulk
@@ -73,7 +74,7 @@ def status_label(status: str) -> str:
 
 
 def _settings(request: Request) -> Settings:
-    found: Settings = request.app.state.settings
+    found: Settings = services(request).settings
     return found
 
 

@@ -61,7 +61,7 @@ async def private_redis(tmp_path: Path) -> AsyncIterator[RedisProcess]:
 
 @pytest.fixture
 def db(app: Starlette) -> Database:
-    database: Database = app.state.db
+    database: Database = app.state.services.db
     return database
 
 

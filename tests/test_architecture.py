@@ -58,3 +58,28 @@ def test_no_template_contains_inline_script_or_style_attributes() -> None:
             '<script type="module" src=', ""
         ), template
         assert " style=" not in text and " onclick=" not in text, template
+
+
+def test_accounts_reach_other_packages_personal_data_only_through_the_registry() -> None:
+    """Data export and erasure: each package contributes a Part (dialog.app.PERSONAL_DATA);
+    accounts import no package that stores what people wrote or received."""
+    stores = ("dialog.discussion", "dialog.results", "dialog.mail.", "dialog.notifications.models")
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in python_files("dialog/accounts")
+        for name in imports_of(path)
+        if name.startswith(stores) and name != "dialog.mail.outbox"
+    ]
+    assert offenders == []
+
+
+def test_handlers_reach_the_process_services_through_one_accessor() -> None:
+    """`services(request)` (dialog.web.services), not loose attributes of app.state."""
+    allowed = {ROOT / "dialog" / "app.py", ROOT / "dialog" / "web" / "services.py"}
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in ("dialog", "moderation")
+        for path in python_files(folder)
+        if path not in allowed and ".app.state." in path.read_text()
+    ]
+    assert offenders == []

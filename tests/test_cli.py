@@ -122,7 +122,7 @@ def test_more_than_one_worker_needs_redis(tmp_path: Path, sqlite_url: str) -> No
 async def test_a_cli_token_authenticates_api_requests(
     tmp_path: Path, app: Starlette, client: httpx.AsyncClient
 ) -> None:
-    url = app.state.settings.database_url
+    url = app.state.services.settings.database_url
     added = dialog(
         tmp_path, url, "users", "add", "bot@example.org", "--name", "Bot", "--role", "admin"
     )

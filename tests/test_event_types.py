@@ -106,7 +106,7 @@ async def test_every_event_the_platforms_actions_store_is_declared_with_its_shap
     await post(api, author, held.id, "Wartet auf Freigabe")  # held: comment.queued
     vote = f"/api/v1/comments/{first['id']}/vote"
     assert (await api.request(other, "PUT", vote, json={"value": 1})).status_code == 200
-    votes: VoteEvents = app.state.vote_events
+    votes: VoteEvents = app.state.services.vote_events
     await votes.flush()
     edit = f"/api/v1/comments/{first['id']}"
     assert (await api.request(author, "PATCH", edit, json={"body": "Neu"})).status_code == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -106,7 +107,7 @@ async def test_an_error_raised_in_a_middleware_answers_with_the_security_headers
         middleware=[Middleware(RequestContextMiddleware), Middleware(ExplodingMiddleware)],
         exception_handlers={Exception: errors.server_error_handler},
     )
-    tiny.state.templates = make_templates()
+    tiny.state.services = SimpleNamespace(templates=make_templates())  # what error pages use
     transport = httpx.ASGITransport(app=tiny, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         response = await client.get(path, headers={"X-Request-ID": "mw42"})

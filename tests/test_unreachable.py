@@ -112,7 +112,7 @@ class SqliteSwitch:
 
     def __init__(self, app: Starlette) -> None:
         self.app = app
-        self.path = Path(make_url(app.state.db.url).database or "")
+        self.path = Path(make_url(app.state.services.db.url).database or "")
         self.away = self.path.with_suffix(".away")
         self.cut_off = False
 
@@ -120,8 +120,8 @@ class SqliteSwitch:
         self.away.mkdir()
         exchange(self.path, self.away)
         self.cut_off = True
-        direct: Direct = self.app.state.direct
-        await self.app.state.db.dispose()
+        direct: Direct = self.app.state.services.direct
+        await self.app.state.services.db.dispose()
         await direct.close()
 
     async def restore(self) -> None:
@@ -280,8 +280,8 @@ async def test_with_the_database_unreachable_from_the_start_requests_answer_503(
             answers = [(await client.get(p)).status_code for p in ("/", "/api/v1/procedures")]
             ready = await client.get("/readyz")
     finally:
-        await app.state.direct.close()
-        await app.state.db.dispose()
+        await app.state.services.direct.close()
+        await app.state.services.db.dispose()
     assert answers == [503, 503] and ready.status_code == 503
 
 

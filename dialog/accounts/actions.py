@@ -22,14 +22,13 @@ from dialog.accounts.models import (
     User,
 )
 from dialog.accounts.passwords import hash_password, password_problem, verify_password
+from dialog.accounts.personal_data import PersonalData
 from dialog.accounts.secrets import new_token, token_hash
 from dialog.db import UnitOfWork, utcnow
-from dialog.discussion.authors import erase_author, forget_author_name
 from dialog.errors import Conflict, InvalidInput, NotFound
 from dialog.i18n import lazy
 from dialog.live.events import SESSION_ENDED, NoData
 from dialog.live.outbox import emit
-from dialog.mail.actions import do_erase_mail_of
 
 
 async def do_add_user(
@@ -228,12 +227,14 @@ async def do_change_password(
 WRONG_PASSWORD = lazy("The password is not correct.")
 
 
-async def do_change_display_name(uow: UnitOfWork, user: User, name: str) -> None:
+async def do_change_display_name(
+    uow: UnitOfWork, personal_data: PersonalData, user: User, name: str
+) -> None:
     await check_display_name(uow, name, own_id=user.id)
     before = user.display_name
     user.display_name = name
     if name != before:
-        await forget_author_name(uow, user.id)
+        await personal_data.renamed(uow, user.id)
     await do_audit(
         uow, user.id, user.id, "display_name", {"display_name": before}, {"display_name": name}
     )
@@ -308,7 +309,12 @@ async def do_extend_session(uow: UnitOfWork, session_id: int) -> datetime:
 
 
 async def do_delete_account(
-    uow: UnitOfWork, user: User, *, remove_comments: bool, by: int | None = None
+    uow: UnitOfWork,
+    personal_data: PersonalData,
+    user: User,
+    *,
+    remove_comments: bool,
+    by: int | None = None,
 ) -> None:
     """Erase personal data; the row stays so comments keep a "deleted account" author."""
     await do_end_all_sessions(uow, user.id)
@@ -319,8 +325,7 @@ async def do_delete_account(
     )
     await uow.session.execute(delete(OidcIdentity).where(OidcIdentity.user_id == user.id))
     await uow.session.execute(delete(OneTimeToken).where(OneTimeToken.user_id == user.id))
-    await do_erase_mail_of(uow, user.id)
-    await erase_author(uow, user.id, remove_comments=remove_comments)
+    await personal_data.erase(uow, user.id, remove_content=remove_comments)
     user.email = None
     user.display_name = DELETED_NAME
     user.password_hash = None

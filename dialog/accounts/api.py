@@ -20,6 +20,7 @@ from dialog.notifications import queries as notification_queries
 from dialog.notifications.actions import do_mark_read
 from dialog.web.api import ApiRoute, Doc, actor, database, respond
 from dialog.web.inputs import json_body
+from dialog.web.services import services
 
 
 class Profile(BaseModel):
@@ -106,7 +107,9 @@ async def me(request: Request) -> Response:
             user = await queries.user_by_id(uow.session, user_id)
             assert user is not None
             if change.display_name is not None:
-                await actions.do_change_display_name(uow, user, change.display_name.strip())
+                await actions.do_change_display_name(
+                    uow, services(request).personal_data, user, change.display_name.strip()
+                )
             await actions.do_set_preferences(
                 uow, user, notify_by_mail=change.notify_by_mail, locale=change.locale
             )
@@ -116,7 +119,12 @@ async def me(request: Request) -> Response:
             user = await queries.user_by_id(uow.session, user_id)
             assert user is not None
             check_delete_confirmation(user, DeleteForm(**body.model_dump()))
-            await actions.do_delete_account(uow, user, remove_comments=body.comments == "remove")
+            await actions.do_delete_account(
+                uow,
+                services(request).personal_data,
+                user,
+                remove_comments=body.comments == "remove",
+            )
         return Response(status_code=204)
     async with database(request).reading() as session:
         user = await queries.user_by_id(session, user_id)
@@ -142,7 +150,7 @@ async def export(request: Request) -> Response:
     async with database(request).reading() as session:
         user = await queries.user_by_id(session, user_id)
         assert user is not None
-        data = await queries.export_data(session, user)
+        data = await queries.export_data(session, user, services(request).personal_data)
     return respond(data)
 
 

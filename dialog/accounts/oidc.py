@@ -34,6 +34,7 @@ from dialog.i18n import gettext as _
 from dialog.i18n import lazy
 from dialog.settings import Settings
 from dialog.web.api import actor, database
+from dialog.web.services import services
 
 log = logging.getLogger("dialog.accounts.oidc")
 
@@ -74,7 +75,7 @@ def _client(settings: Settings) -> AsyncOAuth2Client:
 
 
 async def start(request: Request) -> Response:
-    settings: Settings = request.app.state.settings
+    settings: Settings = services(request).settings
     if not settings.oidc_enabled:
         raise NotFound(lazy("Single sign-on is not configured."))
     config = await discover(settings)
@@ -101,7 +102,7 @@ async def start(request: Request) -> Response:
 
 
 async def callback(request: Request) -> Response:
-    settings: Settings = request.app.state.settings
+    settings: Settings = services(request).settings
     if not settings.oidc_enabled:
         raise NotFound(lazy("Single sign-on is not configured."))
     params = request.query_params

@@ -29,6 +29,7 @@ from dialog.notifications import queries as notification_queries
 from dialog.notifications.actions import do_mark_read
 from dialog.web.api import actor, database
 from dialog.web.inputs import form_data, validate
+from dialog.web.services import services
 from dialog.web.templating import render
 
 SIGN_IN_FIRST = lazy("Please sign in to see your account.")
@@ -90,16 +91,18 @@ def profile_change(change: Change) -> Callable[[Request], Awaitable[Response]]:
 
 async def _display_name(request: Request, uow: UnitOfWork, user: User, form: dict[str, Any]) -> str:
     data = validate(DisplayNameForm, form)
-    await actions.do_change_display_name(uow, user, data.display_name)
+    await actions.do_change_display_name(
+        uow, services(request).personal_data, user, data.display_name
+    )
     return "saved"
 
 
 async def _email(request: Request, uow: UnitOfWork, user: User, form: dict[str, Any]) -> str:
     data = validate(EmailForm, form)
     token = await actions.do_request_email_change(uow, user, str(data.email))
-    settings = request.app.state.settings
+    settings = services(request).settings
     link = f"{settings.base_url}/email/confirm?token={token}"
-    env = request.app.state.templates.env
+    env = services(request).templates.env
     await mails.queue(uow, settings, env, "email", user, to=str(data.email), link=link)
     return "email"
 
@@ -162,7 +165,7 @@ async def export(request: Request) -> Response:
     async with database(request).reading() as session:
         user = await queries.user_by_id(session, user_id)
         assert user is not None
-        data = await queries.export_data(session, user)
+        data = await queries.export_data(session, user, services(request).personal_data)
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
         media_type="application/json",
@@ -196,7 +199,10 @@ async def delete_page(request: Request) -> Response:
                 assert target is not None
                 check_delete_confirmation(target, data)
                 await actions.do_delete_account(
-                    uow, target, remove_comments=data.comments == "remove"
+                    uow,
+                    services(request).personal_data,
+                    target,
+                    remove_comments=data.comments == "remove",
                 )
         except InvalidInput as error:
             errors = {k: _(v) for k, v in error.fields.items()}

@@ -20,12 +20,11 @@ from dialog.accounts.models import (
     OneTimeToken,
     User,
 )
+from dialog.accounts.personal_data import PersonalData
 from dialog.accounts.secrets import token_hash
 from dialog.db import utcnow
 from dialog.direct import Script, Sql
-from dialog.discussion.models import Comment, Flag, Vote
-from dialog.mail import queries as mail_queries
-from dialog.notifications.models import Notification
+from dialog.i18n import iso
 from dialog.procedures.models import Department
 
 
@@ -155,19 +154,11 @@ async def pending_email(session: AsyncSession, user_id: int) -> str | None:
     )
 
 
-async def export_data(session: AsyncSession, user: User) -> dict[str, Any]:
-    """Everything stored about one person (DSGVO Art. 15 and 20), as plain JSON values."""
-    comments = (
-        await session.scalars(
-            select(Comment).where(Comment.author_id == user.id).order_by(Comment.id)
-        )
-    ).all()
-    votes = (
-        await session.scalars(select(Vote).where(Vote.user_id == user.id).order_by(Vote.comment_id))
-    ).all()
-    flags = (
-        await session.scalars(select(Flag).where(Flag.user_id == user.id).order_by(Flag.id))
-    ).all()
+async def export_data(
+    session: AsyncSession, user: User, personal_data: PersonalData
+) -> dict[str, Any]:
+    """Everything stored about one person (DSGVO Art. 15 and 20), as plain JSON values: the
+    account's own records, then every other package's part."""
     consents = (
         await session.scalars(
             select(Consent).where(Consent.user_id == user.id).order_by(Consent.id)
@@ -186,14 +177,8 @@ async def export_data(session: AsyncSession, user: User) -> dict[str, Any]:
             select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
         )
     ).all()
-    notes = (
-        await session.scalars(
-            select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
-        )
-    ).all()
-    mails = await mail_queries.mails_of(session, user.id)
     return {
-        "exported_at": _iso(utcnow()),
+        "exported_at": iso(utcnow()),
         "profile": {
             "id": user.id,
             "email": user.email,
@@ -201,79 +186,34 @@ async def export_data(session: AsyncSession, user: User) -> dict[str, Any]:
             "role": user.role,
             "department_id": user.department_id,
             "locale": user.locale,
-            "email_verified_at": _iso(user.email_verified_at),
+            "email_verified_at": iso(user.email_verified_at),
             "notify_by_mail": user.notify_by_mail,
-            "blocked_until": _iso(user.blocked_until),
+            "blocked_until": iso(user.blocked_until),
             "block_reason": user.block_reason,
-            "created_at": _iso(user.created_at),
+            "created_at": iso(user.created_at),
         },
-        "comments": [
-            {
-                "id": c.id,
-                "thread_id": c.thread_id,
-                "parent_id": c.parent_id,
-                "body": c.body,
-                "status": c.status,
-                "stance": c.stance,
-                "created_at": _iso(c.created_at),
-                "edited_at": _iso(c.edited_at),
-            }
-            for c in comments
-        ],
-        "votes": [
-            {"comment_id": v.comment_id, "value": v.value, "created_at": _iso(v.created_at)}
-            for v in votes
-        ],
-        "flags": [
-            {
-                "comment_id": f.comment_id,
-                "reason": f.reason,
-                "note": f.note,
-                "created_at": _iso(f.created_at),
-            }
-            for f in flags
-        ],
         "consents": [
-            {"kind": c.kind, "version": c.version, "given_at": _iso(c.given_at)} for c in consents
+            {"kind": c.kind, "version": c.version, "given_at": iso(c.given_at)} for c in consents
         ],
         "sign_in_identities": [
-            {"issuer": i.issuer, "subject": i.subject, "created_at": _iso(i.created_at)}
+            {"issuer": i.issuer, "subject": i.subject, "created_at": iso(i.created_at)}
             for i in identities
         ],
         "sessions": [
             {
-                "created_at": _iso(s.created_at),
-                "last_seen_at": _iso(s.last_seen_at),
-                "revoked_at": _iso(s.revoked_at),
+                "created_at": iso(s.created_at),
+                "last_seen_at": iso(s.last_seen_at),
+                "revoked_at": iso(s.revoked_at),
                 "user_agent": s.user_agent,
             }
             for s in logins
         ],
         "api_tokens": [
-            {"name": t.name, "created_at": _iso(t.created_at), "revoked_at": _iso(t.revoked_at)}
+            {"name": t.name, "created_at": iso(t.created_at), "revoked_at": iso(t.revoked_at)}
             for t in tokens
         ],
-        "notifications": [
-            {"title": n.title, "body": n.body, "url": n.url, "created_at": _iso(n.created_at)}
-            for n in notes
-        ],
-        # Without the text: it may carry a link that still works.
-        "mails": [
-            {
-                "to": m.recipient,
-                "subject": m.subject,
-                "kind": m.kind,
-                "state": m.state,
-                "created_at": _iso(m.created_at),
-                "sent_at": _iso(m.sent_at),
-            }
-            for m in mails
-        ],
+        **await personal_data.export(session, user.id),
     }
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 async def find_people(

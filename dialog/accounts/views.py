@@ -19,6 +19,7 @@ from dialog.i18n import gettext as _
 from dialog.i18n import lazy
 from dialog.web.api import actor, database
 from dialog.web.inputs import form_data, validate
+from dialog.web.services import services
 from dialog.web.templating import render
 
 
@@ -33,7 +34,7 @@ WRONG_LOGIN = lazy("E-mail or password is wrong.")
 
 
 def templates_env(request: Request) -> Environment:
-    env: Environment = request.app.state.templates.env
+    env: Environment = services(request).templates.env
     return env
 
 
@@ -43,14 +44,14 @@ async def login(request: Request) -> Response:
         "errors": {},
         "values": {},
         "next": target,
-        "oidc": request.app.state.settings.oidc_enabled,
+        "oidc": services(request).settings.oidc_enabled,
     }
     if request.method == "GET":
         return render(request, "accounts/login.html", context)
     form = await form_data(request)
     context["values"] = {"email": form.get("email", "")}
     context["next"] = target = safe_next(form.get("next"))
-    limiter = request.app.state.limiter
+    limiter = services(request).limiter
     keys = (f"ip:{client_ip(request)}", f"account:{str(form.get('email', '')).lower()[:254]}")
     # Refuse before checking the password, and count only failures: an office behind one
     # address can still sign in, but guessing stops after five tries a minute.
@@ -88,8 +89,8 @@ async def register(request: Request) -> Response:
         return render(request, "accounts/register.html", context)
     form = await form_data(request)
     context["values"] = {k: form.get(k, "") for k in ("email", "display_name")}
-    await request.app.state.limiter.hit("register", f"ip:{client_ip(request)}")
-    settings = request.app.state.settings
+    await services(request).limiter.hit("register", f"ip:{client_ip(request)}")
+    settings = services(request).settings
     try:
         data = validate(RegisterForm, form)
         async with database(request).unit_of_work() as uow:
@@ -141,7 +142,7 @@ async def reset_request(request: Request) -> Response:
         return render(request, "accounts/reset_request.html", context)
     form = await form_data(request)
     context["values"] = {"email": form.get("email", "")}
-    limiter = request.app.state.limiter
+    limiter = services(request).limiter
     await limiter.hit("password-reset", f"ip:{client_ip(request)}")
     await limiter.hit("password-reset", f"account:{str(form.get('email', '')).lower()[:254]}")
     try:
@@ -149,7 +150,7 @@ async def reset_request(request: Request) -> Response:
     except InvalidInput as error:
         context["errors"] = {k: _(v) for k, v in error.fields.items()}
         return render(request, "accounts/reset_request.html", context, status_code=422)
-    settings = request.app.state.settings
+    settings = services(request).settings
     async with database(request).unit_of_work() as uow:
         user = await queries.user_by_email(uow.session, str(data.email))
         if user is not None and not user.is_deleted:

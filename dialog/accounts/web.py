@@ -7,6 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from dialog.accounts.middleware import csrf_cookie, session_cookie
 from dialog.accounts.secrets import new_token
+from dialog.web.services import services
 from dialog.web.templating import render
 
 
@@ -24,7 +25,7 @@ def client_ip(request: Request) -> str:
 def signed_in_redirect(request: Request, session_token: str, target: str) -> Response:
     """Set the new session cookie and a fresh CSRF token: both rotate at every login."""
     response = RedirectResponse(target, status_code=303)
-    secure = request.app.state.settings.base_url.startswith("https://")
+    secure = services(request).settings.base_url.startswith("https://")
     for name, value in (
         session_cookie(session_token, secure=secure),
         csrf_cookie(new_token(), secure=secure),
@@ -37,7 +38,7 @@ def signed_in_redirect(request: Request, session_token: str, target: str) -> Res
 
 def signed_out(request: Request, target: str = "/") -> Response:
     response = RedirectResponse(target, status_code=303)
-    secure = request.app.state.settings.base_url.startswith("https://")
+    secure = services(request).settings.base_url.startswith("https://")
     name, value = session_cookie("", secure=secure)
     response.raw_headers.append((name, value + b"; Max-Age=0"))
     request.scope["state"]["session_cookie_set"] = True

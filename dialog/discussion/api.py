@@ -30,6 +30,7 @@ from dialog.i18n import current_locale, lazy
 from dialog.live.policy import thread_topic
 from dialog.web.api import ApiRoute, Doc, actor, database, respond
 from dialog.web.inputs import json_body, validate
+from dialog.web.services import services
 
 
 class CommentQuery(BaseModel):
@@ -49,7 +50,7 @@ async def load_page(request: Request, thread_id: int, query: CommentQuery) -> Co
 
 
 def first_page_cache(request: Request) -> FirstPageCache:
-    cache: FirstPageCache = request.app.state.discussion_page_cache
+    cache: FirstPageCache = services(request).page_cache
     return cache
 
 
@@ -94,7 +95,7 @@ def keep(
     on PostgreSQL a transaction that took a lower id may commit after a higher one. This
     process's live fan-out tracks exactly that (it has seen every id up to here, or given up on
     a gap after a minute)."""
-    if request.app.state.live.fanout.settled(version[0]):
+    if services(request).live.fanout.settled(version[0]):
         return first_page_cache(request).put(key, version, page, body)
     return Entry(version, 0.0, page, body)
 
@@ -145,20 +146,20 @@ async def record_comment(request: Request, thread_id: int, data: CommentIn) -> t
     """Post as the reader (rate-limited): (comment, created). The one posting path for the
     JSON API and the thread page's form."""
     who = actor(request)
-    await request.app.state.limiter.hit("comment", f"user:{who.user_id}")
-    hooks: DiscussionHooks = request.app.state.discussion_hooks
+    await services(request).limiter.hit("comment", f"user:{who.user_id}")
+    hooks: DiscussionHooks = services(request).discussion_hooks
     return await direct(request).write(
         lambda changes: actions.post_comment(changes, who, thread_id, data, hooks)
     )
 
 
 def direct(request: Request) -> Direct:
-    found: Direct = request.app.state.direct
+    found: Direct = services(request).direct
     return found
 
 
 def vote_events(request: Request) -> VoteEvents:
-    found: VoteEvents = request.app.state.vote_events
+    found: VoteEvents = services(request).vote_events
     return found
 
 
@@ -189,8 +190,8 @@ async def one_comment(request: Request) -> Response:
     if request.method == "PATCH":
         actions.require_writer(who)
         data = await json_body(request, CommentEdit)
-        await request.app.state.limiter.hit("comment", f"user:{who.user_id}")
-        hooks: DiscussionHooks = request.app.state.discussion_hooks
+        await services(request).limiter.hit("comment", f"user:{who.user_id}")
+        hooks: DiscussionHooks = services(request).discussion_hooks
         async with database(request).unit_of_work() as uow:
             comment = await actions.do_edit_comment(uow, who, comment_id, data, hooks)
         return respond(await comment_view(request, comment))
@@ -212,7 +213,7 @@ async def record_vote(request: Request, comment_id: int, value: int | None) -> v
     The one vote path for the JSON API and the thread page's form.
     """
     who = actor(request)
-    await request.app.state.limiter.hit("vote", f"user:{who.user_id}")
+    await services(request).limiter.hit("vote", f"user:{who.user_id}")
     voted = await direct(request).write(
         lambda changes: voting.vote(changes, who, comment_id, value)
     )
@@ -237,8 +238,8 @@ async def flags(request: Request) -> Response:
     who = actor(request)
     actions.require_writer(who)
     data = await json_body(request, FlagIn)
-    await request.app.state.limiter.hit("flag", f"user:{who.user_id}")
-    hooks: DiscussionHooks = request.app.state.discussion_hooks
+    await services(request).limiter.hit("flag", f"user:{who.user_id}")
+    hooks: DiscussionHooks = services(request).discussion_hooks
     async with database(request).unit_of_work() as uow:
         flag = await actions.do_flag(uow, who, request.path_params["comment_id"], data, hooks)
         body = FlagOut(id=flag.id, comment_id=flag.comment_id, reason=flag.reason, note=flag.note)

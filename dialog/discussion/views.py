@@ -32,6 +32,7 @@ from dialog.procedures import queries as procedure_queries
 from dialog.results import queries as results_queries
 from dialog.web.api import actor, database
 from dialog.web.inputs import form_data, validate
+from dialog.web.services import services
 from dialog.web.templating import render
 
 
@@ -66,7 +67,7 @@ async def thread_page(
             for c in page.items
             if c.author and c.author.id == who.user_id and c.status != "published"
         ]
-        hooks: DiscussionHooks = request.app.state.discussion_hooks
+        hooks: DiscussionHooks = services(request).discussion_hooks
         async with database(request).reading() as session:
             if own:
                 notes = await hooks.decision_notes(session, who.user_id, own)
@@ -162,8 +163,8 @@ async def edit_form(request: Request) -> Response:
     body = str((await form_data(request)).get("body", ""))
     try:
         data = validate(CommentEdit, {"body": body})
-        await request.app.state.limiter.hit("comment", f"user:{who.user_id}")
-        hooks: DiscussionHooks = request.app.state.discussion_hooks
+        await services(request).limiter.hit("comment", f"user:{who.user_id}")
+        hooks: DiscussionHooks = services(request).discussion_hooks
         async with database(request).unit_of_work() as uow:
             await actions.do_edit_comment(uow, who, comment_id, data, hooks)
     except InvalidInput as error:
@@ -189,8 +190,8 @@ async def flag_form(request: Request) -> Response:
     actions.require_writer(who)
     form = await form_data(request)
     data = validate(FlagIn, {"reason": form.get("reason", ""), "note": form.get("note", "")})
-    await request.app.state.limiter.hit("flag", f"user:{who.user_id}")
-    hooks: DiscussionHooks = request.app.state.discussion_hooks
+    await services(request).limiter.hit("flag", f"user:{who.user_id}")
+    hooks: DiscussionHooks = services(request).discussion_hooks
     async with database(request).unit_of_work() as uow:
         flag = await actions.do_flag(uow, who, comment_id, data, hooks)
         comment = await actions.access_comment(uow, flag.comment_id)

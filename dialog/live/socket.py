@@ -25,6 +25,7 @@ from dialog.live.policy import (
 from dialog.live.service import Live
 from dialog.live.transport import MAX_FRAME, frame_writer
 from dialog.settings import Settings
+from dialog.web.services import services
 
 Topic = Annotated[str, Field(min_length=1, max_length=60)]
 MAX_CLOSE_REASON = 123  # bytes of UTF-8 a close frame's reason may hold (RFC 6455)
@@ -52,8 +53,8 @@ async def live(scope: Scope, receive: Receive, send: Send) -> None:
     """A plain ASGI endpoint: event frames go straight to the server's `send`, without
     Starlette's per-message bookkeeping (it is the hot path: one call per socket per event)."""
     websocket = WebSocket(scope, receive, send)
-    service: Live = websocket.app.state.live
-    if not origin_allowed(websocket, websocket.app.state.settings):
+    service: Live = services(websocket).live
+    if not origin_allowed(websocket, services(websocket).settings):
         await websocket.close(code=1008)  # before accept: the handshake gets 403
         return
     await websocket.accept()

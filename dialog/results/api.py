@@ -16,6 +16,7 @@ from dialog.results.download import export_response
 from dialog.results.schemas import AnswerIn, AnswerOut, DecisionIn, ExportQuery, HandoverJobOut
 from dialog.web.api import ApiRoute, Doc, actor, database, respond
 from dialog.web.inputs import json_body, validate
+from dialog.web.services import services
 
 
 class DecisionOut(BaseModel):
@@ -39,7 +40,7 @@ async def answer_comment(request: Request) -> Response:
             uow.session, who, request.path_params["comment_id"]
         )
         answer, created = await actions.do_answer(
-            uow, request.app.state.settings, who, thread, procedure, comment, data
+            uow, services(request).settings, who, thread, procedure, comment, data
         )
     async with database(request).reading() as session:
         out = await queries.answer_by_id(session, answer.id)
@@ -66,7 +67,7 @@ async def answer_thread(request: Request) -> Response:
             uow.session, who, request.path_params["thread_id"]
         )
         answer, created = await actions.do_answer(
-            uow, request.app.state.settings, who, thread, procedure, None, data
+            uow, services(request).settings, who, thread, procedure, None, data
         )
     async with database(request).reading() as session:
         out = await queries.answer_by_id(session, answer.id)

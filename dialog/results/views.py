@@ -18,6 +18,7 @@ from dialog.results.present import answer_url, state_label
 from dialog.results.schemas import AnswerIn, DecisionIn, HandoverSettingsIn
 from dialog.web.api import actor, database
 from dialog.web.inputs import form_data, validate
+from dialog.web.services import services
 from dialog.web.templating import render
 
 JOB_STATES = {
@@ -61,7 +62,7 @@ async def handover_settings(request: Request) -> Response:
         try:
             data = validate(HandoverSettingsIn, form)
             if data.webhook_url:
-                allow = request.app.state.settings.webhook_allow_private
+                allow = services(request).settings.webhook_allow_private
                 await actions.check_webhook_target(data.webhook_url, allow_private=allow)
             async with database(request).unit_of_work() as uow:
                 target = await actions.access_department(uow.session, who, slug)
@@ -126,7 +127,7 @@ async def answer_form(request: Request) -> Response:
                         uow.session, who, thread_id
                     )
                 answer, _created = await actions.do_answer(
-                    uow, request.app.state.settings, who, thread, procedure, comment, data
+                    uow, services(request).settings, who, thread, procedure, comment, data
                 )
             return RedirectResponse(answer_url(answer), status_code=303)
         except InvalidInput as error:

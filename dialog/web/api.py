@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from dialog.accounts.actor import ANONYMOUS, Actor
 from dialog.db import Database
+from dialog.web.services import services
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def actor(request: Request) -> Actor:
 
 
 def database(request: Request) -> Database:
-    db: Database = request.app.state.db
+    db: Database = services(request).db
     return db
 
 

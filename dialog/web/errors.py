@@ -89,7 +89,8 @@ async def server_error_handler(request: Request, exc: Exception) -> Response:
 def database_outage(scope: Scope, exc: BaseException) -> bool:
     """Whether the app's database is out of reach (then noted: logged once per outage)."""
     app = scope.get("app")
-    db = getattr(app.state, "db", None) if app is not None else None
+    found = getattr(app.state, "services", None) if app is not None else None
+    db = getattr(found, "db", None)  # the error path must not fail for want of a service
     return db is not None and unreachable.watch(db).noted(exc)
 
 

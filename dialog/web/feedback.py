@@ -19,6 +19,7 @@ from dialog.i18n import gettext as _
 from dialog.mail import Mail, outbox
 from dialog.web.api import database
 from dialog.web.inputs import form_data, validate
+from dialog.web.services import services
 from dialog.web.templating import render
 
 # The participation office (WerkStadt für Beteiligung) answers accessibility feedback.
@@ -79,8 +80,8 @@ async def accessibility(request: Request) -> Response:
         context["errors"] = error.fields
         return render(request, TEMPLATE, context, status_code=422)
     client = request.client.host if request.client else "unknown"
-    await request.app.state.limiter.hit("feedback", f"ip:{client}")
-    settings = request.app.state.settings
+    await services(request).limiter.hit("feedback", f"ip:{client}")
+    settings = services(request).settings
     # Queued, not sent here: an SMTP outage delays the report and loses nothing.
     async with database(request).unit_of_work() as uow:
         await outbox.queue(uow, settings, feedback_mail(data, i18n.current_locale.get()))

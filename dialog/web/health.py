@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from dialog import unreachable
+from dialog.web.services import services
 
 DEGRADED = {
     "hub": "Redis unreachable: live events reach other processes by polling the outbox",
@@ -27,9 +28,9 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    state = request.app.state
+    found = services(request)
     database, hub, limits = await asyncio.gather(
-        unreachable.watch(state.db).reachable(), state.hub.ready(), state.limiter.ready()
+        unreachable.watch(found.db).reachable(), found.hub.ready(), found.limiter.ready()
     )
     checks = {
         "database": "ok" if database else "unavailable",

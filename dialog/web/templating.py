@@ -13,6 +13,7 @@ from dialog import i18n, labels
 from dialog.accounts.actor import ANONYMOUS
 from dialog.accounts.devices import device_label
 from dialog.settings import PROJECT_ROOT
+from dialog.web.services import services
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 
@@ -62,6 +63,6 @@ def page_context(request: Request) -> dict[str, Any]:
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
-    templates: Jinja2Templates = request.app.state.templates
+    templates: Jinja2Templates = services(request).templates
     response = templates.TemplateResponse(request, name, context or {}, status_code=status_code)
     return response

@@ -8,6 +8,7 @@ pytest's is running in their thread). Mail goes to a real SMTP server (aiosmtpd)
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import socket
@@ -154,7 +155,10 @@ def serve(root: Path) -> Iterator[LiveServer]:
     controller.start()
     app = create_app(settings)
     # Many tests sign in and send feedback from the same loopback address.
-    app.state.limiter = RateLimiter(None, rules={"login": "1000/minute", "feedback": "1000/hour"})
+    app.state.services = dataclasses.replace(
+        app.state.services,
+        limiter=RateLimiter(None, rules={"login": "1000/minute", "feedback": "1000/hour"}),
+    )
     server = uvicorn.Server(
         uvicorn.Config(
             app, **uvicorn_websocket_options(), log_config=None, access_log=False, lifespan="on"

@@ -15,5 +15,5 @@ async def _flush_vote_events(app: Starlette) -> AsyncIterator[None]:
     # Pending vote events are written while the test's app still runs. Written during shutdown
     # on PostgreSQL + Redis, the live service's stop() was seen to hang (reported to live).
     yield
-    events: VoteEvents = app.state.vote_events
+    events: VoteEvents = app.state.services.vote_events
     await events.flush()

@@ -65,7 +65,7 @@ async def until_live_saw_the_latest_event(app: Starlette, db: Database) -> None:
     async with db.reading() as session:
         latest = await live_queries.latest_event_id(session)
     for _ in range(200):
-        if app.state.live.fanout.high_water >= latest:
+        if app.state.services.live.fanout.high_water >= latest:
             return
         await asyncio.sleep(0.02)
     raise AssertionError("the live fan-out did not see the latest event")

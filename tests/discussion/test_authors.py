@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 
 from dialog.accounts import actions as account_actions
 from dialog.accounts.models import User
+from dialog.app import PERSONAL_DATA
 from dialog.db import Database
 from dialog.discussion.page_cache import FirstPageCache
 from dialog.procedures.models import Thread
@@ -30,7 +31,7 @@ async def kept_pages(
     await until_live_saw_the_latest_event(app, db)
     listing = await client.get(f"/api/v1/threads/{thread.id}/comments")
     page = await client.get(f"/threads/{thread.id}")
-    cache: FirstPageCache = app.state.discussion_page_cache
+    cache: FirstPageCache = app.state.services.page_cache
     assert len(cache) == 2
     return listing.text, page.text
 
@@ -96,10 +97,12 @@ async def test_an_account_deleted_in_another_process_leaves_its_kept_pages_after
         async with elsewhere.unit_of_work() as uow:
             person = await uow.session.get(User, author.id)
             assert person is not None
-            await account_actions.do_delete_account(uow, person, remove_comments=False)
+            await account_actions.do_delete_account(
+                uow, PERSONAL_DATA, person, remove_comments=False
+            )
     finally:
         await elsewhere.dispose()
-    cache: FirstPageCache = app.state.discussion_page_cache
+    cache: FirstPageCache = app.state.services.page_cache
     cache.recheck = 0.0  # the interval in which a kept page is served unchecked has passed
     listing, html = await pages_now(client, thread)
     assert NAME not in str(listing) and NAME not in html

@@ -50,7 +50,7 @@ async def verify_action(
     before_state = await snapshot(api, thread.id)
     before = await last_event_id(db)
     await action()
-    await app.state.vote_events.flush()
+    await app.state.services.vote_events.flush()
     emitted = [e for e in await events_after(db, before) if e.topic == f"thread:{thread.id}"]
     for event in emitted:
         apply(before_state, event.type, event.data)

@@ -39,7 +39,7 @@ async def anonymous_page(client: httpx.AsyncClient, thread: Thread) -> dict[int,
 
 
 def cache_of(app: Starlette) -> FirstPageCache:
-    cache: FirstPageCache = app.state.discussion_page_cache
+    cache: FirstPageCache = app.state.services.page_cache
     return cache
 
 
@@ -99,7 +99,7 @@ async def test_every_visible_change_shows_on_the_next_anonymous_request(
     assert (await api.request(voter, "PUT", url, json={"value": -1})).status_code == 200
     shown = (await anonymous_page(client, thread))[first["id"]]
     assert (shown["up"], shown["down"]) == (0, 1)
-    events: VoteEvents = app.state.vote_events
+    events: VoteEvents = app.state.services.vote_events
     await events.flush()  # the coalesced event, as other processes get it, changes nothing shown
     assert (await anonymous_page(client, thread))[first["id"]]["down"] == 1
 
@@ -133,7 +133,7 @@ async def _open_post(app: Starlette, db: Database, who: User, thread: Thread, bo
     unit = db.unit_of_work()
     uow = await unit.__aenter__()
     await actions.do_post_comment(
-        uow, actor, thread.id, CommentIn(body=body), app.state.discussion_hooks
+        uow, actor, thread.id, CommentIn(body=body), app.state.services.discussion_hooks
     )
     return unit
 
@@ -319,7 +319,7 @@ async def test_a_kept_page_is_checked_again_after_the_recheck_interval_for_other
                 actor,
                 thread.id,
                 CommentIn(body="Nebenan geschrieben"),
-                app.state.discussion_hooks,
+                app.state.services.discussion_hooks,
             )
     finally:
         await elsewhere.dispose()

@@ -107,7 +107,7 @@ async def test_vote_events_carry_absolute_counts_once_per_window(
     await api.request(
         voters[0], "PUT", f"/api/v1/comments/{comment['id']}/vote", json={"value": -1}
     )
-    events: VoteEvents = app.state.vote_events
+    events: VoteEvents = app.state.services.vote_events
     await events.flush()
     changed = [e for e in await events_after(db, before) if e.type == "votes.changed"]
     assert [(e.topic, e.data) for e in changed] == [

@@ -102,7 +102,7 @@ async def frames(client: ClientConnection, count: int) -> list[dict[str, Any]]:
 async def until_listening(app: Starlette, sockets: int) -> None:
     """Wait until the server holds this many subscribed sockets (subscribe is asynchronous)."""
     async with asyncio.timeout(WAIT):
-        while sum(1 for c in app.state.live.fanout.connections if c.topics) < sockets:
+        while sum(1 for c in app.state.services.live.fanout.connections if c.topics) < sockets:
             await asyncio.sleep(0.01)
 
 

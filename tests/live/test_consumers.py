@@ -61,7 +61,7 @@ async def reader(make_user: Callable[..., Awaitable[User]]) -> User:
 
 @pytest.fixture
 def live(app: Starlette) -> Live:
-    service: Live = app.state.live
+    service: Live = app.state.services.live
     return service
 
 

@@ -85,7 +85,7 @@ async def test_a_script_and_a_unit_of_work_emit_the_same_row(app: Starlette, db:
 
     async with db.unit_of_work() as uow:
         by_session = await emit(uow, COMMENT_HIDDEN, state, 7)
-    direct: Direct = app.state.direct
+    direct: Direct = app.state.services.direct
     by_script = await direct.write(hide)
     for event in (by_session, by_script):
         assert (event.topic, event.type, event.data) == (
@@ -128,7 +128,7 @@ async def test_a_script_and_a_unit_of_work_redact_a_record_s_events_alike(
     def hide_one(changes: Changes) -> Script[None]:
         yield from redact(changes, COMMENT, 1, gone[1], "thread:7")
 
-    direct: Direct = app.state.direct
+    direct: Direct = app.state.services.direct
     await direct.write(hide_one)
     async with db.unit_of_work() as uow:
         await redact(uow, COMMENT, 2, gone[2], "thread:7")

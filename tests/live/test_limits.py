@@ -83,7 +83,7 @@ async def test_signed_in_sockets_have_their_own_allowance_beside_the_anonymous_o
 
 async def until_released(app: Starlette, count: int) -> None:
     """Wait until the server counts this many anonymous sockets from loopback."""
-    sockets: SocketsPerAddress = app.state.live.sockets
+    sockets: SocketsPerAddress = app.state.services.live.sockets
     async with asyncio.timeout(WAIT):
         while sockets.open_from("127.0.0.1", signed_in=False) > count:
             await asyncio.sleep(0.01)

@@ -35,22 +35,22 @@ async def test_every_event_arrives_exactly_once_when_redis_stops_and_restarts_mi
     settings: Settings, backend: backends.Backend, private_redis: RedisProcess
 ) -> None:
     app = create_app(dataclasses.replace(settings, redis_url=private_redis.url))
-    db = app.state.db
+    db = app.state.services.db
     try:
         async with app.router.lifespan_context(app), serving(app) as url:
-            await _until(lambda: app.state.hub.connected)
+            await _until(lambda: app.state.services.hub.connected)
             client = await subscribe(url, ["thread:1"], since=None)
             await until_listening(app, 1)
             before = [await emit(db, "thread:1", n=n) for n in range(5)]
             assert [f["id"] for f in await frames(client, 5)] == before
 
             private_redis.stop()
-            await _until(lambda: not app.state.hub.connected)
+            await _until(lambda: not app.state.services.hub.connected)
             during = [await emit(db, "thread:1", n=n) for n in range(5, 10)]
             assert [f["id"] for f in await frames(client, 5)] == during
 
             await private_redis.start()
-            await _until(lambda: app.state.hub.connected)
+            await _until(lambda: app.state.services.hub.connected)
             after = [await emit(db, "thread:1", n=n) for n in range(10, 15)]
             marker = await emit(db, "thread:1", n="last")
             received = await frames(client, 6)

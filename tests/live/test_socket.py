@@ -81,7 +81,7 @@ async def test_a_cursor_whose_event_was_pruned_gets_a_reset(
         await uow.session.execute(
             update(Event).where(Event.id == old).values(created_at=utcnow() - timedelta(days=30))
         )
-    assert await app.state.live.prune() == 1
+    assert await app.state.services.live.prune() == 1
     client = await subscribe(live_url, ["thread:1"], since=old)
     assert await frames(client, 1) == [{"type": "reset"}]
     await client.close()
@@ -104,7 +104,7 @@ async def test_pruning_keeps_events_inside_the_retention_window(
     app: Starlette, db: Database
 ) -> None:
     await emit(db, "thread:1", n=0)
-    assert await app.state.live.prune() == 0
+    assert await app.state.services.live.prune() == 0
 
 
 async def test_a_foreign_origin_is_refused_at_the_handshake(live_url: str) -> None:
@@ -214,7 +214,7 @@ async def test_session_ended_closes_the_sockets_of_that_session_with_4001(
     resident = await make_user()
     await browser_session(resident)
     raw = client.cookies["dialog_session"]  # type: ignore[attr-defined]  # the httpx test client
-    direct = app.state.direct
+    direct = app.state.services.direct
     found = await direct.read(account_queries.credential(account_queries.SESSION_CREDENTIAL, raw))
     assert found is not None
     socket = await subscribe(
@@ -285,7 +285,7 @@ async def test_topics_subscribed_to_again_count_once_toward_the_50(
     await client.send(json.dumps({"type": "subscribe", "topics": ["thread:20", "thread:21"]}))
     await until_listening(app, 1)
     async with asyncio.timeout(20):
-        while not any("thread:21" in c.topics for c in app.state.live.fanout.connections):
+        while not any("thread:21" in c.topics for c in app.state.services.live.fanout.connections):
             await asyncio.sleep(0.01)
     event = await emit(db, "thread:21", n=1)
     assert [f["id"] for f in await frames(client, 1)] == [event]

@@ -39,7 +39,7 @@ async def test_sockets_on_our_server_get_events_as_pre_built_frames(
 ) -> None:
     clients = [await subscribe(live_url, ["thread:1"], since=None) for _ in range(3)]
     await until_listening(app, 3)
-    assert all(c.writes_frames for c in app.state.live.fanout.connections)
+    assert all(c.writes_frames for c in app.state.services.live.fanout.connections)
     ids = [await emit(db, "thread:1", n=n, text="Grüße aus Babelsberg") for n in range(5)]
     for client in clients:
         got = await frames(client, 5)
@@ -56,7 +56,7 @@ def quick_heartbeat(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_an_idle_socket_gets_a_ping_every_heartbeat(
     quick_heartbeat: None, app: Starlette, live_url: str
 ) -> None:
-    assert app.state.live.heartbeat_seconds == 0.2
+    assert app.state.services.live.heartbeat_seconds == 0.2
     client = await subscribe(live_url, ["thread:1"], since=None)
     await until_listening(app, 1)
     async with asyncio.timeout(5):
@@ -72,7 +72,7 @@ async def test_stopping_lets_the_fanout_and_pruning_finish_instead_of_cancelling
     app: Starlette,
 ) -> None:
     """A database call cancelled midway can leave its connection behind after shutdown."""
-    live: Live = app.state.live
+    live: Live = app.state.services.live
     await live.stop()
     tasks = {task.get_name(): task for task in live._tasks}
     assert all(task.done() for task in tasks.values())
@@ -84,7 +84,7 @@ async def test_stopping_lets_the_fanout_and_pruning_finish_instead_of_cancelling
 async def test_events_committed_here_go_out_without_being_read_back_from_the_outbox(
     app: Starlette, api: factories.ApiAs, db: Database, make_user: MakeUser, thread: Thread
 ) -> None:
-    live: Live = app.state.live
+    live: Live = app.state.services.live
     author = await make_user()
     await api.headers(author)  # the token exists before counting
     with counting_queries(db) as statements:

@@ -33,7 +33,7 @@ def settings(settings: Settings, smtp: SmtpServer) -> Settings:
 @pytest.fixture
 async def quiet(app: Starlette) -> AsyncIterator[Database]:
     """The database with the app's background work stopped: the test is the only sender."""
-    background: Background = app.state.background
+    background: Background = app.state.services.background
     await background.stop()
-    db: Database = app.state.db
+    db: Database = app.state.services.db
     yield db

@@ -35,7 +35,7 @@ async def test_mail_queued_in_a_unit_of_work_goes_out_right_after_commit(
 async def test_mail_queued_by_a_transaction_script_goes_out_right_after_commit(
     app: Starlette, db: Database, settings: Settings, smtp: SmtpServer
 ) -> None:
-    direct: Direct = app.state.direct
+    direct: Direct = app.state.services.direct
 
     def script(changes: Changes) -> Generator[Any, Any, list[str]]:
         return (yield from outbox.queue_in_script(changes, settings, letter(2), letter(3)))
@@ -95,7 +95,7 @@ async def test_without_smtp_the_worker_writes_mail_to_var_mail(
     app = create_app(offline)
     try:
         async with app.router.lifespan_context(app):
-            db: Database = app.state.db
+            db: Database = app.state.services.db
             [message_id] = await queue(db, offline, letter(5))
             await settled(db)
     finally:

@@ -45,7 +45,7 @@ async def test_a_new_app_on_the_same_database_sends_what_the_stopped_one_queued(
     assert smtp.inbox.messages == []
     restarted = create_app(settings)
     async with restarted.router.lifespan_context(restarted):
-        await settled(restarted.state.db)
+        await settled(restarted.state.services.db)
     assert smtp.inbox.message_ids() == ids
 
 

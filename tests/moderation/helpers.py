@@ -48,7 +48,7 @@ async def flag(
     app: Starlette, db: Database, who: User, comment_id: int, reason: str = "insult"
 ) -> None:
     """What the discussion's flag action does: store the flag, then call the hook."""
-    hooks: DiscussionHooks = app.state.discussion_hooks
+    hooks: DiscussionHooks = app.state.services.discussion_hooks
     async with db.unit_of_work() as uow:
         comment = await uow.session.get(Comment, comment_id)
         assert comment is not None
@@ -82,6 +82,6 @@ async def post_directly(app: Starlette, db: Database, who: User, thread: Thread,
     author = Actor(user_id=who.id, role=who.role, display_name=who.display_name)
     async with db.unit_of_work() as uow:
         comment, _ = await do_post_comment(
-            uow, author, thread.id, CommentIn(body=body), app.state.discussion_hooks
+            uow, author, thread.id, CommentIn(body=body), app.state.services.discussion_hooks
         )
     return comment.id

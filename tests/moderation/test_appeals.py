@@ -74,7 +74,7 @@ async def test_the_thread_page_hook_gives_the_author_the_reason_of_each_decision
     rejected = await post(api, author, held, "Eins")
     waiting = await post(api, author, held, "Zwei")
     assert (await decide(api, moderator, rejected["id"], "reject", "spam")).status_code == 200
-    hooks: DiscussionHooks = app.state.discussion_hooks
+    hooks: DiscussionHooks = app.state.services.discussion_hooks
     async with db.reading() as session:
         notes = await hooks.decision_notes(session, author.id, [rejected["id"], waiting["id"]])
         others = await hooks.decision_notes(session, moderator.id, [rejected["id"]])

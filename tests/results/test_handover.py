@@ -243,7 +243,7 @@ async def test_a_thread_that_closed_is_handed_over_by_the_apps_background_work(
     app = create_app(dataclasses.replace(settings, handover_interval=1))
     try:
         async with app.router.lifespan_context(app):
-            db: Database = app.state.db
+            db: Database = app.state.services.db
             department = await factories.department(db, "kultur", "Fachbereich Kultur")
             procedure = await factories.procedure(db, department)
             await factories.thread(db, procedure, closes_at=utcnow() - timedelta(minutes=1))

@@ -126,7 +126,9 @@ async def test_the_setting_lets_staff_save_a_relay_on_the_own_network(
     department: Department,
     settings: Settings,
 ) -> None:
-    app.state.settings = dataclasses.replace(settings, webhook_allow_private=True)
+    app.state.services = dataclasses.replace(
+        app.state.services, settings=dataclasses.replace(settings, webhook_allow_private=True)
+    )
     response = await save(client, browser_session, staff, department.slug, "http://localhost:9/")
     assert response.status_code == 303
 
