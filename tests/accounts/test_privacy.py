@@ -11,6 +11,7 @@ from dialog.db import Database
 from dialog.discussion.models import Comment, Flag, Vote
 from dialog.mail import Mail, outbox
 from dialog.mail.models import OutboxMail
+from dialog.notifications.models import Notification
 from dialog.procedures.models import Thread
 from dialog.settings import Settings
 from tests import factories
@@ -74,6 +75,26 @@ async def test_deleting_the_account_erases_its_mail_sent_or_queued(
     assert response.status_code == 204
     async with db.reading() as session:
         left = (await session.scalars(select(OutboxMail.user_id))).all()
+    assert left == [other.id]
+
+
+async def test_deleting_the_account_erases_its_notifications(
+    api: factories.ApiAs, make_user: MakeUser, db: Database
+) -> None:
+    user, other = await make_user(), await make_user()
+    async with db.unit_of_work() as uow:
+        uow.session.add_all(
+            Notification(user_id=person.id, kind="answer.published", title="Antwort")
+            for person in (user, other)
+        )
+    exported = (await api.request(user, "GET", "/api/v1/me/export")).json()
+    assert [n["title"] for n in exported["notifications"]] == ["Antwort"]
+    response = await api.request(
+        user, "DELETE", "/api/v1/me", json={"password": factories.PASSWORD}
+    )
+    assert response.status_code == 204
+    async with db.reading() as session:
+        left = (await session.scalars(select(Notification.user_id))).all()
     assert left == [other.id]
 
 
