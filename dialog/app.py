@@ -18,6 +18,12 @@ from dialog.accounts import views as account_views
 from dialog.accounts.middleware import AuthMiddleware
 from dialog.accounts.personal_data import PersonalData
 from dialog.background import Background
+from dialog.concerns import api as concern_api
+from dialog.concerns import events as concern_events
+from dialog.concerns import jobs as concern_jobs
+from dialog.concerns import personal_data as concern_data
+from dialog.concerns import views as concern_views
+from dialog.concerns.hooks import ConcernHooks
 from dialog.db import Database
 from dialog.direct import Direct
 from dialog.discussion import api as discussion_api
@@ -48,6 +54,7 @@ from dialog.web.middleware import RequestContextMiddleware
 from dialog.web.services import Services
 from dialog.web.templating import make_templates
 from moderation import api as moderation_api
+from moderation import audit as moderation_audit
 from moderation import cli as moderation_cli
 from moderation import events as moderation_events
 from moderation import hooks as moderation_hooks
@@ -62,11 +69,17 @@ EVENT_TYPES = EventRegistry(
     results_events.TYPES,
     moderation_events.TYPES,
     live_events.TYPES,
+    concern_events.TYPES,
 )
 
 
 # Every package that keeps personal data: its part of the export and of account erasure.
-PERSONAL_DATA = PersonalData([discussion_data.PART, notification_data.PART, mail_data.PART])
+PERSONAL_DATA = PersonalData(
+    [discussion_data.PART, notification_data.PART, mail_data.PART, concern_data.PART]
+)
+
+# Ideas and complaints write to moderation's audit log (the one hash chain of the platform).
+CONCERN_HOOKS = ConcernHooks(audit=moderation_audit.append)
 
 
 def api_routes() -> list[BaseRoute]:
@@ -76,6 +89,7 @@ def api_routes() -> list[BaseRoute]:
         *account_api.routes,
         *results_api.routes,
         *moderation_api.routes,
+        *concern_api.routes,
     ]
 
 
@@ -86,6 +100,7 @@ def page_routes() -> list[BaseRoute]:
         *account_views.routes,
         *results_views.routes,
         *moderation_views.routes,
+        *concern_views.routes,
         *pages.routes,
     ]
 
@@ -97,6 +112,7 @@ def make_background(settings: Settings, db: Database, live: Live) -> Background:
         "handover", settings.handover_interval, lambda: handover_jobs.run_due(db, settings)
     )
     mail_worker.register(background, db, settings)
+    concern_jobs.register(background, db, settings, CONCERN_HOOKS)
     live.hub.listen(background.on_ids)
     db.commit_listeners.append(background.committed)
     return background
@@ -161,5 +177,6 @@ def create_app(settings: Settings) -> Starlette:
         vote_events=vote_events,
         discussion_hooks=moderation_hooks.discussion_hooks(settings),
         personal_data=PERSONAL_DATA,
+        concern_hooks=CONCERN_HOOKS,
     )
     return app
