@@ -26,6 +26,7 @@ from dialog.concerns.models import (
     Supporter,
     Template,
 )
+from dialog.live.models import Event
 from dialog.procedures.models import Department, District
 
 NEARBY_METRES = 250
@@ -317,3 +318,8 @@ async def similar(
 async def count_open(session: AsyncSession) -> int:
     query = select(func.count()).select_from(Concern).where(Concern.state.in_(policy.OPEN))
     return int(await session.scalar(query) or 0)
+
+
+async def latest_event_id(session: AsyncSession) -> int:
+    """The newest event id: a page listens for events after it."""
+    return int(await session.scalar(select(func.max(Event.id))) or 0)
