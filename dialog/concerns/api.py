@@ -202,23 +202,20 @@ STEPS: dict[str, tuple[type[BaseModel], str, Step, str]] = {
 
 
 async def run_step(request: Request, name: str, form: dict[str, Any] | None = None) -> Concern:
-    """One workflow step for the JSON API and the HTML forms alike."""
+    """One workflow step for the JSON API and the HTML forms alike: who may, then what."""
     model, who_may, step, _summary = STEPS[name]
     who = actor(request)
-    if form is None:
-        body = await request.body()
-        data: BaseModel = (
-            model.model_validate({})
-            if not body and model is NoBody
-            else await json_body(request, model)
-        )
-    else:
-        data = validate(model, form)
     async with database(request).unit_of_work() as uow:
         if who_may == "office":
             item = await actions.access_office(uow.session, who, concern_id(request))
         else:
             item = await actions.access_handled(uow.session, who, concern_id(request))
+        if form is not None:
+            data: BaseModel = validate(model, form)
+        elif model is NoBody:
+            data = model()
+        else:
+            data = await json_body(request, model)
         await step(uow, context(request), who, item, data)
     return item
 

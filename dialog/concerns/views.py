@@ -216,10 +216,11 @@ def step_form(name: str) -> Any:
 
 async def hide_photo(request: Request) -> Response:
     who = actor(request)
-    data = validate(PhotoHideIn, await form_data(request))
+    form = await form_data(request)
     photo_id = int(request.path_params["photo_id"])
     async with database(request).unit_of_work() as uow:
         item = await actions.access_office(uow.session, who, concern_id(request))
+        data = validate(PhotoHideIn, form)
         photo = await queries.photo(uow.session, photo_id)
         if photo is None or photo.concern_id != item.id:
             raise NotFound(lazy("This photo does not exist."))
