@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from dialog.accounts.actions import do_add_user
 from dialog.accounts.models import Role
+from dialog.concerns.demo import add_concerns
 from dialog.db import Database, UnitOfWork, utcnow
 from dialog.discussion.demo import add_conversations
 from dialog.markup import render_markdown
@@ -400,3 +401,4 @@ async def _load(uow: UnitOfWork) -> None:
         )
     await add_results(uow)
     await add_conversations(uow)
+    await add_concerns(uow)
