@@ -79,5 +79,10 @@ async def clean(backend: Backend) -> None:
     try:
         tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         await conn.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        # Rows the migrations seed come back, as in a freshly migrated database.
+        await conn.execute(
+            "INSERT INTO concern_categories (slug, name_de, name_en, position, answer_days, "
+            "is_other, active) VALUES ('sonstiges', 'Sonstiges', 'Other', 999, 20, true, true)"
+        )
     finally:
         await conn.close()

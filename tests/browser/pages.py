@@ -122,6 +122,7 @@ PAGES: list[PageCase] = [
     PageCase("concern", "/concerns/{concern}"),
     PageCase("concern-as-office", "/concerns/{concern}", user=OFFICE),
     PageCase("concerns-office-queue", "/office/concerns", user=OFFICE),
+    PageCase("concerns-office-settings", "/office/concerns/settings", user=OFFICE),
     PageCase("concerns-department-queue", "/concerns/department", user=STAFF),
     PageCase("my-concerns", "/me/concerns", user=RESIDENT),
     PageCase("not-found", "/gibt-es-nicht", status=404),
