@@ -24,11 +24,13 @@ from dialog.web.templating import render
 
 async def home(request: Request) -> Response:
     async with database(request).reading() as session:
-        context = {
+        lists = {
             phase: await queries.procedures_in_phase(session, phase, 6)
             for phase in ("active", "planned", "completed")
         }
-    return render(request, "pages/home.html", context)
+        shown = [p for items in lists.values() for p in items]
+        figures = await results_queries.card_figures(session, shown)
+    return render(request, "pages/home.html", {**lists, "figures": figures})
 
 
 async def procedure_list(request: Request) -> Response:
@@ -42,6 +44,7 @@ async def procedure_list(request: Request) -> Response:
         context = {
             "filters": filters,
             "items": items,
+            "figures": await results_queries.card_figures(session, items),
             "total": total,
             "pages": max(1, math.ceil(total / filters.per_page)),
             "departments": await queries.departments(session),
