@@ -27,6 +27,7 @@ from dialog.discussion import views as discussion_views
 from dialog.discussion.page_cache import FirstPageCache
 from dialog.discussion.voting import VoteEvents
 from dialog.errors import DomainError
+from dialog.evaluation import views as evaluation_views
 from dialog.live import events as live_events
 from dialog.live import socket as live_socket
 from dialog.live.events import EventRegistry
@@ -87,6 +88,7 @@ def page_routes() -> list[BaseRoute]:
         *results_views.routes,
         *moderation_views.routes,
         *pages.routes,
+        *evaluation_views.routes,
     ]
 
 

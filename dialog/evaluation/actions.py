@@ -125,7 +125,8 @@ async def do_code(
     missing = [cid for cid in comment_ids if cid not in found]
     if missing:
         message = lazy("This contribution cannot be coded (it is not published here).")
-        raise InvalidInput(message, {f"c{missing[0]}": message})
+        fields = {f"c{missing[0]}": message}
+        raise InvalidInput(message, fields)
     themes = set(
         (
             await uow.session.scalars(select(Theme.id).where(Theme.procedure_id == procedure.id))
@@ -133,7 +134,8 @@ async def do_code(
     )
     for cid, data in coding.items():
         if not set(data.themes) <= themes:
-            raise InvalidInput(NOT_A_THEME, {f"c{cid}": NOT_A_THEME})
+            fields = {f"c{cid}": NOT_A_THEME}
+            raise InvalidInput(NOT_A_THEME, fields)
     rows = await uow.session.execute(
         select(Coding.comment_id, Coding.theme_id).where(Coding.comment_id.in_(comment_ids))
     )

@@ -14,11 +14,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialog.discussion.models import Comment, CommentStatus
 from dialog.evaluation.models import Coding, OfflineSource, Theme
+from dialog.evaluation.present import offline_line
 from dialog.procedures.models import Thread
 
 PUBLISHED = Comment.status == CommentStatus.published
 STANCE_KEYS = ("for", "neutral", "against", "none")
 THEME_SEPARATOR = "; "
+
+
+async def threads_of(session: AsyncSession, procedure_id: int) -> list[Thread]:
+    found = await session.scalars(
+        select(Thread).where(Thread.procedure_id == procedure_id).order_by(Thread.id)
+    )
+    return list(found.all())
 
 
 async def themes_of(session: AsyncSession, procedure_id: int) -> list[Theme]:
@@ -164,6 +172,12 @@ async def offline_sources(
         select(OfflineSource).where(OfflineSource.comment_id.in_(comment_ids))
     )
     return {source.comment_id: source for source in found}
+
+
+async def offline_lines(session: AsyncSession, comment_ids: Sequence[int]) -> dict[int, str]:
+    """For the thread page: the source line of each offline contribution among `comment_ids`."""
+    sources = await offline_sources(session, comment_ids)
+    return {cid: offline_line(source) for cid, source in sources.items()}
 
 
 @dataclass(frozen=True)

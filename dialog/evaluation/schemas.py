@@ -8,17 +8,23 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from dialog.evaluation.models import OfflineKind
+from dialog.i18n import gettext as _
 from dialog.i18n import lazy
 
 MAX_ID = 2**31 - 1
 MAX_THEMES = 200  # a codebook is a list to choose from, not a thesaurus
-OFFLINE_KINDS = {
+OFFLINE_KINDS: dict[str, str] = {
     OfflineKind.workshop: lazy("Workshop"),
     OfflineKind.walk: lazy("Walk"),
     OfflineKind.letter: lazy("Letter"),
     OfflineKind.phone: lazy("Phone call"),
     OfflineKind.other: lazy("Other offline input"),
 }
+
+
+def offline_label(kind: str) -> str:
+    """The kind of an offline source in the reader's language."""
+    return _(OFFLINE_KINDS.get(kind, OFFLINE_KINDS[OfflineKind.other]))
 
 
 OfflineStance = Literal["for", "neutral", "against"] | None
