@@ -8,7 +8,7 @@ from dialog.i18n import format_day, ngettext
 
 
 def offline_line(source: OfflineSource) -> str:
-    """"Walk · 4 May 2026 · Schlaatz · 14 people", in the reader's language."""
+    """ "Walk · 4 May 2026 · Schlaatz · 14 people", in the reader's language."""
     parts = [offline_label(source.kind), format_day(source.held_on)]
     if source.place:
         parts.append(source.place)
