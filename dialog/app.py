@@ -27,6 +27,7 @@ from dialog.discussion import views as discussion_views
 from dialog.discussion.page_cache import FirstPageCache
 from dialog.discussion.voting import VoteEvents
 from dialog.errors import DomainError
+from dialog.evaluation import jobs as evaluation_jobs
 from dialog.evaluation import views as evaluation_views
 from dialog.live import events as live_events
 from dialog.live import socket as live_socket
@@ -99,6 +100,11 @@ def make_background(settings: Settings, db: Database, live: Live) -> Background:
         "handover", settings.handover_interval, lambda: handover_jobs.run_due(db, settings)
     )
     mail_worker.register(background, db, settings)
+    # Opinion groups: the consumer notes changed threads, the job recomputes settled ones.
+    background.consume(evaluation_jobs.ThreadChanges())
+    background.every(
+        "opinion-groups", evaluation_jobs.INTERVAL, lambda: evaluation_jobs.recompute_settled(db)
+    )
     live.hub.listen(background.on_ids)
     db.commit_listeners.append(background.committed)
     return background
