@@ -27,6 +27,7 @@ from dialog.discussion import views as discussion_views
 from dialog.discussion.page_cache import FirstPageCache
 from dialog.discussion.voting import VoteEvents
 from dialog.errors import DomainError
+from dialog.evaluation import api as evaluation_api
 from dialog.evaluation import jobs as evaluation_jobs
 from dialog.evaluation import views as evaluation_views
 from dialog.live import events as live_events
@@ -78,6 +79,7 @@ def api_routes() -> list[BaseRoute]:
         *account_api.routes,
         *results_api.routes,
         *moderation_api.routes,
+        *evaluation_api.routes,
     ]
 
 

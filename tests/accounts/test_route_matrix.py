@@ -114,6 +114,7 @@ EXPECTED.update(
         ("POST", "/themes/{theme_id:int}/rename"): {"anonymous": 403, "*": 404},
         ("POST", "/themes/{theme_id:int}/merge"): {"anonymous": 403, "*": 404},
         ("GET", "/procedures/{procedure_id:int}/offline"): _CODERS_READ,
+        ("GET", "/api/v1/procedures/{procedure_id:int}/opinion-groups"): _CODERS_READ,
         ("POST", "/procedures/{procedure_id:int}/offline"): {
             "anonymous": 403,
             "office": 422,

@@ -102,5 +102,10 @@ async def staff(make_user: MakeUser, department: Department) -> User:
 
 
 @pytest.fixture
+async def other_staff(make_user: MakeUser, other_department: Department) -> User:
+    return await make_user("staff", other_department)
+
+
+@pytest.fixture
 def bench(db: Database, procedure: Procedure, thread: Thread, staff: User) -> Workbench:
     return Workbench(db, procedure, thread, staff)
