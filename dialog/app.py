@@ -27,6 +27,9 @@ from dialog.discussion import views as discussion_views
 from dialog.discussion.page_cache import FirstPageCache
 from dialog.discussion.voting import VoteEvents
 from dialog.errors import DomainError
+from dialog.evaluation import api as evaluation_api
+from dialog.evaluation import jobs as evaluation_jobs
+from dialog.evaluation import views as evaluation_views
 from dialog.live import events as live_events
 from dialog.live import socket as live_socket
 from dialog.live.events import EventRegistry
@@ -76,6 +79,7 @@ def api_routes() -> list[BaseRoute]:
         *account_api.routes,
         *results_api.routes,
         *moderation_api.routes,
+        *evaluation_api.routes,
     ]
 
 
@@ -87,6 +91,7 @@ def page_routes() -> list[BaseRoute]:
         *results_views.routes,
         *moderation_views.routes,
         *pages.routes,
+        *evaluation_views.routes,
     ]
 
 
@@ -97,6 +102,11 @@ def make_background(settings: Settings, db: Database, live: Live) -> Background:
         "handover", settings.handover_interval, lambda: handover_jobs.run_due(db, settings)
     )
     mail_worker.register(background, db, settings)
+    # Opinion groups: the consumer notes changed threads, the job recomputes settled ones.
+    background.consume(evaluation_jobs.ThreadChanges())
+    background.every(
+        "opinion-groups", evaluation_jobs.INTERVAL, lambda: evaluation_jobs.recompute_settled(db)
+    )
     live.hub.listen(background.on_ids)
     db.commit_listeners.append(background.committed)
     return background

@@ -3,6 +3,7 @@
 from dialog.accounts import models as accounts
 from dialog.db import Base
 from dialog.discussion import models as discussion
+from dialog.evaluation import models as evaluation
 from dialog.live import models as live
 from dialog.mail import models as mail
 from dialog.notifications import models as notifications
@@ -13,6 +14,7 @@ __all__ = [
     "Base",
     "accounts",
     "discussion",
+    "evaluation",
     "live",
     "mail",
     "notifications",

@@ -26,6 +26,7 @@ from dialog.discussion.partial import STANCES, can_comment, comment_context, edi
 from dialog.discussion.present import comment_url
 from dialog.discussion.schemas import CommentEdit, CommentIn, FlagIn
 from dialog.errors import Forbidden, InvalidInput, NotFound
+from dialog.evaluation.queries import offline_lines
 from dialog.i18n import current_locale, lazy
 from dialog.live import queries as live_queries
 from dialog.procedures import queries as procedure_queries
@@ -58,6 +59,8 @@ async def thread_page(
         # between is then on the page or replayed to the socket (the page script skips doubles).
         last_event = await live_queries.latest_event_id(session)
     page = await load_page(request, thread_id, query)
+    async with database(request).reading() as session:
+        offline = await offline_lines(session, [c.id for c in page.items])
     notes: dict[int, str] = {}
     editable: dict[int, str] = {}
     flagged: set[int] = set()
@@ -85,7 +88,7 @@ async def thread_page(
             "thread": thread,
             "top": top,
             "children": children,
-            "ctx": comment_context(thread, who, answers, notes),
+            "ctx": comment_context(thread, who, answers, notes, offline=offline),
             "answers": answers,
             "sort": query.sort,
             "next_cursor": page.next_cursor,

@@ -85,6 +85,46 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("GET", "/healthz"): {"*": 200},
 }
 
+# The evaluation workbench: the procedure's department and the office (admins included).
+_CODERS_READ: dict[str, int | str] = {
+    "anonymous": 401,
+    "office": 200,
+    "staff": 200,
+    "admin": 200,
+    "*": 403,
+}
+EXPECTED.update(
+    {
+        ("GET", "/procedures/{procedure_id:int}/coding"): _CODERS_READ,
+        ("POST", "/procedures/{procedure_id:int}/coding"): {
+            "anonymous": 403,
+            "office": 303,
+            "staff": 303,
+            "admin": 303,
+            "*": 403,
+        },
+        ("GET", "/procedures/{procedure_id:int}/themes"): _CODERS_READ,
+        ("POST", "/procedures/{procedure_id:int}/themes"): {
+            "anonymous": 403,
+            "office": 422,
+            "staff": 422,
+            "admin": 422,
+            "*": 403,
+        },
+        ("POST", "/themes/{theme_id:int}/rename"): {"anonymous": 403, "*": 404},
+        ("POST", "/themes/{theme_id:int}/merge"): {"anonymous": 403, "*": 404},
+        ("GET", "/procedures/{procedure_id:int}/offline"): _CODERS_READ,
+        ("GET", "/api/v1/procedures/{procedure_id:int}/opinion-groups"): _CODERS_READ,
+        ("POST", "/procedures/{procedure_id:int}/offline"): {
+            "anonymous": 403,
+            "office": 422,
+            "staff": 422,
+            "admin": 422,
+            "*": 403,
+        },
+    }
+)
+
 
 @dataclass
 class Fixtures:
