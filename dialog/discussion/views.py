@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from dialog.accounts import policy as account_policy
 from dialog.accounts import queries as account_queries
 from dialog.discussion import actions, policy, queries
 from dialog.discussion.api import (
@@ -110,6 +111,8 @@ async def thread_page(
             "editable": editable,
             "flagged": flagged,
             "block": block,
+            "can_manage": account_policy.can_manage_procedure(who, thread.procedure.department_id),
+            "handover": request.query_params.get("handover") == "requested",
         },
         status_code=status_code,
     )
