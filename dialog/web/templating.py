@@ -57,6 +57,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "csrf_token": state.get("csrf_token", ""),
         "locale": state.get("locale", i18n.DEFAULT_LOCALE),
         "path": request.url.path,
+        "nav": state.get("nav", []),
     }
 
 
