@@ -43,17 +43,20 @@ from dialog.ratelimit import RateLimiter
 from dialog.results import api as results_api
 from dialog.results import events as results_events
 from dialog.results import jobs as handover_jobs
+from dialog.results import queries as results_queries
 from dialog.results import views as results_views
 from dialog.settings import PROJECT_ROOT, Settings
 from dialog.web import errors, pages
 from dialog.web.api import openapi_document
 from dialog.web.middleware import RequestContextMiddleware
+from dialog.web.navigation import NavigationMiddleware
 from dialog.web.services import Services
 from dialog.web.templating import make_templates
 from moderation import api as moderation_api
 from moderation import cli as moderation_cli
 from moderation import events as moderation_events
 from moderation import hooks as moderation_hooks
+from moderation import queries as moderation_queries
 from moderation import views as moderation_views
 
 # Sub-commands of `dialog` that other parts own; dialog.cli finds them here.
@@ -148,6 +151,14 @@ def create_app(settings: Settings) -> Starlette:
         middleware=[
             Middleware(RequestContextMiddleware, hsts=settings.production),
             Middleware(AuthMiddleware, db=db, direct=direct, settings=settings),
+            # The header's role links and what waits behind them (after the actor is known).
+            Middleware(
+                NavigationMiddleware,
+                db=db,
+                queue_length=moderation_queries.queue_length,
+                unanswered=results_queries.unanswered_count,
+                department_slug=results_queries.department_slug,
+            ),
         ],
         exception_handlers={
             DomainError: errors.domain_error_handler,

@@ -26,7 +26,7 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DIALOG_REDIS_URL": "redis://… to share events between processes; unset: in-process hub",
     "DIALOG_REDIS_NAMESPACE": "prefix of Redis channels and keys, so several deployments can share one Redis (default dialog)",
     "DIALOG_SECRET_KEY": "at least 32 characters; unset: generated once into var/secret_key",
-    "DIALOG_BASE_URL": "public origin, e.g. https://dialog.potsdam.de; used in mails and Origin checks",
+    "DIALOG_BASE_URL": "public origin, e.g. https://dialog.potsdam.de; used in mails and Origin checks (required in production; unset in development: http://127.0.0.1 with the port `dialog serve` runs on)",
     "DIALOG_SMTP_URL": "smtp://user:pass@host:port (smtps:// for TLS); unset: mails go to var/mail/",
     "DIALOG_MAIL_FROM": "sender address of outgoing mail",
     "DIALOG_OIDC_ISSUER": "OpenID Connect issuer URL of the city's single sign-on",
@@ -171,6 +171,15 @@ class Settings:
             brand_colour=_brand_colour(env.get("DIALOG_BRAND_COLOUR") or DEFAULT_COLOUR),
             logo=_logo(Path(env["DIALOG_LOGO"])) if env.get("DIALOG_LOGO") else None,
         )
+
+
+def local_base_url(host: str, port: int) -> str:
+    """The address a browser on this machine reaches a development server at."""
+    if host in ("", "0.0.0.0", "::"):  # listening everywhere: loopback reaches it
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:

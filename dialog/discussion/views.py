@@ -8,6 +8,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from dialog.accounts import policy as account_policy
+from dialog.accounts import queries as account_queries
 from dialog.discussion import actions, policy, queries
 from dialog.discussion.api import (
     CommentQuery,
@@ -25,9 +27,17 @@ from dialog.discussion.page_cache import CSRF_PLACEHOLDER, Entry, Key, PageVersi
 from dialog.discussion.partial import STANCES, can_comment, comment_context, editable_ids
 from dialog.discussion.present import comment_url
 from dialog.discussion.schemas import CommentEdit, CommentIn, FlagIn
-from dialog.errors import Forbidden, InvalidInput, NotFound
+from dialog.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    TooManyRequests,
+)
 from dialog.evaluation.queries import offline_lines
 from dialog.i18n import current_locale, lazy
+from dialog.i18n import gettext as _
 from dialog.live import queries as live_queries
 from dialog.procedures import queries as procedure_queries
 from dialog.results import queries as results_queries
@@ -35,6 +45,9 @@ from dialog.web.api import actor, database
 from dialog.web.inputs import form_data, validate
 from dialog.web.services import services
 from dialog.web.templating import render
+
+REFUSALS = (Forbidden, Conflict, NotAuthenticated, TooManyRequests)
+PERMANENT_YEAR = 9999  # moderation blocks "for good" until 9999-12-31
 
 
 async def thread_page(
@@ -76,6 +89,7 @@ async def thread_page(
                 notes = await hooks.decision_notes(session, who.user_id, own)
             editable = await queries.sources_of(session, editable_ids(who, page.items))
             flagged = await queries.flagged_by(session, who.user_id, [c.id for c in page.items])
+    block = await block_of(request) if who.blocked else None
     top = [c for c in page.items if c.parent_id is None]
     children: dict[int, list[Any]] = {}
     for comment in page.items:
@@ -99,9 +113,25 @@ async def thread_page(
             "last_event": last_event,
             "editable": editable,
             "flagged": flagged,
+            "block": block,
+            "can_manage": account_policy.can_manage_procedure(who, thread.procedure.department_id),
+            "handover": request.query_params.get("handover") == "requested",
         },
         status_code=status_code,
     )
+
+
+async def block_of(request: Request) -> dict[str, Any]:
+    """What the blocked reader is told instead of the comment form: until when, and why."""
+    who = actor(request)
+    assert who.user_id is not None and who.blocked_until is not None
+    async with database(request).reading() as session:
+        person = await account_queries.user_by_id(session, who.user_id)
+    return {
+        "until": who.blocked_until,
+        "permanent": who.blocked_until.year >= PERMANENT_YEAR,
+        "reason": person.block_reason if person else "",
+    }
 
 
 def _back(thread_id: int, comment_id: int | None = None) -> RedirectResponse:
@@ -143,6 +173,15 @@ async def post_comment(request: Request) -> Response:
         comment, _created = await record_comment(request, thread_id, data)
     except InvalidInput as error:
         return await thread_page(request, thread_id, error.fields, form, status_code=422)
+    except REFUSALS as refused:
+        # The page comes back with the text in it (or beside the block notice): a refused post
+        # never costs the writer their words.
+        response = await thread_page(
+            request, thread_id, {"body": _(refused.message)}, form, status_code=refused.status
+        )
+        if isinstance(refused, TooManyRequests):
+            response.headers["Retry-After"] = str(refused.retry_after)
+        return response
     return _back(thread_id, comment.id)
 
 

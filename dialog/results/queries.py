@@ -450,3 +450,25 @@ async def card_figures(
         i: CardFigures(ends.get(i), int(contributions.get(i, 0)), int(answers.get(i, 0)))
         for i in ids
     }
+
+
+async def unanswered_count(session: AsyncSession, department_id: int) -> int:
+    """Published contributions in the department's procedures without an official answer (the
+    workspace's list, counted for the header)."""
+    found = await session.scalar(
+        select(func.count())
+        .select_from(Comment)
+        .join(Thread, Thread.id == Comment.thread_id)
+        .join(Procedure, Procedure.id == Thread.procedure_id)
+        .outerjoin(Answer, Answer.comment_id == Comment.id)
+        .where(
+            Procedure.department_id == department_id,
+            Comment.status == CommentStatus.published,
+            Answer.id.is_(None),
+        )
+    )
+    return int(found or 0)
+
+
+async def department_slug(session: AsyncSession, department_id: int) -> str | None:
+    return await session.scalar(select(Department.slug).where(Department.id == department_id))

@@ -61,6 +61,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "locale": state.get("locale", i18n.DEFAULT_LOCALE),
         "path": request.url.path,
         "brand": Identity.of(services(request).settings),
+        "nav": state.get("nav", []),
     }
 
 

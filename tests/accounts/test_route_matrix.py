@@ -83,6 +83,16 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
         "*": "2xx",
     },
     ("GET", "/healthz"): {"*": 200},
+    # Thread lifecycle (staff of the responsible department and admins).
+    ("GET", "/threads/{thread_id:int}/edit"): {
+        "anonymous": 401,
+        "staff": 200,
+        "admin": 200,
+        "*": 403,
+    },
+    ("POST", "/threads/{thread_id:int}/edit"): {"staff": 422, "admin": 422, "*": 403},
+    ("POST", "/threads/{thread_id:int}/close"): {"staff": 303, "admin": 303, "*": 403},
+    ("POST", "/threads/{thread_id:int}/reopen"): {"staff": 303, "admin": 303, "*": 403},
 }
 
 # The evaluation workbench: the procedure's department and the office (admins included).
