@@ -38,6 +38,9 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DIALOG_MAIL_INTERVAL": "seconds between looks of the mail worker at the outbox for mail queued by other processes and retries that came due (default 5; mail queued by the same process goes out at once)",
     "DIALOG_MAIL_MAX_ATTEMPTS": "attempts at a mail before it is marked failed; retries wait 30 s, 1, 2, 4 … minutes, at most an hour (default 20: about 13 hours of retrying)",
     "DIALOG_WEBHOOK_ALLOW_PRIVATE": "true lets hand-over webhooks reach loopback, private and link-local addresses (a relay on the same host, tests); default false",
+    # notifications
+    "DIALOG_NOTIFY_HOLD_BACK": "seconds a notification waits before it is mailed, so a burst becomes one mail (default 600)",
+    "DIALOG_DIGEST_INACTIVE_DAYS": "people not signed in for this many days get no digests (default 180)",
 }
 
 
@@ -72,6 +75,8 @@ class Settings:
     mail_interval: int = 5
     mail_max_attempts: int = 20
     webhook_allow_private: bool = False
+    notify_hold_back: int = 600
+    digest_inactive_days: int = 180
 
     @property
     def production(self) -> bool:
@@ -155,6 +160,8 @@ class Settings:
             mail_interval=_positive_int(env, "DIALOG_MAIL_INTERVAL", 5),
             mail_max_attempts=_positive_int(env, "DIALOG_MAIL_MAX_ATTEMPTS", 20),
             webhook_allow_private=_flag(env, "DIALOG_WEBHOOK_ALLOW_PRIVATE"),
+            notify_hold_back=_positive_int(env, "DIALOG_NOTIFY_HOLD_BACK", 600),
+            digest_inactive_days=_positive_int(env, "DIALOG_DIGEST_INACTIVE_DAYS", 180),
         )
 
 

@@ -28,6 +28,7 @@ from dialog.discussion.schemas import CommentEdit, CommentIn, FlagIn
 from dialog.errors import Forbidden, InvalidInput, NotFound
 from dialog.i18n import current_locale, lazy
 from dialog.live import queries as live_queries
+from dialog.notifications.follows import Target, is_following
 from dialog.procedures import queries as procedure_queries
 from dialog.results import queries as results_queries
 from dialog.web.api import actor, database
@@ -61,6 +62,7 @@ async def thread_page(
     notes: dict[int, str] = {}
     editable: dict[int, str] = {}
     flagged: set[int] = set()
+    following = False
     if who.user_id is not None:
         own = [
             c.id
@@ -73,6 +75,7 @@ async def thread_page(
                 notes = await hooks.decision_notes(session, who.user_id, own)
             editable = await queries.sources_of(session, editable_ids(who, page.items))
             flagged = await queries.flagged_by(session, who.user_id, [c.id for c in page.items])
+            following = await is_following(session, who.user_id, Target("thread", thread_id))
     top = [c for c in page.items if c.parent_id is None]
     children: dict[int, list[Any]] = {}
     for comment in page.items:
@@ -96,6 +99,7 @@ async def thread_page(
             "last_event": last_event,
             "editable": editable,
             "flagged": flagged,
+            "following": following,
         },
         status_code=status_code,
     )
