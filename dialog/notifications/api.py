@@ -31,10 +31,10 @@ async def my_follows(request: Request) -> Response:
 
 
 async def one_follow(request: Request) -> Response:
-    wanted = service.target(request.path_params["kind"], request.path_params["target_id"])
     who = actor(request)
+    service.signed_in(who)
+    wanted = service.target(request.path_params["kind"], request.path_params["target_id"])
     if request.method == "GET":
-        service.signed_in(who)
         following = await service.is_following(database(request), who, wanted)
     else:
         following = request.method == "PUT"
