@@ -36,8 +36,14 @@ from dialog.live.events import EventRegistry
 from dialog.live.service import Live, make_hub
 from dialog.mail import personal_data as mail_data
 from dialog.mail import worker as mail_worker
+from dialog.notifications import api as notification_api
+from dialog.notifications import events as notification_events
+from dialog.notifications import mailing as notification_mailing
 from dialog.notifications import personal_data as notification_data
+from dialog.notifications import views as notification_views
+from dialog.notifications.consumer import NotificationConsumer
 from dialog.procedures import api as procedure_api
+from dialog.procedures import events as procedure_events
 from dialog.procedures import views as procedure_views
 from dialog.ratelimit import RateLimiter
 from dialog.results import api as results_api
@@ -68,6 +74,8 @@ EVENT_TYPES = EventRegistry(
     results_events.TYPES,
     moderation_events.TYPES,
     live_events.TYPES,
+    procedure_events.TYPES,
+    notification_events.TYPES,
 )
 
 
@@ -83,6 +91,7 @@ def api_routes() -> list[BaseRoute]:
         *results_api.routes,
         *moderation_api.routes,
         *evaluation_api.routes,
+        *notification_api.routes,
     ]
 
 
@@ -93,6 +102,7 @@ def page_routes() -> list[BaseRoute]:
         *account_views.routes,
         *results_views.routes,
         *moderation_views.routes,
+        *notification_views.routes,
         *pages.routes,
         *evaluation_views.routes,
     ]
@@ -110,6 +120,9 @@ def make_background(settings: Settings, db: Database, live: Live) -> Background:
     background.every(
         "opinion-groups", evaluation_jobs.INTERVAL, lambda: evaluation_jobs.recompute_settled(db)
     )
+    # notifications: the consumer of the outbox, and the jobs that mail what it wrote
+    background.consume(NotificationConsumer(settings))
+    notification_mailing.register(background, db, settings, make_templates().env)
     live.hub.listen(background.on_ids)
     db.commit_listeners.append(background.committed)
     return background

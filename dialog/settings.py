@@ -47,6 +47,9 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DIALOG_BRAND_COLOUR": "primary colour #rrggbb of header, links and buttons; start-up refuses one with less than 4.5:1 contrast against white and the panel grey (default #004f9f)",
     "DIALOG_LOGO": "path to the city's logo (.svg or .png, at most 256 KB) shown in the header beside the name; unset: the name alone",
     "DIALOG_WEBHOOK_ALLOW_PRIVATE": "true lets hand-over webhooks reach loopback, private and link-local addresses (a relay on the same host, tests); default false",
+    # notifications
+    "DIALOG_NOTIFY_HOLD_BACK": "seconds a notification waits before it is mailed, so a burst becomes one mail (default 600)",
+    "DIALOG_DIGEST_INACTIVE_DAYS": "people not signed in for this many days get no digests (default 180)",
 }
 
 
@@ -84,6 +87,8 @@ class Settings:
     site_name: str = "dialog"
     brand_colour: str = DEFAULT_COLOUR
     logo: Path | None = None
+    notify_hold_back: int = 600
+    digest_inactive_days: int = 180
 
     @property
     def production(self) -> bool:
@@ -170,6 +175,8 @@ class Settings:
             site_name=_site_name(env.get("DIALOG_SITE_NAME") or "dialog"),
             brand_colour=_brand_colour(env.get("DIALOG_BRAND_COLOUR") or DEFAULT_COLOUR),
             logo=_logo(Path(env["DIALOG_LOGO"])) if env.get("DIALOG_LOGO") else None,
+            notify_hold_back=_positive_int(env, "DIALOG_NOTIFY_HOLD_BACK", 600),
+            digest_inactive_days=_positive_int(env, "DIALOG_DIGEST_INACTIVE_DAYS", 180),
         )
 
 

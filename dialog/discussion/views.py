@@ -39,6 +39,7 @@ from dialog.evaluation.queries import offline_lines
 from dialog.i18n import current_locale, lazy
 from dialog.i18n import gettext as _
 from dialog.live import queries as live_queries
+from dialog.notifications.follows import Target, is_following
 from dialog.procedures import queries as procedure_queries
 from dialog.results import queries as results_queries
 from dialog.web.api import actor, database
@@ -77,6 +78,7 @@ async def thread_page(
     notes: dict[int, str] = {}
     editable: dict[int, str] = {}
     flagged: set[int] = set()
+    following = False
     if who.user_id is not None:
         own = [
             c.id
@@ -89,6 +91,7 @@ async def thread_page(
                 notes = await hooks.decision_notes(session, who.user_id, own)
             editable = await queries.sources_of(session, editable_ids(who, page.items))
             flagged = await queries.flagged_by(session, who.user_id, [c.id for c in page.items])
+            following = await is_following(session, who.user_id, Target("thread", thread_id))
     block = await block_of(request) if who.blocked else None
     top = [c for c in page.items if c.parent_id is None]
     children: dict[int, list[Any]] = {}
@@ -116,6 +119,7 @@ async def thread_page(
             "block": block,
             "can_manage": account_policy.can_manage_procedure(who, thread.procedure.department_id),
             "handover": request.query_params.get("handover") == "requested",
+            "following": following,
         },
         status_code=status_code,
     )

@@ -16,6 +16,7 @@ from dialog.accounts import policy
 from dialog.errors import Forbidden, InvalidInput, NotFound
 from dialog.i18n import TIMEZONE, lazy
 from dialog.i18n import gettext as _
+from dialog.notifications.follows import Target, is_following
 from dialog.procedures import actions, forms, queries
 from dialog.procedures.models import Thread
 from dialog.procedures.schemas import (
@@ -74,6 +75,12 @@ async def procedure_detail(request: Request) -> Response:
         found = await queries.procedure(session, request.path_params["key"])
         # The public "what became of it" section belongs to the results part.
         results = await results_queries.public_results(session, found.id) if found else None
+        who = actor(request)
+        following = bool(
+            found
+            and who.user_id is not None
+            and await is_following(session, who.user_id, Target("procedure", found.id))
+        )
     if found is None:
         raise NotFound(lazy("This procedure does not exist."))
     return render(
@@ -84,6 +91,7 @@ async def procedure_detail(request: Request) -> Response:
             "can_manage": policy.can_manage_procedure(actor(request), found.department_id),
             "can_export": policy.can_export_procedure(actor(request), found.department_id),
             "results": results,
+            "following": following,
         },
     )
 

@@ -93,6 +93,23 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("POST", "/threads/{thread_id:int}/edit"): {"staff": 422, "admin": 422, "*": 403},
     ("POST", "/threads/{thread_id:int}/close"): {"staff": 303, "admin": 303, "*": 403},
     ("POST", "/threads/{thread_id:int}/reopen"): {"staff": 303, "admin": 303, "*": 403},
+    # notifications
+    ("GET", "/notifications"): {"anonymous": 401, "*": 200},
+    ("POST", "/notifications/read"): {"anonymous": 403, "*": 303},
+    ("POST", "/follows"): {"anonymous": 403, "*": 422},
+    ("GET", "/me/following"): {"anonymous": 401, "*": 200},
+    ("GET", "/me/notifications"): {"anonymous": 401, "*": 200},
+    ("POST", "/me/notifications"): {"anonymous": 403, "*": 303},
+    ("GET", "/unsubscribe/{token:str}"): {"*": 404},
+    ("POST", "/unsubscribe/{token:str}"): {"*": 404},
+    ("GET", "/api/v1/me/follows"): {"anonymous": 401, "*": 200},
+    ("GET", "/api/v1/me/follows/{kind:str}/{target_id:int}"): {"anonymous": 401, "*": 422},
+    ("PUT", "/api/v1/me/follows/{kind:str}/{target_id:int}"): {"anonymous": 401, "*": 422},
+    ("DELETE", "/api/v1/me/follows/{kind:str}/{target_id:int}"): {"anonymous": 401, "*": 422},
+    ("GET", "/api/v1/me/notifications/unread"): {"anonymous": 401, "*": 200},
+    ("POST", "/api/v1/me/notifications/read-all"): {"anonymous": 401, "*": 204},
+    ("GET", "/api/v1/me/notification-preferences"): {"anonymous": 401, "*": 200},
+    ("PUT", "/api/v1/me/notification-preferences"): {"anonymous": 401, "*": 200},
 }
 
 # The evaluation workbench: the procedure's department and the office (admins included).
