@@ -18,6 +18,12 @@ from dialog.accounts import views as account_views
 from dialog.accounts.middleware import AuthMiddleware
 from dialog.accounts.personal_data import PersonalData
 from dialog.background import Background
+from dialog.concerns import api as concern_api
+from dialog.concerns import events as concern_events
+from dialog.concerns import jobs as concern_jobs
+from dialog.concerns import personal_data as concern_data
+from dialog.concerns import views as concern_views
+from dialog.concerns.hooks import ConcernHooks
 from dialog.db import Database
 from dialog.direct import Direct
 from dialog.discussion import api as discussion_api
@@ -59,6 +65,7 @@ from dialog.web.navigation import NavigationMiddleware
 from dialog.web.services import Services
 from dialog.web.templating import make_templates
 from moderation import api as moderation_api
+from moderation import audit as moderation_audit
 from moderation import cli as moderation_cli
 from moderation import events as moderation_events
 from moderation import hooks as moderation_hooks
@@ -76,11 +83,17 @@ EVENT_TYPES = EventRegistry(
     live_events.TYPES,
     procedure_events.TYPES,
     notification_events.TYPES,
+    concern_events.TYPES,
 )
 
 
 # Every package that keeps personal data: its part of the export and of account erasure.
-PERSONAL_DATA = PersonalData([discussion_data.PART, notification_data.PART, mail_data.PART])
+PERSONAL_DATA = PersonalData(
+    [discussion_data.PART, notification_data.PART, mail_data.PART, concern_data.PART]
+)
+
+# Ideas and complaints write to moderation's audit log (the one hash chain of the platform).
+CONCERN_HOOKS = ConcernHooks(audit=moderation_audit.append)
 
 
 def api_routes() -> list[BaseRoute]:
@@ -92,6 +105,7 @@ def api_routes() -> list[BaseRoute]:
         *moderation_api.routes,
         *evaluation_api.routes,
         *notification_api.routes,
+        *concern_api.routes,
     ]
 
 
@@ -103,6 +117,7 @@ def page_routes() -> list[BaseRoute]:
         *results_views.routes,
         *moderation_views.routes,
         *notification_views.routes,
+        *concern_views.routes,
         *pages.routes,
         *evaluation_views.routes,
     ]
@@ -123,6 +138,7 @@ def make_background(settings: Settings, db: Database, live: Live) -> Background:
     # notifications: the consumer of the outbox, and the jobs that mail what it wrote
     background.consume(NotificationConsumer(settings))
     notification_mailing.register(background, db, settings, make_templates().env)
+    concern_jobs.register(background, db, settings, CONCERN_HOOKS)
     live.hub.listen(background.on_ids)
     db.commit_listeners.append(background.committed)
     return background
@@ -195,5 +211,6 @@ def create_app(settings: Settings) -> Starlette:
         vote_events=vote_events,
         discussion_hooks=moderation_hooks.discussion_hooks(settings),
         personal_data=PERSONAL_DATA,
+        concern_hooks=CONCERN_HOOKS,
     )
     return app

@@ -1,6 +1,7 @@
 """Every table, imported in one place for Alembic and the tests."""
 
 from dialog.accounts import models as accounts
+from dialog.concerns import models as concerns
 from dialog.db import Base
 from dialog.discussion import models as discussion
 from dialog.evaluation import models as evaluation
@@ -13,6 +14,7 @@ from dialog.results import models as results
 __all__ = [
     "Base",
     "accounts",
+    "concerns",
     "discussion",
     "evaluation",
     "live",
