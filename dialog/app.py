@@ -27,6 +27,7 @@ from dialog.discussion import views as discussion_views
 from dialog.discussion.page_cache import FirstPageCache
 from dialog.discussion.voting import VoteEvents
 from dialog.errors import DomainError
+from dialog.feeds import views as feed_views
 from dialog.live import events as live_events
 from dialog.live import socket as live_socket
 from dialog.live.events import EventRegistry
@@ -81,6 +82,7 @@ def api_routes() -> list[BaseRoute]:
 
 def page_routes() -> list[BaseRoute]:
     return [
+        *feed_views.routes,  # before /procedures/{key}, which would take "12.atom" as a slug
         *procedure_views.routes,
         *discussion_views.routes,
         *account_views.routes,

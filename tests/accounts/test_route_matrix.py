@@ -83,6 +83,11 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
         "*": "2xx",
     },
     ("GET", "/healthz"): {"*": 200},
+    # Feeds and calendars (dialog/feeds): public, the same for every role.
+    ("GET", "/procedures.atom"): {"*": 200},
+    ("GET", "/procedures/{procedure_id:int}.atom"): {"*": 200},
+    ("GET", "/procedures/{procedure_id:int}.ics"): {"*": 200},
+    ("GET", "/threads/{thread_id:int}.atom"): {"*": 200},
 }
 
 
