@@ -36,6 +36,7 @@ from dialog.errors import DomainError
 from dialog.evaluation import api as evaluation_api
 from dialog.evaluation import jobs as evaluation_jobs
 from dialog.evaluation import views as evaluation_views
+from dialog.feeds import views as feed_views
 from dialog.live import events as live_events
 from dialog.live import socket as live_socket
 from dialog.live.events import EventRegistry
@@ -111,6 +112,7 @@ def api_routes() -> list[BaseRoute]:
 
 def page_routes() -> list[BaseRoute]:
     return [
+        *feed_views.routes,  # before /procedures/{key}, which would take "12.atom" as a slug
         *procedure_views.routes,
         *discussion_views.routes,
         *account_views.routes,

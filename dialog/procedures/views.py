@@ -67,6 +67,9 @@ async def procedure_list(request: Request) -> Response:
         return urlencode({**kept, "page": page})
 
     context["query_for"] = query_for
+    # The feed takes the same filters (not the page or the order: it shows the newest first).
+    chosen = filters.model_dump(exclude_defaults=True, exclude={"page", "sort", "per_page"})
+    context["feed_query"] = "?" + urlencode(chosen) if chosen else ""
     return render(request, "procedures/list.html", context)
 
 

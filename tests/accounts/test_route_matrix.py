@@ -112,6 +112,11 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("POST", "/api/v1/me/notifications/read-all"): {"anonymous": 401, "*": 204},
     ("GET", "/api/v1/me/notification-preferences"): {"anonymous": 401, "*": 200},
     ("PUT", "/api/v1/me/notification-preferences"): {"anonymous": 401, "*": 200},
+    # Feeds and calendars (dialog/feeds): public, the same for every role.
+    ("GET", "/procedures.atom"): {"*": 200},
+    ("GET", "/procedures/{procedure_id:int}.atom"): {"*": 200},
+    ("GET", "/procedures/{procedure_id:int}.ics"): {"*": 200},
+    ("GET", "/threads/{thread_id:int}.atom"): {"*": 200},
 }
 
 # The evaluation workbench: the procedure's department and the office (admins included).
