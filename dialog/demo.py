@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from dialog.accounts.actions import do_add_user
 from dialog.accounts.models import Role
+from dialog.concerns.demo import add_concerns
 from dialog.db import Database, UnitOfWork, utcnow
 from dialog.discussion.demo import add_conversations
 from dialog.markup import render_markdown
@@ -403,3 +404,4 @@ async def _load(uow: UnitOfWork) -> None:
     await add_conversations(uow)
     # notifications: follows, notices read and unread, mail choices
     await add_notifications(uow)
+    await add_concerns(uow)

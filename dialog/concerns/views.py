@@ -181,12 +181,24 @@ async def detail(request: Request) -> Response:
                     "history": await queries.history(session, item.id),
                     "draft": await queries.draft_answer(session, item.id),
                     "photos": await queries.photos(session, item.id),
-                    "templates": await queries.templates(session),
+                    "templates": await filled_templates(session, item, shown.category),
                     "departments": await queries.departments(session),
                     "categories": await queries.categories(session),
                 }
             )
     return page(request, "detail", values)
+
+
+async def filled_templates(session: Any, item: Any, category: str) -> list[dict[str, str]]:
+    """Answer templates with the item's number, category, department and date filled in."""
+    department = ""
+    for found in await queries.departments(session):
+        if found.id == item.department_id:
+            department = found.name
+    return [
+        {"name": t.name, "body": actions.fill_template(t.body, item, category, department)}
+        for t in await queries.templates(session)
+    ]
 
 
 async def support(request: Request) -> Response:

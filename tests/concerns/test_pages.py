@@ -51,7 +51,7 @@ async def test_an_anonymous_resident_submits_in_two_steps_with_a_photo(
         files={"photos": ("lampe.jpg", jpeg_with_gps(), "image/jpeg")},
     )
     assert sent.status_code == 201, sent.text
-    assert "no mail will come" in sent.text
+    assert "deshalb kommt keine E-Mail" in sent.text  # German is the default
     link = re.search(r'href="http://testserver(/concerns/track/[0-9a-f]+)"', sent.text)
     assert link is not None
     async with world.db.reading() as session:
@@ -195,3 +195,15 @@ async def test_hidden_photos_are_gone_for_the_public(
     assert (await api.request(None, "GET", f"/concerns/photos/{photo.id}")).status_code == 404
     shown = await api.request(None, "GET", f"/api/v1/concerns/{item.id}")
     assert shown.json()["photos"] == []
+
+
+async def test_answer_templates_are_offered_with_the_placeholders_filled_in(
+    world: World, make_user: MakeUser, api: factories.ApiAs
+) -> None:
+    from dialog.concerns.models import Template
+
+    async with world.db.unit_of_work() as uow:
+        uow.session.add(Template(name="Dank", body="Ihr Anliegen Nr. {number} bei {department}."))
+    item = await world.submit()
+    page = await api.request(await make_user("office"), "GET", f"/concerns/{item.id}")
+    assert f"Ihr Anliegen Nr. {item.id} bei {world.department.name}." in page.text
