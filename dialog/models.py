@@ -4,6 +4,7 @@ from dialog.accounts import models as accounts
 from dialog.concerns import models as concerns
 from dialog.db import Base
 from dialog.discussion import models as discussion
+from dialog.evaluation import models as evaluation
 from dialog.live import models as live
 from dialog.mail import models as mail
 from dialog.notifications import models as notifications
@@ -15,6 +16,7 @@ __all__ = [
     "accounts",
     "concerns",
     "discussion",
+    "evaluation",
     "live",
     "mail",
     "notifications",

@@ -127,6 +127,13 @@ async def test_every_event_the_platforms_actions_store_is_declared_with_its_shap
     answer = f"/api/v1/comments/{second['id']}/answer"
     for body in ("Danke", "Danke vielmals"):
         assert (await api.request(staff, "POST", answer, json={"body": body})).status_code < 300
+    new_thread = {"title": "Noch eine Frage", "question": "Was meinen Sie?"}
+    threads = f"/api/v1/procedures/{procedure.id}/threads"
+    assert (await api.request(staff, "POST", threads, json=new_thread)).status_code == 201
+    phase = await api.request(
+        staff, "PATCH", f"/api/v1/procedures/{procedure.id}", json={"phase": "evaluation"}
+    )
+    assert phase.status_code == 200, phase.text
     rename = await api.request(other, "PATCH", "/api/v1/me", json={"display_name": "Neuer Name"})
     assert rename.status_code == 200
     withdraw = f"/api/v1/comments/{second['id']}/withdraw"

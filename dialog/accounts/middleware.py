@@ -75,8 +75,12 @@ class AuthMiddleware:
 
         # Bearer requests carry no ambient credentials; anonymous API calls have none to abuse
         # and get their honest 401. Everything else that changes state needs the token.
-        exempt = actor.via == "token" or (
-            actor.via == "anonymous" and scope["path"].startswith("/api/")
+        # One-click unsubscribe (RFC 8058): mail programs POST the signed link from a mail
+        # without cookies; the link itself is the credential and it only turns mail off.
+        exempt = (
+            actor.via == "token"
+            or (actor.via == "anonymous" and scope["path"].startswith("/api/"))
+            or scope["path"].startswith("/unsubscribe/")
         )
         if scope["type"] == "http" and scope["method"] in UNSAFE and not exempt:
             problem = self._origin_problem(scope)

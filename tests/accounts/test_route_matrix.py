@@ -85,7 +85,79 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
         "*": "2xx",
     },
     ("GET", "/healthz"): {"*": 200},
+    # Thread lifecycle (staff of the responsible department and admins).
+    ("GET", "/threads/{thread_id:int}/edit"): {
+        "anonymous": 401,
+        "staff": 200,
+        "admin": 200,
+        "*": 403,
+    },
+    ("POST", "/threads/{thread_id:int}/edit"): {"staff": 422, "admin": 422, "*": 403},
+    ("POST", "/threads/{thread_id:int}/close"): {"staff": 303, "admin": 303, "*": 403},
+    ("POST", "/threads/{thread_id:int}/reopen"): {"staff": 303, "admin": 303, "*": 403},
+    # notifications
+    ("GET", "/notifications"): {"anonymous": 401, "*": 200},
+    ("POST", "/notifications/read"): {"anonymous": 403, "*": 303},
+    ("POST", "/follows"): {"anonymous": 403, "*": 422},
+    ("GET", "/me/following"): {"anonymous": 401, "*": 200},
+    ("GET", "/me/notifications"): {"anonymous": 401, "*": 200},
+    ("POST", "/me/notifications"): {"anonymous": 403, "*": 303},
+    ("GET", "/unsubscribe/{token:str}"): {"*": 404},
+    ("POST", "/unsubscribe/{token:str}"): {"*": 404},
+    ("GET", "/api/v1/me/follows"): {"anonymous": 401, "*": 200},
+    ("GET", "/api/v1/me/follows/{kind:str}/{target_id:int}"): {"anonymous": 401, "*": 422},
+    ("PUT", "/api/v1/me/follows/{kind:str}/{target_id:int}"): {"anonymous": 401, "*": 422},
+    ("DELETE", "/api/v1/me/follows/{kind:str}/{target_id:int}"): {"anonymous": 401, "*": 422},
+    ("GET", "/api/v1/me/notifications/unread"): {"anonymous": 401, "*": 200},
+    ("POST", "/api/v1/me/notifications/read-all"): {"anonymous": 401, "*": 204},
+    ("GET", "/api/v1/me/notification-preferences"): {"anonymous": 401, "*": 200},
+    ("PUT", "/api/v1/me/notification-preferences"): {"anonymous": 401, "*": 200},
+    # Feeds and calendars (dialog/feeds): public, the same for every role.
+    ("GET", "/procedures.atom"): {"*": 200},
+    ("GET", "/procedures/{procedure_id:int}.atom"): {"*": 200},
+    ("GET", "/procedures/{procedure_id:int}.ics"): {"*": 200},
+    ("GET", "/threads/{thread_id:int}.atom"): {"*": 200},
 }
+
+# The evaluation workbench: the procedure's department and the office (admins included).
+_CODERS_READ: dict[str, int | str] = {
+    "anonymous": 401,
+    "office": 200,
+    "staff": 200,
+    "admin": 200,
+    "*": 403,
+}
+EXPECTED.update(
+    {
+        ("GET", "/procedures/{procedure_id:int}/coding"): _CODERS_READ,
+        ("POST", "/procedures/{procedure_id:int}/coding"): {
+            "anonymous": 403,
+            "office": 303,
+            "staff": 303,
+            "admin": 303,
+            "*": 403,
+        },
+        ("GET", "/procedures/{procedure_id:int}/themes"): _CODERS_READ,
+        ("POST", "/procedures/{procedure_id:int}/themes"): {
+            "anonymous": 403,
+            "office": 422,
+            "staff": 422,
+            "admin": 422,
+            "*": 403,
+        },
+        ("POST", "/themes/{theme_id:int}/rename"): {"anonymous": 403, "*": 404},
+        ("POST", "/themes/{theme_id:int}/merge"): {"anonymous": 403, "*": 404},
+        ("GET", "/procedures/{procedure_id:int}/offline"): _CODERS_READ,
+        ("GET", "/api/v1/procedures/{procedure_id:int}/opinion-groups"): _CODERS_READ,
+        ("POST", "/procedures/{procedure_id:int}/offline"): {
+            "anonymous": 403,
+            "office": 422,
+            "staff": 422,
+            "admin": 422,
+            "*": 403,
+        },
+    }
+)
 
 
 # Ideas and complaints: one public item by the resident, with a photo, routed to `staff`'s

@@ -127,4 +127,7 @@ PAGES: list[PageCase] = [
     PageCase("my-concerns", "/me/concerns", user=RESIDENT),
     PageCase("not-found", "/gibt-es-nicht", status=404),
     PageCase("procedure-not-found", "/procedures/999999", status=404),
+    # staff (issue 18): the thread's own management, its edit form
+    PageCase("thread-as-staff", "/threads/{own_thread}", user=STAFF),
+    PageCase("thread-edit", "/threads/{own_thread}/edit", user=STAFF),
 ]
