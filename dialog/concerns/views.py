@@ -62,10 +62,12 @@ async def choices(request: Request) -> dict[str, Any]:
 
 
 async def public_list(request: Request) -> Response:
+    before = _int_param(request, "before")
     async with database(request).reading() as session:
-        items = await queries.public_items(session)
+        items = await queries.public_items(session, before=before)
         shown = [await concern_out(session, item) for item in items]
-    return page(request, "list", {"items": shown})
+    older = shown[-1].id if len(shown) == queries.PAGE else None
+    return page(request, "list", {"items": shown, "older": older})
 
 
 async def new(request: Request) -> Response:

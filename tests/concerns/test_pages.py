@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import httpx
 from PIL import Image
@@ -283,3 +284,24 @@ async def test_a_signed_in_author_reopens_from_the_item_page(
     assert reopened.status_code == 303
     again = await world.load(item.id)
     assert again.state == State.progress and again.satisfaction == 1
+
+
+async def test_the_public_list_pages_through_older_items(
+    world: World, client: httpx.AsyncClient
+) -> None:
+    async with world.db.unit_of_work() as uow:
+        for number in range(55):
+            uow.session.add(
+                Concern(
+                    kind="idea",
+                    category_id=world.category.id,
+                    text=f"Idee Nummer {number} für den Park.",
+                    first_reply_due=date(2026, 1, 5),
+                    answer_due=date(2026, 2, 2),
+                )
+            )
+    first = await client.get("/concerns")
+    older = re.search(r'href="(/concerns\?before=\d+)"', first.text)
+    assert older is not None
+    second = await client.get(older.group(1))
+    assert "Idee Nummer 0 " in second.text and "Idee Nummer 0 " not in first.text
