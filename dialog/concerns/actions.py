@@ -13,6 +13,7 @@ from jinja2 import Environment
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialog import i18n
 from dialog.accounts.actor import Actor
 from dialog.accounts.policy import is_office
 from dialog.concerns import events, mails, policy, queries
@@ -543,11 +544,8 @@ async def do_publish_answer(
     await do_move(uow, ctx, actor, item, to, action="answer")
     address, locale = await queries.author_email(uow.session, item)
     if address is not None:
-        with_date = item.reopen_until.date()
-        from dialog.i18n import format_day, using
-
-        with using(locale):
-            until = format_day(with_date)
+        with i18n.using(locale):
+            until = i18n.format_day(item.reopen_until.date())
         await mails.send(
             uow,
             ctx.settings,
@@ -590,8 +588,7 @@ async def do_reopen(
         item.answered_at = None
         await do_move(uow, ctx, author, item, State.progress, reason, action="reopen")
     else:
-        item.reopen_until = item.reopen_until  # satisfaction given, the item stays answered
-        await uow.session.flush()
+        await uow.session.flush()  # satisfaction given, the item stays answered
 
 
 async def do_set_route(

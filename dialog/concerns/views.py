@@ -293,6 +293,8 @@ async def track(request: Request) -> Response:
     async with database(request).reading() as session:
         item = await actions.access_by_token(session, token)
         shown = await concern_out(session, item, author=True)
+        if not policy.is_public(item.state, item.is_public):
+            shown.photos = []  # served to readers of public items only
     return page(
         request,
         "track",
