@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from dialog.accounts.actor import Actor
-from dialog.concerns import actions, policy, queries
+from dialog.concerns import actions, policy, queries, workflow
 from dialog.concerns.actions import Context
 from dialog.concerns.models import Concern
 from dialog.concerns.present import ConcernOut, StaffConcernOut, concern_out
@@ -133,52 +133,52 @@ Step = Callable[[UnitOfWork, Context, Actor, Concern, Any], Awaitable[object]]
 
 
 async def _route(uow: UnitOfWork, ctx: Context, who: Actor, item: Concern, d: RouteIn) -> None:
-    await actions.do_route(uow, ctx, who, item, d.department)
+    await workflow.do_route(uow, ctx, who, item, d.department)
 
 
 async def _accept(uow: UnitOfWork, ctx: Context, who: Actor, item: Concern, d: AcceptIn) -> None:
-    await actions.do_accept(uow, ctx, who, item, d.promised_on)
+    await workflow.do_accept(uow, ctx, who, item, d.promised_on)
 
 
 async def _return(uow: UnitOfWork, ctx: Context, who: Actor, item: Concern, d: ReasonIn) -> None:
-    await actions.do_return(uow, ctx, who, item, d.reason)
+    await workflow.do_return(uow, ctx, who, item, d.reason)
 
 
 async def _forward(uow: UnitOfWork, ctx: Context, who: Actor, item: Concern, d: ForwardIn) -> None:
-    await actions.do_forward(uow, ctx, who, item, d.to)
+    await workflow.do_forward(uow, ctx, who, item, d.to)
 
 
 async def _merge(uow: UnitOfWork, ctx: Context, who: Actor, item: Concern, d: MergeIn) -> None:
-    await actions.do_merge(uow, ctx, who, item, d.original)
+    await workflow.do_merge(uow, ctx, who, item, d.original)
 
 
 async def _category(
     uow: UnitOfWork, ctx: Context, who: Actor, item: Concern, d: CategoryIn
 ) -> None:
-    await actions.do_change_category(uow, ctx, who, item, d.category)
+    await workflow.do_change_category(uow, ctx, who, item, d.category)
 
 
 async def _unpublish(uow: UnitOfWork, ctx: Context, who: Actor, item: Concern, d: ReasonIn) -> None:
-    await actions.do_unpublish(uow, ctx, who, item, d.reason)
+    await workflow.do_unpublish(uow, ctx, who, item, d.reason)
 
 
 async def _archive(uow: UnitOfWork, ctx: Context, who: Actor, item: Concern, d: object) -> None:
-    await actions.do_archive(uow, ctx, who, item)
+    await workflow.do_archive(uow, ctx, who, item)
 
 
 async def _note(uow: UnitOfWork, ctx: Context, who: Actor, item: Concern, d: NoteIn) -> None:
-    await actions.do_note(uow, ctx, who, item, d.body)
+    await workflow.do_note(uow, ctx, who, item, d.body)
 
 
 async def _draft(uow: UnitOfWork, ctx: Context, who: Actor, item: Concern, d: AnswerIn) -> None:
-    await actions.do_draft_answer(uow, ctx, who, item, d.outcome, d.body)
+    await workflow.do_draft_answer(uow, ctx, who, item, d.outcome, d.body)
 
 
 async def _approve(uow: UnitOfWork, ctx: Context, who: Actor, item: Concern, d: object) -> None:
     draft = await queries.draft_answer(uow.session, item.id)
     if draft is None:
         raise Conflict(lazy("There is no draft answer to approve."))
-    await actions.do_publish_answer(uow, ctx, who, item, draft)
+    await workflow.do_publish_answer(uow, ctx, who, item, draft)
 
 
 class NoBody(BaseModel):

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from dialog.accounts.policy import is_office
-from dialog.concerns import actions, office, policy, queries
+from dialog.concerns import actions, office, policy, queries, workflow
 from dialog.concerns.api import STEPS, concern_id, context, run_step
 from dialog.concerns.models import Channel, Kind, State
 from dialog.concerns.photos import MAX_PHOTOS, CleanPhoto, clean, refuse
@@ -207,7 +207,7 @@ async def filled_templates(session: Any, item: Any, category: str) -> list[dict[
         if found.id == item.department_id:
             department = found.name
     return [
-        {"name": t.name, "body": actions.fill_template(t.body, item, category, department)}
+        {"name": t.name, "body": workflow.fill_template(t.body, item, category, department)}
         for t in await queries.templates(session)
     ]
 
@@ -249,7 +249,7 @@ async def hide_photo(request: Request) -> Response:
         photo = await queries.photo(uow.session, photo_id)
         if photo is None or photo.concern_id != item.id:
             raise NotFound(lazy("This photo does not exist."))
-        await actions.do_hide_photo(uow, context(request), who, photo, data.reason)
+        await workflow.do_hide_photo(uow, context(request), who, photo, data.reason)
     return RedirectResponse(f"/concerns/{item.id}#staff", status_code=303)
 
 
@@ -312,7 +312,7 @@ async def track(request: Request) -> Response:
 async def reopen_with(uow: Any, request: Request, item: Any, form: dict[str, Any]) -> None:
     values = {**form, "reopen": form.get("reopen") == "yes", "solved": form.get("solved", "")}
     data = validate(ReopenIn, values)
-    await actions.do_reopen(
+    await workflow.do_reopen(
         uow,
         context(request),
         item,
@@ -371,7 +371,7 @@ async def set_route(request: Request) -> Response:
     actions.check_office(who)
     data = validate(RouteRuleIn, await form_data(request))
     async with database(request).unit_of_work() as uow:
-        await actions.do_set_route(
+        await workflow.do_set_route(
             uow, context(request), who, data.category, data.district, data.department
         )
     return RedirectResponse("/office/concerns#routing", status_code=303)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from dialog.concerns import actions
+from dialog.concerns import actions, workflow
 from dialog.concerns.models import Answer, Concern, Photo, State, StateChange, Supporter
 from dialog.concerns.photos import clean
 from dialog.concerns.workdays import add_working_days
@@ -116,11 +116,11 @@ async def test_the_department_accepts_drafts_and_the_office_approves(
     item = await world.submit(resident)
     async with world.db.unit_of_work() as uow:
         found = await uow.session.merge(item)
-        await actions.do_route(uow, world.ctx, actor_of(office), found, world.department.id)
-        await actions.do_accept(
+        await workflow.do_route(uow, world.ctx, actor_of(office), found, world.department.id)
+        await workflow.do_accept(
             uow, world.ctx, actor_of(staff), found, utcnow().date() + timedelta(days=10)
         )
-        answer = await actions.do_draft_answer(
+        answer = await workflow.do_draft_answer(
             uow, world.ctx, actor_of(staff), found, "answered", "Die Lampe wird ersetzt."
         )
     assert (await world.load(item.id)).state == State.progress
@@ -128,7 +128,7 @@ async def test_the_department_accepts_drafts_and_the_office_approves(
         found = await uow.session.merge(item)
         draft = await uow.session.get(Answer, answer.id)
         assert draft is not None and draft.state == "draft"
-        await actions.do_publish_answer(uow, world.ctx, actor_of(office), found, draft)
+        await workflow.do_publish_answer(uow, world.ctx, actor_of(office), found, draft)
     done = await world.load(item.id)
     assert done.state == State.answered
     assert done.first_reply_at is not None and done.answered_at is not None
@@ -162,7 +162,7 @@ async def test_a_trusted_department_publishes_directly(world: World, make_user: 
     item = await world.submit()
     async with world.db.unit_of_work() as uow:
         found = await uow.session.merge(item)
-        await actions.do_draft_answer(
+        await workflow.do_draft_answer(
             uow, world.ctx, actor_of(staff), found, "not-feasible", "Das geht leider nicht, weil."
         )
     done = await world.load(item.id)
@@ -176,7 +176,7 @@ async def test_returning_gives_the_item_back_to_the_office_with_a_note(
     item = await world.submit()
     async with world.db.unit_of_work() as uow:
         found = await uow.session.merge(item)
-        await actions.do_return(uow, world.ctx, actor_of(staff), found, "Nicht unser Bereich.")
+        await workflow.do_return(uow, world.ctx, actor_of(staff), found, "Nicht unser Bereich.")
     back = await world.load(item.id)
     assert back.state == State.received and back.department_id is None
 
@@ -196,7 +196,7 @@ async def test_changing_the_category_routes_again(world: World, make_user: MakeU
     item = await world.submit()
     async with world.db.unit_of_work() as uow:
         found = await uow.session.merge(item)
-        await actions.do_change_category(uow, world.ctx, actor_of(office), found, world.other.id)
+        await workflow.do_change_category(uow, world.ctx, actor_of(office), found, world.other.id)
     moved = await world.load(item.id)
     assert moved.category_id == world.other.id
     assert moved.department_id == world.other_department.id
@@ -218,7 +218,7 @@ async def test_merging_moves_supporters_and_the_author_to_the_original(
         await actions.do_support(uow, world.ctx, actor_of(fan), found)
     async with world.db.unit_of_work() as uow:
         found = await uow.session.merge(copy)
-        await actions.do_merge(uow, world.ctx, actor_of(office), found, original.id)
+        await workflow.do_merge(uow, world.ctx, actor_of(office), found, original.id)
     merged, kept = await world.load(copy.id), await world.load(original.id)
     assert merged.state == State.duplicate and merged.duplicate_of_id == original.id
     assert kept.supporter_count == 2
@@ -238,12 +238,12 @@ async def test_the_author_reopens_within_four_weeks_with_the_satisfaction_answer
     item = await world.submit()
     async with world.db.unit_of_work() as uow:
         found = await uow.session.merge(item)
-        await actions.do_draft_answer(
+        await workflow.do_draft_answer(
             uow, world.ctx, actor_of(office), found, "answered", "Erledigt, danke für den Hinweis."
         )
     async with world.db.unit_of_work() as uow:
         found = await uow.session.merge(await world.load(item.id))
-        await actions.do_reopen(
+        await workflow.do_reopen(
             uow,
             world.ctx,
             found,
@@ -258,7 +258,7 @@ async def test_the_author_reopens_within_four_weeks_with_the_satisfaction_answer
     with pytest.raises(Conflict):
         async with world.db.unit_of_work() as uow:
             found = await uow.session.merge(again)
-            await actions.do_reopen(
+            await workflow.do_reopen(
                 uow, world.ctx, found, solved=False, satisfaction=1, reason="nochmal", reopen=True
             )
 
@@ -270,7 +270,7 @@ async def test_events_tell_the_office_the_department_and_the_public_page(
     item = await world.submit()
     async with world.db.unit_of_work() as uow:
         found = await uow.session.merge(item)
-        await actions.do_unpublish(uow, world.ctx, actor_of(office), found, "Beleidigend.")
+        await workflow.do_unpublish(uow, world.ctx, actor_of(office), found, "Beleidigend.")
     async with world.db.reading() as session:
         rows = (await session.scalars(select(Event).order_by(Event.id))).all()
     topics = {(row.topic, row.type) for row in rows}

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 
 from dialog.accounts.models import User
-from dialog.concerns import actions
+from dialog.concerns import workflow
 from dialog.concerns.jobs import run_deadlines
 from dialog.concerns.models import Concern, DepartmentSetting
 from dialog.mail.models import OutboxMail
@@ -25,7 +25,7 @@ async def routed(world: World, office: User) -> Concern:
     item = await world.submit()
     async with world.db.unit_of_work() as uow:
         found = await uow.session.merge(item)
-        await actions.do_route(uow, world.ctx, actor_of(office), found, world.department.id)
+        await workflow.do_route(uow, world.ctx, actor_of(office), found, world.department.id)
     return item
 
 

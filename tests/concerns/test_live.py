@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from starlette.applications import Starlette
 
-from dialog.concerns import actions
+from dialog.concerns import workflow
 from tests import factories
 from tests.concerns.conftest import MakeUser, World, actor_of
 from tests.live.harness import frames, serving, subscribe
@@ -32,7 +32,7 @@ async def test_office_department_and_public_page_hear_a_routed_item(
     item = await world.submit()
     async with world.db.unit_of_work() as uow:
         found = await uow.session.merge(item)
-        await actions.do_route(uow, world.ctx, actor_of(office), found, world.department.id)
+        await workflow.do_route(uow, world.ctx, actor_of(office), found, world.department.id)
     office_socket = await subscribe(
         live_url, ["concerns"], additional_headers=bearer(await factories.token(world.db, office))
     )
