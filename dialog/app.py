@@ -49,6 +49,7 @@ from dialog.notifications import mailing as notification_mailing
 from dialog.notifications import personal_data as notification_data
 from dialog.notifications import views as notification_views
 from dialog.notifications.consumer import NotificationConsumer
+from dialog.open311 import api as open311_api
 from dialog.procedures import api as procedure_api
 from dialog.procedures import events as procedure_events
 from dialog.procedures import views as procedure_views
@@ -120,6 +121,7 @@ def page_routes() -> list[BaseRoute]:
         *moderation_views.routes,
         *notification_views.routes,
         *concern_views.routes,
+        *open311_api.routes,
         *pages.routes,
         *evaluation_views.routes,
     ]
