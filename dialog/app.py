@@ -22,6 +22,7 @@ from dialog.concerns import api as concern_api
 from dialog.concerns import events as concern_events
 from dialog.concerns import jobs as concern_jobs
 from dialog.concerns import personal_data as concern_data
+from dialog.concerns import retention as concern_retention
 from dialog.concerns import views as concern_views
 from dialog.concerns.hooks import ConcernHooks
 from dialog.db import Database
@@ -143,6 +144,7 @@ def make_background(settings: Settings, db: Database, live: Live) -> Background:
     background.consume(NotificationConsumer(settings))
     notification_mailing.register(background, db, settings, make_templates().env)
     concern_jobs.register(background, db, settings, CONCERN_HOOKS)
+    concern_retention.register(background, db, settings)
     live.hub.listen(background.on_ids)
     db.commit_listeners.append(background.committed)
     return background
