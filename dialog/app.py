@@ -18,6 +18,7 @@ from dialog.accounts import views as account_views
 from dialog.accounts.middleware import AuthMiddleware
 from dialog.accounts.personal_data import PersonalData
 from dialog.background import Background
+from dialog.concerns import annual_views as concern_annual
 from dialog.concerns import api as concern_api
 from dialog.concerns import events as concern_events
 from dialog.concerns import jobs as concern_jobs
@@ -121,6 +122,7 @@ def page_routes() -> list[BaseRoute]:
         *results_views.routes,
         *moderation_views.routes,
         *notification_views.routes,
+        *concern_annual.routes,
         *concern_views.routes,
         *open311_api.routes,
         *pages.routes,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from playwright.sync_api import Page
 
@@ -18,6 +19,9 @@ MODERATOR = "moderation@example.org"
 ADMIN = "admin@example.org"
 RESIDENT = "anna-aus-babelsberg@example.org"
 OFFICE = "werkstadt@example.org"
+
+
+THIS_YEAR = date.today().year
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,10 @@ PAGES: list[PageCase] = [
     PageCase("concern", "/concerns/{concern}"),
     PageCase("concern-as-office", "/concerns/{concern}", user=OFFICE),
     PageCase("concerns-office-queue", "/office/concerns", user=OFFICE),
+    PageCase("concerns-annual-report", f"/concerns/report/{date.today().year}"),
+    PageCase(
+        "concerns-annual-report-as-office", f"/concerns/report/{date.today().year}", user=OFFICE
+    ),
     PageCase("concerns-department-queue", "/concerns/department", user=STAFF),
     PageCase("my-concerns", "/me/concerns", user=RESIDENT),
     PageCase("not-found", "/gibt-es-nicht", status=404),
