@@ -178,6 +178,15 @@ async def votes_of(
     return {comment_id: value for comment_id, value in rows}
 
 
+async def comment_by_client_id(
+    session: AsyncSession, author_id: int, client_id: str
+) -> Comment | None:
+    found: Comment | None = await session.scalar(
+        select(Comment).where(Comment.author_id == author_id, Comment.client_id == client_id)
+    )
+    return found
+
+
 async def comment_with_author(session: AsyncSession, comment_id: int) -> Row | None:
     row = (await session.execute(_with_author().where(Comment.id == comment_id))).first()
     return Row(row[0], row[1], row[2] is not None) if row else None
