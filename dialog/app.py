@@ -62,10 +62,11 @@ from dialog.results import jobs as handover_jobs
 from dialog.results import queries as results_queries
 from dialog.results import views as results_views
 from dialog.settings import PROJECT_ROOT, Settings
-from dialog.web import errors, pages
+from dialog.web import errors, ids, pages
 from dialog.web.api import openapi_document
 from dialog.web.middleware import RequestContextMiddleware
 from dialog.web.navigation import NavigationMiddleware
+from dialog.web.nul_guard import NulGuardMiddleware
 from dialog.web.services import Services
 from dialog.web.templating import make_templates
 from moderation import api as moderation_api
@@ -183,10 +184,12 @@ def create_app(settings: Settings) -> Starlette:
         Mount("/static", app=StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
         *page_routes(),
     ]
+    ids.name_path_ids(routes)  # every :int path parameter is an id within 1..2^31-1
     app = Starlette(
         routes=routes,
         middleware=[
             Middleware(RequestContextMiddleware, hsts=settings.production),
+            Middleware(NulGuardMiddleware),
             Middleware(AuthMiddleware, db=db, direct=direct, settings=settings),
             # The header's role links and what waits behind them (after the actor is known).
             Middleware(

@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from dialog.discussion.present import comment_url
 from dialog.i18n import lazy
+from dialog.web.ids import Id, Whole
+from dialog.web.inputs import is_blank
 from moderation.queries import AuthorStatus, Figures, QueueItem
 
 ActionName = Literal["approve", "reject", "hide", "restore"]
@@ -38,20 +40,20 @@ class DecisionBody(Strict):
     reason: ReasonName
     note: str = Field(default="", max_length=1000)
     # The item version the moderator looked at; a newer one means someone else decided.
-    version: int | None = Field(default=None, ge=0)
+    version: Whole | None = None
 
     _note = field_validator("note")(_strip)
 
 
 class BulkDecisionBody(Strict):
-    comment_ids: list[int] = Field(min_length=1, max_length=100)
+    comment_ids: list[Id] = Field(min_length=1, max_length=100)
     action: Literal["approve", "reject"]
     reason: ReasonName
     note: str = Field(default="", max_length=1000)
 
 
 class QueueQuery(Strict):
-    procedure: int | None = None
+    procedure: Id | None = None
     reason: QueueReason | None = None
     older_than_hours: int | None = Field(default=None, ge=1, le=24 * 365)
     sort: Literal["oldest", "weight"] = "oldest"
@@ -75,7 +77,7 @@ class BlockBody(Strict):
     @field_validator("reason")
     @classmethod
     def _not_blank(cls, value: str) -> str:
-        if not value.strip():
+        if is_blank(value):
             raise ValueError(lazy("Please give a reason the person will see."))
         return value.strip()
 

@@ -17,6 +17,7 @@ from dialog.i18n import gettext as _
 from dialog.i18n import lazy
 from dialog.settings import Settings
 from dialog.web.api import actor, database
+from dialog.web.ids import parse_id
 from dialog.web.inputs import form_data, validate
 from dialog.web.services import services
 from dialog.web.templating import render
@@ -275,7 +276,7 @@ def _rule_params(name: str, form: dict[str, Any]) -> dict[str, Any]:
 async def audit_page(request: Request) -> Response:
     actions.require_moderator(actor(request))
     before = request.query_params.get("before")
-    before_id = int(before) if before and before.isdigit() else None
+    before_id = parse_id(before, "before") if before else None
     async with database(request).reading() as session:
         rows = await queries.audit_page(session, before_id, 100)
         checked = await audit.verify(session)

@@ -28,6 +28,7 @@ from dialog.procedures.schemas import (
 )
 from dialog.results import queries as results_queries
 from dialog.web.api import actor, database
+from dialog.web.ids import parse_id
 from dialog.web.inputs import form_data, validate
 from dialog.web.templating import render
 
@@ -73,9 +74,14 @@ async def procedure_list(request: Request) -> Response:
     return render(request, "procedures/list.html", context)
 
 
+def procedure_key(key: str) -> int | str:
+    """/procedures/12 or /procedures/a-slug."""
+    return parse_id(key, "key") if key.isascii() and key.isdigit() else key
+
+
 async def procedure_detail(request: Request) -> Response:
     async with database(request).reading() as session:
-        found = await queries.procedure(session, request.path_params["key"])
+        found = await queries.procedure(session, procedure_key(request.path_params["key"]))
         # The public "what became of it" section belongs to the results part.
         results = await results_queries.public_results(session, found.id) if found else None
         who = actor(request)

@@ -17,6 +17,7 @@ from dialog.results.models import AnswerState, JobState
 from dialog.results.present import answer_url, state_label
 from dialog.results.schemas import AnswerIn, DecisionIn, HandoverSettingsIn
 from dialog.web.api import actor, database
+from dialog.web.ids import is_id
 from dialog.web.inputs import form_data, validate
 from dialog.web.services import services
 from dialog.web.templating import render
@@ -174,7 +175,7 @@ async def decision_form(request: Request) -> Response:
 async def report_page(request: Request) -> Response:
     who = actor(request)
     raw_top = request.query_params.get("top", "")
-    top = min(int(raw_top), 500) if raw_top.isdigit() and int(raw_top) > 0 else report.TOP
+    top = min(int(raw_top), 500) if is_id(raw_top) else report.TOP
     async with database(request).reading() as session:
         await actions.access_procedure_for(
             session, who, request.path_params["procedure_id"], policy.can_read_report
