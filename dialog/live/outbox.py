@@ -100,5 +100,6 @@ async def emit_each(
     inserted = await uow.session.execute(
         insert(Event).returning(Event.id, Event.topic, sort_by_parameter_order=True), rows
     )
-    for event_id, topic in inserted:
-        uow.queue_published(Event(id=event_id, topic=topic))
+    # Whole events: this process's fan-out frames the queued objects without reading them back.
+    for (event_id, _), row in zip(inserted, rows, strict=True):
+        uow.queue_published(Event(id=event_id, **row))

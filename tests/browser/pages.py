@@ -107,3 +107,11 @@ PAGES: list[PageCase] = [
     PageCase("not-found", "/gibt-es-nicht", status=404),
     PageCase("procedure-not-found", "/procedures/999999", status=404),
 ]
+
+# notifications
+PAGES += [
+    PageCase("notifications", "/notifications", user=RESIDENT),
+    PageCase("notifications-following", "/me/following", user=RESIDENT),
+    PageCase("notifications-mail-choices", "/me/notifications", user=RESIDENT),
+    PageCase("unsubscribe-invalid", "/unsubscribe/1.all.nicht-signiert", status=404),
+]
