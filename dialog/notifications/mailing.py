@@ -11,9 +11,8 @@ passed over (marked, not mailed).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
@@ -34,8 +33,7 @@ from dialog.settings import Settings
 CITY_TIME = ZoneInfo("Europe/Berlin")
 DIGEST_HOUR = 7
 PEOPLE_PER_ROUND = 1_000  # recipients per transaction
-LOOK_EVERY = 60.0
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # seconds between looks for due mail and digests
+LOOK_EVERY = 60.0  # seconds between looks for due mail and digests
 
 
 def digest_moment(mode: Mode, now: datetime) -> datetime:
@@ -129,7 +127,7 @@ class Composer:
         self.settings = settings
         self.env = env
         self._frames: dict[tuple[str, str, str], str] = {}
-        self._items: dict[tuple[str, str, Notice], str] = {}
+        self._items: dict[tuple[str, str, str, str, str, bool], str] = {}
 
     def mail(self, mode: Mode, person: mail_queries.Recipient, notices: Sequence[Notice]) -> Mail:
         """One mail of notices in the reader's language, with its unsubscribe link and headers."""
@@ -183,24 +181,20 @@ class Composer:
         return self._frames[key]
 
     def _item(self, locale: str, fmt: str, notice: Notice) -> str:
-        key = (locale, fmt, _shown(notice))
-        if key not in self._items:
+        # What a mail shows of a notice: equal notices (one change, many followers) share it.
+        key = (locale, fmt, notice.title, notice.body, notice.url, notice.withdrawn)
+        found = self._items.get(key)
+        if found is None:
             if len(self._items) > 100_000:  # a run of many different notices: start afresh
                 self._items.clear()
             with i18n.using(locale):
-                self._items[key] = self.env.get_template(
-                    f"mail/notifications/_notice.{fmt}"
-                ).render(
-                    n=key[2],
+                found = self.env.get_template(f"mail/notifications/_notice.{fmt}").render(
+                    n=notice,
                     base_url=self.settings.base_url,
                     withdrawn=_("This contribution is no longer shown."),
                 )
-        return self._items[key]
-
-
-def _shown(notice: Notice) -> Notice:
-    """What a mail shows of a notice (ids and times left out, so equal notices share a key)."""
-    return dataclasses.replace(notice, id=0, read_at=None, created_at=EPOCH, comment_id=None)
+            self._items[key] = found
+        return found
 
 
 def _subject(mode: Mode, notices: Sequence[Notice]) -> str:
