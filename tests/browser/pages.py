@@ -138,3 +138,11 @@ PAGES: list[PageCase] = [
     PageCase("thread-as-staff", "/threads/{own_thread}", user=STAFF),
     PageCase("thread-edit", "/threads/{own_thread}/edit", user=STAFF),
 ]
+
+# notifications
+PAGES += [
+    PageCase("notifications", "/notifications", user=RESIDENT),
+    PageCase("notifications-following", "/me/following", user=RESIDENT),
+    PageCase("notifications-mail-choices", "/me/notifications", user=RESIDENT),
+    PageCase("unsubscribe-invalid", "/unsubscribe/1.all.nicht-signiert", status=404),
+]
