@@ -230,6 +230,19 @@ CONCERNS: dict[tuple[str, str], dict[str, int | str]] = {
     ("GET", "/office/concerns"): {"anonymous": 401, "office": 200, "admin": 200, "*": 403},
     ("POST", "/office/concerns/routes"): FORM_OFFICE,
     ("GET", "/me/concerns"): {"anonymous": 401, "*": 200},
+    ("GET", "/office/concerns/settings"): {
+        "anonymous": 401,
+        "office": 200,
+        "admin": 200,
+        "*": 403,
+    },
+    # {part} is "x" here: no such part (categories, departments, templates are tested apart).
+    ("POST", "/office/concerns/settings/{part}"): {
+        "anonymous": 403,
+        "office": 404,
+        "admin": 404,
+        "*": 403,
+    },
     ("GET", "/api/v1/concerns"): {"*": 200},
     ("POST", "/api/v1/concerns"): {"*": 422},
     ("GET", "/api/v1/concerns/queue"): {

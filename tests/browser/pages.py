@@ -130,6 +130,7 @@ PAGES: list[PageCase] = [
     PageCase(
         "concerns-annual-report-as-office", f"/concerns/report/{date.today().year}", user=OFFICE
     ),
+    PageCase("concerns-office-settings", "/office/concerns/settings", user=OFFICE),
     PageCase("concerns-department-queue", "/concerns/department", user=STAFF),
     PageCase("my-concerns", "/me/concerns", user=RESIDENT),
     PageCase("not-found", "/gibt-es-nicht", status=404),
