@@ -384,3 +384,13 @@ async def queue_length(session: AsyncSession) -> int:
         .where(ReviewItem.open_since.is_not(None), Comment.status != "pending")
     )
     return int(held or 0) + int(reopened or 0)
+
+
+async def display_names(session: AsyncSession, user_ids: Sequence[int]) -> dict[int, str]:
+    """Display names of the accounts an audit page names (deleted ones have none)."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(
+        select(User.id, User.display_name).where(User.id.in_(list(set(user_ids))))
+    )
+    return {user_id: name for user_id, name in rows.all() if name}

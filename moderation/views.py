@@ -22,6 +22,7 @@ from dialog.web.services import services
 from dialog.web.templating import render
 from moderation import actions, audit, policy, queries, rules
 from moderation.api import author_view, bulk
+from moderation.audit_lines import audit_line
 from moderation.schemas import (
     AppealBody,
     BlockBody,
@@ -276,16 +277,21 @@ async def audit_page(request: Request) -> Response:
     actions.require_moderator(actor(request))
     before = request.query_params.get("before")
     before_id = int(before) if before and before.isdigit() else None
+    admin = actor(request).role == "admin"
     async with database(request).reading() as session:
         rows = await queries.audit_page(session, before_id, 100)
         checked = await audit.verify(session)
+        people = [
+            int(entry.subject.split(":", 1)[1])
+            for entry, _name in rows
+            if entry.subject.startswith("user:") and entry.subject[5:].isdigit()
+        ]
+        names = await queries.display_names(session, people)
     return render(
         request,
         "moderation/audit.html",
         {
-            "rows": [
-                (entry, name, json.dumps(entry.data, ensure_ascii=False)) for entry, name in rows
-            ],
+            "rows": [audit_line(entry, name, names, admin) for entry, name in rows],
             "verification": checked,
             "older": rows[-1][0].id if len(rows) == 100 else None,
         },
