@@ -228,7 +228,18 @@ async def flag_form(request: Request) -> Response:
     who = actor(request)
     actions.require_writer(who)
     form = await form_data(request)
-    data = validate(FlagIn, {"reason": form.get("reason", ""), "note": form.get("note", "")})
+    try:
+        data = validate(FlagIn, {"reason": form.get("reason", ""), "note": form.get("note", "")})
+    except InvalidInput:
+        # No reason chosen (the reasons start unselected): the page again, the report open.
+        async with database(request).reading() as session:
+            found = await session.get(Comment, comment_id)
+        if found is None or not policy.can_see(who, found.status, found.author_id):
+            raise NotFound(lazy("This comment does not exist.")) from None
+        message = _(lazy("Please choose why the moderators should look at it."))
+        return await thread_page(
+            request, found.thread_id, {f"flag-{comment_id}": message}, status_code=422
+        )
     await services(request).limiter.hit("flag", f"user:{who.user_id}")
     hooks: DiscussionHooks = services(request).discussion_hooks
     async with database(request).unit_of_work() as uow:
