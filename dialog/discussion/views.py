@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute, Route
 
 from dialog.accounts import policy as account_policy
 from dialog.accounts import queries as account_queries
+from dialog.db import utcnow
 from dialog.discussion import actions, policy, queries
 from dialog.discussion.api import (
     CommentQuery,
@@ -113,6 +114,10 @@ async def thread_page(
             "block": block,
             "can_manage": account_policy.can_manage_procedure(who, thread.procedure.department_id),
             "handover": request.query_params.get("handover") == "requested",
+            # Closed by hand or past its closing time (whatever the procedure's phase allows).
+            "thread_closed": not policy.thread_is_open(
+                thread.is_open, None, thread.closes_at, utcnow()
+            ),
         },
         status_code=status_code,
     )
