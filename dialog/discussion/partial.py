@@ -39,6 +39,7 @@ def comment_context(
     notes: dict[int, str],
     *,
     detached: bool = False,
+    offline: dict[int, str] | None = None,
 ) -> dict[str, Any]:
     """The partial's `ctx`. `detached`: the comments are rendered away from the page, so a
     reply links to its parent's permalink instead of an anchor that may not be on the page."""
@@ -53,6 +54,9 @@ def comment_context(
         "stances": STANCES,
         "max_depth": policy.MAX_DEPTH,
         "detached": detached,
+        # Contributions staff entered from workshops, walks, letters and calls: their source
+        # stands where an author's pseudonym would (dialog.evaluation).
+        "offline": offline or {},
     }
 
 

@@ -36,9 +36,11 @@ from dialog.errors import (
     NotFound,
     TooManyRequests,
 )
+from dialog.evaluation.queries import offline_lines
 from dialog.i18n import current_locale, lazy
 from dialog.i18n import gettext as _
 from dialog.live import queries as live_queries
+from dialog.notifications.follows import Target, is_following
 from dialog.procedures import queries as procedure_queries
 from dialog.results import queries as results_queries
 from dialog.web.api import actor, database
@@ -72,9 +74,12 @@ async def thread_page(
         # between is then on the page or replayed to the socket (the page script skips doubles).
         last_event = await live_queries.latest_event_id(session)
     page = await load_page(request, thread_id, query)
+    async with database(request).reading() as session:
+        offline = await offline_lines(session, [c.id for c in page.items])
     notes: dict[int, str] = {}
     editable: dict[int, str] = {}
     flagged: set[int] = set()
+    following = False
     if who.user_id is not None:
         own = [
             c.id
@@ -87,6 +92,7 @@ async def thread_page(
                 notes = await hooks.decision_notes(session, who.user_id, own)
             editable = await queries.sources_of(session, editable_ids(who, page.items))
             flagged = await queries.flagged_by(session, who.user_id, [c.id for c in page.items])
+            following = await is_following(session, who.user_id, Target("thread", thread_id))
     block = await block_of(request) if who.blocked else None
     top = [c for c in page.items if c.parent_id is None]
     children: dict[int, list[Any]] = {}
@@ -100,7 +106,7 @@ async def thread_page(
             "thread": thread,
             "top": top,
             "children": children,
-            "ctx": comment_context(thread, who, answers, notes),
+            "ctx": comment_context(thread, who, answers, notes, offline=offline),
             "answers": answers,
             "sort": query.sort,
             "next_cursor": page.next_cursor,
@@ -118,6 +124,7 @@ async def thread_page(
             "thread_closed": not policy.thread_is_open(
                 thread.is_open, None, thread.closes_at, utcnow()
             ),
+            "following": following,
         },
         status_code=status_code,
     )

@@ -10,9 +10,11 @@ from dialog.accounts.actor import Actor
 from dialog.db import UnitOfWork, utcnow
 from dialog.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 from dialog.i18n import lazy
+from dialog.live.outbox import emit
 from dialog.live.policy import thread_topic
 from dialog.markup import render_markdown
 from dialog.procedures import queries
+from dialog.procedures.events import PHASE_CHANGED, THREAD_CREATED, PhaseChanged, ThreadCreated
 from dialog.procedures.models import (
     Department,
     District,
@@ -142,6 +144,7 @@ async def do_update_procedure(
             )
         procedure.department_id = department.id
     changes = patch.model_dump(exclude_unset=True)
+    phase_before = procedure.phase
     for name in (
         "title",
         "summary",
@@ -170,6 +173,9 @@ async def do_update_procedure(
         procedure.links = _links(patch)
     procedure.updated_at = utcnow()
     await uow.session.flush()
+    if procedure.phase != phase_before:
+        changed = PhaseChanged(id=procedure.id, phase=procedure.phase, before=phase_before)
+        await emit(uow, PHASE_CHANGED, changed, procedure.id)
     # The thread pages show the procedure's title and phase: this process forgets them at once.
     for thread_id in await queries.thread_ids(uow.session, procedure.id):
         uow.touch(thread_topic(thread_id))
@@ -212,6 +218,8 @@ async def do_add_thread(
     uow.session.add(thread)
     procedure.updated_at = utcnow()
     await uow.session.flush()
+    created = ThreadCreated(id=thread.id, procedure_id=procedure.id, title=thread.title)
+    await emit(uow, THREAD_CREATED, created, procedure.id)
     return thread
 
 

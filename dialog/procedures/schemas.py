@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from dialog.i18n import TIMEZONE, lazy
+from dialog.web.text import SearchText
 
 PhaseName = Literal["planned", "active", "evaluation", "completed"]
 LevelName = Literal["information", "consultation", "co-decision"]
@@ -162,7 +163,7 @@ class ThreadCloseIn(Strict):
 
 
 class ProcedureFilters(Strict):
-    q: str = Field(default="", max_length=200)
+    q: SearchText = ""
     phase: PhaseName | None = None
     district: Slug | None = None
     department: Slug | None = None

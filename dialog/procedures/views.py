@@ -16,6 +16,7 @@ from dialog.accounts import policy
 from dialog.errors import Forbidden, InvalidInput, NotFound
 from dialog.i18n import TIMEZONE, lazy
 from dialog.i18n import gettext as _
+from dialog.notifications.follows import Target, is_following
 from dialog.procedures import actions, forms, queries
 from dialog.procedures.models import Thread
 from dialog.procedures.schemas import (
@@ -33,11 +34,13 @@ from dialog.web.templating import render
 
 async def home(request: Request) -> Response:
     async with database(request).reading() as session:
-        context = {
+        lists = {
             phase: await queries.procedures_in_phase(session, phase, 6)
             for phase in ("active", "planned", "completed")
         }
-    return render(request, "pages/home.html", context)
+        shown = [p for items in lists.values() for p in items]
+        figures = await results_queries.card_figures(session, shown)
+    return render(request, "pages/home.html", {**lists, "figures": figures})
 
 
 async def procedure_list(request: Request) -> Response:
@@ -51,6 +54,7 @@ async def procedure_list(request: Request) -> Response:
         context = {
             "filters": filters,
             "items": items,
+            "figures": await results_queries.card_figures(session, items),
             "total": total,
             "pages": max(1, math.ceil(total / filters.per_page)),
             "departments": await queries.departments(session),
@@ -63,6 +67,9 @@ async def procedure_list(request: Request) -> Response:
         return urlencode({**kept, "page": page})
 
     context["query_for"] = query_for
+    # The feed takes the same filters (not the page or the order: it shows the newest first).
+    chosen = filters.model_dump(exclude_defaults=True, exclude={"page", "sort", "per_page"})
+    context["feed_query"] = "?" + urlencode(chosen) if chosen else ""
     return render(request, "procedures/list.html", context)
 
 
@@ -71,6 +78,12 @@ async def procedure_detail(request: Request) -> Response:
         found = await queries.procedure(session, request.path_params["key"])
         # The public "what became of it" section belongs to the results part.
         results = await results_queries.public_results(session, found.id) if found else None
+        who = actor(request)
+        following = bool(
+            found
+            and who.user_id is not None
+            and await is_following(session, who.user_id, Target("procedure", found.id))
+        )
     if found is None:
         raise NotFound(lazy("This procedure does not exist."))
     return render(
@@ -81,6 +94,7 @@ async def procedure_detail(request: Request) -> Response:
             "can_manage": policy.can_manage_procedure(actor(request), found.department_id),
             "can_export": policy.can_export_procedure(actor(request), found.department_id),
             "results": results,
+            "following": following,
         },
     )
 
