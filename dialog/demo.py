@@ -26,6 +26,7 @@ from dialog.procedures.models import (
     ProcedurePhase,
     Thread,
 )
+from dialog.procedures.schemas import title_from
 from dialog.results.demo import add_results
 from dialog.settings import Settings
 
@@ -353,11 +354,12 @@ async def _load(uow: UnitOfWork) -> None:
         )
         session.add(procedure)
         await session.flush()
+        question = f"Was ist Ihnen beim Vorhaben „{title}“ besonders wichtig?"
         session.add(
             Thread(
                 procedure_id=procedure.id,
-                title="Ihre Meinung ist gefragt",
-                question=f"Was ist Ihnen beim Vorhaben „{title}“ besonders wichtig?",
+                title=title_from(question),  # each thread called by what it asks
+                question=question,
                 moderation="pre" if index % 4 == 1 else "post",
                 is_open=phase == "active",
             )

@@ -95,6 +95,12 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("POST", "/threads/{thread_id:int}/edit"): {"staff": 422, "admin": 422, "*": 403},
     ("POST", "/threads/{thread_id:int}/close"): {"staff": 303, "admin": 303, "*": 403},
     ("POST", "/threads/{thread_id:int}/reopen"): {"staff": 303, "admin": 303, "*": 403},
+    ("GET", "/moderation/fragments"): {
+        "anonymous": 401,
+        "moderator": 200,
+        "admin": 200,
+        "*": 403,
+    },
     # notifications
     ("GET", "/notifications"): {"anonymous": 401, "*": 200},
     ("POST", "/notifications/read"): {"anonymous": 403, "*": 303},
