@@ -13,6 +13,7 @@ from dialog.accounts.actions import do_add_user
 from dialog.accounts.models import Role
 from dialog.db import Database, UnitOfWork, utcnow
 from dialog.discussion.demo import add_conversations
+from dialog.evaluation import demo as evaluation_demo
 from dialog.markup import render_markdown
 from dialog.procedures.actions import slugify
 from dialog.procedures.models import (
@@ -280,6 +281,7 @@ async def load(settings: Settings) -> bool:
             if await uow.session.scalar(select(func.count()).select_from(Procedure)):
                 return False
             await _load(uow)
+        await evaluation_demo.compute_groups(db)  # read from committed votes, as the job does
         return True
     finally:
         await db.dispose()
@@ -400,3 +402,4 @@ async def _load(uow: UnitOfWork) -> None:
         )
     await add_results(uow)
     await add_conversations(uow)
+    await evaluation_demo.add_evaluation(uow)
