@@ -38,6 +38,10 @@ STATEMENTS = [
     ("Die Busse sollen weiter direkt am Platz halten.", "neutral", "parking", ()),
     ("Schattige Spielgeräte statt offener Sandflächen.", "for", "green", (0, 2)),
     ("Bürgerinnen und Bürger sollen über die Pflanzen mitentscheiden.", "for", None, ()),
+    ("Hochbeete, die Nachbarinnen und Nachbarn selbst bepflanzen.", "for", "green", (0,)),
+    ("Taxistand und Behindertenparkplätze bleiben, wo sie sind.", "neutral", "parking", ()),
+    ("Die Bauzeit soll so kurz wie möglich sein.", "neutral", None, (3, 4)),
+    ("Ein Radweg quer über den Platz verbindet die Innenstadt.", "for", "green", (1,)),
 ]
 OFFLINE = [
     (
@@ -132,7 +136,9 @@ def _vote(uow: UnitOfWork, voters: list[User], statements: list[Comment]) -> Non
         for index, (comment, (_t, _s, side, _th)) in enumerate(
             zip(statements, STATEMENTS, strict=True)
         ):
-            if comment.author_id == voter.id or (number % 5 == 0 and index == number % 16):
+            if comment.author_id == voter.id or (
+                number % 5 == 0 and index == number % len(STATEMENTS)
+            ):
                 continue
             value = 1 if side is None or side == camp else -1
             if number in (3, 13) and index == 5:

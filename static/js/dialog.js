@@ -2,6 +2,7 @@
 import "./dialogs.js";
 import { watchSession } from "./session.js";
 import { startThread } from "./thread.js";
+import { startCoding } from "./coding.js";
 
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 
@@ -15,3 +16,4 @@ if (summary) summary.focus();
 
 watchSession(csrf);
 startThread();
+startCoding();
