@@ -37,6 +37,7 @@ from dialog.discussion.voting import VoteEvents
 from dialog.errors import DomainError
 from dialog.evaluation import api as evaluation_api
 from dialog.evaluation import jobs as evaluation_jobs
+from dialog.evaluation import personal_data as evaluation_data
 from dialog.evaluation import views as evaluation_views
 from dialog.feeds import views as feed_views
 from dialog.live import events as live_events
@@ -94,7 +95,13 @@ EVENT_TYPES = EventRegistry(
 
 # Every package that keeps personal data: its part of the export and of account erasure.
 PERSONAL_DATA = PersonalData(
-    [discussion_data.PART, notification_data.PART, mail_data.PART, concern_data.PART]
+    [
+        discussion_data.PART,
+        notification_data.PART,
+        mail_data.PART,
+        concern_data.PART,
+        evaluation_data.PART,
+    ]
 )
 
 # Ideas and complaints write to moderation's audit log (the one hash chain of the platform).

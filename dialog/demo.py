@@ -14,6 +14,7 @@ from dialog.accounts.models import Role
 from dialog.concerns.demo import add_concerns
 from dialog.db import Database, UnitOfWork, utcnow
 from dialog.discussion.demo import add_conversations
+from dialog.evaluation import demo as evaluation_demo
 from dialog.markup import render_markdown
 from dialog.notifications.demo import add_notifications
 from dialog.procedures.actions import slugify
@@ -283,6 +284,7 @@ async def load(settings: Settings) -> bool:
             if await uow.session.scalar(select(func.count()).select_from(Procedure)):
                 return False
             await _load(uow)
+        await evaluation_demo.compute_groups(db)  # read from committed votes, as the job does
         return True
     finally:
         await db.dispose()
@@ -407,3 +409,4 @@ async def _load(uow: UnitOfWork) -> None:
     # notifications: follows, notices read and unread, mail choices
     await add_notifications(uow)
     await add_concerns(uow)
+    await evaluation_demo.add_evaluation(uow)

@@ -147,3 +147,24 @@ PAGES += [
     PageCase("notifications-mail-choices", "/me/notifications", user=RESIDENT),
     PageCase("unsubscribe-invalid", "/unsubscribe/1.all.nicht-signiert", status=404),
 ]
+
+# The evaluation workbench (dialog/evaluation/): coding, codebook, offline input.
+PAGES += [
+    PageCase("coding", "/procedures/{own_procedure}/coding", user=STAFF),
+    PageCase("coding-uncoded", "/procedures/{own_procedure}/coding?uncoded=1", user=STAFF),
+    PageCase("codebook", "/procedures/{own_procedure}/themes", user=STAFF),
+    PageCase(
+        "codebook-errors",
+        "/procedures/{own_procedure}/themes",
+        user=STAFF,
+        prepare=submit_empty_form,
+    ),
+    PageCase("offline-input", "/procedures/{own_procedure}/offline", user=STAFF),
+    PageCase(
+        "offline-input-errors",
+        "/procedures/{own_procedure}/offline",
+        user=STAFF,
+        prepare=submit_empty_form,
+    ),
+    PageCase("thread-with-offline-input", "/threads/{own_thread}", user=STAFF),
+]
