@@ -36,12 +36,18 @@ from dialog.mail import personal_data as mail_data
 from dialog.mail import worker as mail_worker
 from dialog.notifications import personal_data as notification_data
 from dialog.procedures import api as procedure_api
+from dialog.procedures import events as procedure_events
 from dialog.procedures import views as procedure_views
 from dialog.ratelimit import RateLimiter
 from dialog.results import api as results_api
 from dialog.results import events as results_events
 from dialog.results import jobs as handover_jobs
 from dialog.results import views as results_views
+from dialog.saved_searches import personal_data as saved_search_data
+from dialog.saved_searches import views as saved_search_views
+from dialog.saved_searches.consumer import SavedSearchConsumer
+from dialog.search import api as search_api
+from dialog.search import views as search_views
 from dialog.settings import PROJECT_ROOT, Settings
 from dialog.web import errors, pages
 from dialog.web.api import openapi_document
@@ -63,11 +69,14 @@ EVENT_TYPES = EventRegistry(
     results_events.TYPES,
     moderation_events.TYPES,
     live_events.TYPES,
+    procedure_events.TYPES,
 )
 
 
 # Every package that keeps personal data: its part of the export and of account erasure.
-PERSONAL_DATA = PersonalData([discussion_data.PART, notification_data.PART, mail_data.PART])
+PERSONAL_DATA = PersonalData(
+    [discussion_data.PART, notification_data.PART, mail_data.PART, saved_search_data.PART]
+)
 
 
 def api_routes() -> list[BaseRoute]:
@@ -77,6 +86,7 @@ def api_routes() -> list[BaseRoute]:
         *account_api.routes,
         *results_api.routes,
         *moderation_api.routes,
+        *search_api.routes,
     ]
 
 
@@ -89,6 +99,8 @@ def page_routes() -> list[BaseRoute]:
         *results_views.routes,
         *moderation_views.routes,
         *pages.routes,
+        *search_views.routes,
+        *saved_search_views.routes,
     ]
 
 
@@ -99,6 +111,7 @@ def make_background(settings: Settings, db: Database, live: Live) -> Background:
         "handover", settings.handover_interval, lambda: handover_jobs.run_due(db, settings)
     )
     mail_worker.register(background, db, settings)
+    background.consume(SavedSearchConsumer(settings))
     live.hub.listen(background.on_ids)
     db.commit_listeners.append(background.committed)
     return background

@@ -25,6 +25,7 @@ from dialog.procedures.models import (
     Thread,
 )
 from dialog.results.demo import add_results
+from dialog.saved_searches.demo import add_saved_searches
 from dialog.settings import Settings
 
 DEMO_PASSWORD = "demo-passwort-2026"
@@ -400,3 +401,4 @@ async def _load(uow: UnitOfWork) -> None:
         )
     await add_results(uow)
     await add_conversations(uow)
+    await add_saved_searches(uow)

@@ -65,7 +65,10 @@ USER = TopicKind("user", numbered=True, public=False, audience="that user only")
 SESSION = TopicKind(
     "session", numbered=True, public=False, audience="internal: the sockets of that login"
 )
-TOPIC_KINDS = (THREAD, MODERATION, USER, SESSION)
+PROCEDURE = TopicKind(
+    "procedure", numbered=True, public=False, audience="internal: consumers of the outbox"
+)
+TOPIC_KINDS = (THREAD, MODERATION, USER, SESSION, PROCEDURE)
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,11 @@ from dialog.accounts.actor import Actor
 from dialog.db import UnitOfWork, utcnow
 from dialog.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 from dialog.i18n import lazy
+from dialog.live.outbox import emit
 from dialog.live.policy import thread_topic
 from dialog.markup import render_markdown
 from dialog.procedures import queries
+from dialog.procedures.events import PROCEDURE_PUBLISHED, ProcedurePublished
 from dialog.procedures.models import (
     Department,
     District,
@@ -118,6 +120,7 @@ async def do_create_procedure(uow: UnitOfWork, actor: Actor, data: ProcedureIn) 
     )
     uow.session.add(procedure)
     await uow.session.flush()
+    await emit(uow, PROCEDURE_PUBLISHED, ProcedurePublished(id=procedure.id), procedure.id)
     return procedure
 
 
