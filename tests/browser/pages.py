@@ -107,3 +107,13 @@ PAGES: list[PageCase] = [
     PageCase("not-found", "/gibt-es-nicht", status=404),
     PageCase("procedure-not-found", "/procedures/999999", status=404),
 ]
+
+# Search, feeds' links and saved searches (dialog/search, dialog/feeds, dialog/saved_searches).
+PAGES += [
+    PageCase("search-form", "/search"),
+    PageCase("search-results", "/search?q=Radwege"),
+    PageCase("search-none-found", "/search?q=gibtesnichtxyz"),
+    PageCase("search-refused", "/search?q=%00", status=422),
+    PageCase("procedures-filtered-signed-in", "/procedures?phase=active", user=RESIDENT),
+    PageCase("saved-searches", "/me/searches", user=RESIDENT),
+]
