@@ -9,6 +9,7 @@ import pytest
 
 from dialog.db import Database
 from dialog.procedures.models import Procedure, Thread
+from dialog.search import queries as search_queries
 from tests import factories
 from tests.discussion.helpers import post
 from tests.feeds.helpers import MakeUser, comments_in_every_state
@@ -155,3 +156,21 @@ async def test_missing_query_or_bad_page_is_422_naming_the_field(
         assert field in response.json()["error"]["fields"]
     assert (await client.get("/api/v1/search", params={"q": "a", "page": "x"})).status_code == 422
     assert (await client.get("/search")).status_code == 200  # the empty form
+
+
+async def test_a_word_with_many_matches_pages_the_same_way(
+    client: httpx.AsyncClient,
+    api: factories.ApiAs,
+    make_user: MakeUser,
+    thread: Thread,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PostgreSQL walks the newest comments instead of collecting ids past FEW_MATCHES."""
+    monkeypatch.setattr(search_queries, "FEW_MATCHES", 3)
+    authors = [await make_user() for _ in range(2)]
+    ids = [(await post(api, authors[n % 2], thread.id, f"Teich {n}"))["id"] for n in range(6)]
+    await post(api, authors[0], thread.id, "Etwas anderes")
+    first = await client.get("/api/v1/search", params={"q": "Teiche"})
+    assert [hit["id"] for hit in first.json()["items"]] == ids[::-1]
+    # SQLite counts all six; PostgreSQL stops counting at FEW_MATCHES + 1.
+    assert first.json()["total"] in (4, 6)
