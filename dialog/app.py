@@ -62,6 +62,11 @@ from dialog.results import events as results_events
 from dialog.results import jobs as handover_jobs
 from dialog.results import queries as results_queries
 from dialog.results import views as results_views
+from dialog.saved_searches import personal_data as saved_search_data
+from dialog.saved_searches import views as saved_search_views
+from dialog.saved_searches.consumer import SavedSearchConsumer
+from dialog.search import api as search_api
+from dialog.search import views as search_views
 from dialog.settings import PROJECT_ROOT, Settings
 from dialog.web import errors, ids, pages
 from dialog.web.api import openapi_document
@@ -101,6 +106,7 @@ PERSONAL_DATA = PersonalData(
         mail_data.PART,
         concern_data.PART,
         evaluation_data.PART,
+        saved_search_data.PART,
     ]
 )
 
@@ -118,6 +124,7 @@ def api_routes() -> list[BaseRoute]:
         *evaluation_api.routes,
         *notification_api.routes,
         *concern_api.routes,
+        *search_api.routes,
     ]
 
 
@@ -135,6 +142,8 @@ def page_routes() -> list[BaseRoute]:
         *open311_api.routes,
         *pages.routes,
         *evaluation_views.routes,
+        *search_views.routes,
+        *saved_search_views.routes,
     ]
 
 
@@ -155,6 +164,7 @@ def make_background(settings: Settings, db: Database, live: Live) -> Background:
     notification_mailing.register(background, db, settings, make_templates().env)
     concern_jobs.register(background, db, settings, CONCERN_HOOKS)
     concern_retention.register(background, db, settings)
+    background.consume(SavedSearchConsumer(settings))
     live.hub.listen(background.on_ids)
     db.commit_listeners.append(background.committed)
     return background

@@ -29,6 +29,7 @@ from dialog.procedures.models import (
 )
 from dialog.procedures.schemas import title_from
 from dialog.results.demo import add_results
+from dialog.saved_searches.demo import add_saved_searches
 from dialog.settings import Settings
 
 DEMO_PASSWORD = "demo-passwort-2026"
@@ -410,3 +411,4 @@ async def _load(uow: UnitOfWork) -> None:
     await add_notifications(uow)
     await add_concerns(uow)
     await evaluation_demo.add_evaluation(uow)
+    await add_saved_searches(uow)

@@ -10,6 +10,7 @@ from dialog.mail import models as mail
 from dialog.notifications import models as notifications
 from dialog.procedures import models as procedures
 from dialog.results import models as results
+from dialog.saved_searches import models as saved_searches
 
 __all__ = [
     "Base",
@@ -22,4 +23,5 @@ __all__ = [
     "notifications",
     "procedures",
     "results",
+    "saved_searches",
 ]

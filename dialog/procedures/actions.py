@@ -14,7 +14,14 @@ from dialog.live.outbox import emit
 from dialog.live.policy import thread_topic
 from dialog.markup import render_markdown
 from dialog.procedures import queries
-from dialog.procedures.events import PHASE_CHANGED, THREAD_CREATED, PhaseChanged, ThreadCreated
+from dialog.procedures.events import (
+    PHASE_CHANGED,
+    PROCEDURE_PUBLISHED,
+    THREAD_CREATED,
+    PhaseChanged,
+    ProcedurePublished,
+    ThreadCreated,
+)
 from dialog.procedures.models import (
     Department,
     District,
@@ -126,6 +133,7 @@ async def do_create_procedure(uow: UnitOfWork, actor: Actor, data: ProcedureIn) 
     )
     uow.session.add(procedure)
     await uow.session.flush()
+    await emit(uow, PROCEDURE_PUBLISHED, ProcedurePublished(id=procedure.id), procedure.id)
     return procedure
 
 

@@ -71,6 +71,7 @@ async def procedure_list(request: Request) -> Response:
     # The feed takes the same filters (not the page or the order: it shows the newest first).
     chosen = filters.model_dump(exclude_defaults=True, exclude={"page", "sort", "per_page"})
     context["feed_query"] = "?" + urlencode(chosen) if chosen else ""
+    context["saved_filters"] = {k: v for k, v in chosen.items() if k != "sort"}
     return render(request, "procedures/list.html", context)
 
 

@@ -123,6 +123,12 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("GET", "/procedures/{procedure_id:int}.atom"): {"*": 200},
     ("GET", "/procedures/{procedure_id:int}.ics"): {"*": 200},
     ("GET", "/threads/{thread_id:int}.atom"): {"*": 200},
+    # Search (dialog/search) and saved Vorhabenliste searches (dialog/saved_searches).
+    ("GET", "/search"): {"*": 200},
+    ("GET", "/api/v1/search"): {"*": 422},  # without q
+    ("GET", "/me/searches"): {"anonymous": 401, "*": 200},
+    ("POST", "/me/searches"): {"anonymous": 403, "*": 422},
+    ("POST", "/me/searches/{search_id:int}/delete"): {"anonymous": 403, "*": 404},
 }
 
 # The evaluation workbench: the procedure's department and the office (admins included).

@@ -168,3 +168,13 @@ PAGES += [
     ),
     PageCase("thread-with-offline-input", "/threads/{own_thread}", user=STAFF),
 ]
+
+# Search, feeds' links and saved searches (dialog/search, dialog/feeds, dialog/saved_searches).
+PAGES += [
+    PageCase("search-form", "/search"),
+    PageCase("search-results", "/search?q=Radwege"),
+    PageCase("search-none-found", "/search?q=gibtesnichtxyz"),
+    PageCase("search-refused", "/search?q=%00", status=422),
+    PageCase("procedures-filtered-signed-in", "/procedures?phase=active", user=RESIDENT),
+    PageCase("saved-searches", "/me/searches", user=RESIDENT),
+]
