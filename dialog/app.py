@@ -36,6 +36,11 @@ from dialog.mail import worker as mail_worker
 from dialog.notifications import personal_data as notification_data
 from dialog.procedures import api as procedure_api
 from dialog.procedures import views as procedure_views
+from dialog.proposals import actions as proposal_actions
+from dialog.proposals import api as proposal_api
+from dialog.proposals import events as proposal_events
+from dialog.proposals import personal_data as proposal_data
+from dialog.proposals import views as proposal_views
 from dialog.ratelimit import RateLimiter
 from dialog.results import api as results_api
 from dialog.results import events as results_events
@@ -62,11 +67,19 @@ EVENT_TYPES = EventRegistry(
     results_events.TYPES,
     moderation_events.TYPES,
     live_events.TYPES,
+    proposal_events.TYPES,
 )
 
 
 # Every package that keeps personal data: its part of the export and of account erasure.
-PERSONAL_DATA = PersonalData([discussion_data.PART, notification_data.PART, mail_data.PART])
+PERSONAL_DATA = PersonalData(
+    [
+        discussion_data.PART,
+        notification_data.PART,
+        mail_data.PART,
+        proposal_data.PART,
+    ]
+)
 
 
 def api_routes() -> list[BaseRoute]:
@@ -76,6 +89,7 @@ def api_routes() -> list[BaseRoute]:
         *account_api.routes,
         *results_api.routes,
         *moderation_api.routes,
+        *proposal_api.routes,
     ]
 
 
@@ -86,6 +100,7 @@ def page_routes() -> list[BaseRoute]:
         *account_views.routes,
         *results_views.routes,
         *moderation_views.routes,
+        *proposal_views.routes,
         *pages.routes,
     ]
 
@@ -97,6 +112,11 @@ def make_background(settings: Settings, db: Database, live: Live) -> Background:
         "handover", settings.handover_interval, lambda: handover_jobs.run_due(db, settings)
     )
     mail_worker.register(background, db, settings)
+    background.every(
+        "proposals-expiry",
+        settings.proposal_check_interval,
+        lambda: proposal_actions.expire_due(db, settings),
+    )
     live.hub.listen(background.on_ids)
     db.commit_listeners.append(background.committed)
     return background

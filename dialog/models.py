@@ -6,8 +6,11 @@ from dialog.discussion import models as discussion
 from dialog.live import models as live
 from dialog.mail import models as mail
 from dialog.notifications import models as notifications
+from dialog.organisations import models as organisations
 from dialog.procedures import models as procedures
+from dialog.proposals import models as proposals
 from dialog.results import models as results
+from dialog.review import models as review
 
 __all__ = [
     "Base",
@@ -16,6 +19,9 @@ __all__ = [
     "live",
     "mail",
     "notifications",
+    "organisations",
     "procedures",
+    "proposals",
     "results",
+    "review",
 ]

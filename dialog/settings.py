@@ -37,6 +37,9 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DIALOG_LIVE_SIGNED_IN_SOCKETS_PER_ADDRESS": "live sockets of signed-in people one client address may hold open in each process (default 250)",
     "DIALOG_MAIL_INTERVAL": "seconds between looks of the mail worker at the outbox for mail queued by other processes and retries that came due (default 5; mail queued by the same process goes out at once)",
     "DIALOG_MAIL_MAX_ATTEMPTS": "attempts at a mail before it is marked failed; retries wait 30 s, 1, 2, 4 … minutes, at most an hour (default 20: about 13 hours of retrying)",
+    "DIALOG_PROPOSAL_THRESHOLD": "supporters a proposal needs by default before the office must decide (default 100; the office may set another when publishing)",
+    "DIALOG_PROPOSAL_DAYS": "days a published proposal collects support by default (default 90; the office may set another when publishing)",
+    "DIALOG_PROPOSAL_CHECK_INTERVAL": "seconds between looks for proposals whose support period ended (default 300)",
     "DIALOG_WEBHOOK_ALLOW_PRIVATE": "true lets hand-over webhooks reach loopback, private and link-local addresses (a relay on the same host, tests); default false",
 }
 
@@ -72,6 +75,9 @@ class Settings:
     mail_interval: int = 5
     mail_max_attempts: int = 20
     webhook_allow_private: bool = False
+    proposal_threshold: int = 100
+    proposal_days: int = 90
+    proposal_check_interval: int = 300
 
     @property
     def production(self) -> bool:
@@ -154,6 +160,9 @@ class Settings:
             ),
             mail_interval=_positive_int(env, "DIALOG_MAIL_INTERVAL", 5),
             mail_max_attempts=_positive_int(env, "DIALOG_MAIL_MAX_ATTEMPTS", 20),
+            proposal_threshold=_positive_int(env, "DIALOG_PROPOSAL_THRESHOLD", 100),
+            proposal_days=_positive_int(env, "DIALOG_PROPOSAL_DAYS", 90),
+            proposal_check_interval=_positive_int(env, "DIALOG_PROPOSAL_CHECK_INTERVAL", 300),
             webhook_allow_private=_flag(env, "DIALOG_WEBHOOK_ALLOW_PRIVATE"),
         )
 

@@ -16,6 +16,7 @@ from dialog.i18n import gettext as _
 from dialog.i18n import lazy
 from dialog.procedures import actions, forms, queries
 from dialog.procedures.schemas import ProcedureFilters, ProcedureIn, ProcedurePatch, ThreadIn
+from dialog.proposals import queries as proposal_queries
 from dialog.results import queries as results_queries
 from dialog.web.api import actor, database
 from dialog.web.inputs import form_data, validate
@@ -62,6 +63,8 @@ async def procedure_detail(request: Request) -> Response:
         found = await queries.procedure(session, request.path_params["key"])
         # The public "what became of it" section belongs to the results part.
         results = await results_queries.public_results(session, found.id) if found else None
+        # An accepted proposal's procedure links back to it (dialog.proposals).
+        origin = await proposal_queries.of_procedure(session, found.id) if found else None
     if found is None:
         raise NotFound(lazy("This procedure does not exist."))
     return render(
@@ -72,6 +75,7 @@ async def procedure_detail(request: Request) -> Response:
             "can_manage": policy.can_manage_procedure(actor(request), found.department_id),
             "can_export": policy.can_export_procedure(actor(request), found.department_id),
             "results": results,
+            "origin": origin,
         },
     )
 

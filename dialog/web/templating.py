@@ -12,6 +12,7 @@ from starlette.templating import Jinja2Templates
 from dialog import i18n, labels
 from dialog.accounts.actor import ANONYMOUS
 from dialog.accounts.devices import device_label
+from dialog.proposals import labels as proposal_labels
 from dialog.settings import PROJECT_ROOT
 from dialog.web.services import services
 
@@ -46,6 +47,9 @@ def make_templates() -> Jinja2Templates:
     env.globals["PHASES"] = list(labels.PHASES)
     env.globals["LEVELS"] = list(labels.LEVELS)
     env.globals["INITIATORS"] = list(labels.INITIATORS)
+    # Proposals and organisations (dialog.proposals.labels).
+    env.globals["proposal_state_label"] = proposal_labels.state_label
+    env.globals["organisation_kind_label"] = proposal_labels.kind_label
     return Jinja2Templates(env=env, context_processors=[page_context])
 
 

@@ -83,6 +83,12 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
         "*": "2xx",
     },
     ("GET", "/healthz"): {"*": 200},
+    # Proposals (their routes with an id: tests/proposals/test_roles.py).
+    ("GET", "/proposals"): {"*": 200},
+    ("GET", "/proposals/new"): {"anonymous": 401, "*": 200},
+    ("POST", "/proposals/new"): {"anonymous": 403, "*": 422},
+    ("GET", "/api/v1/proposals"): {"*": 200},
+    ("POST", "/api/v1/proposals"): {"anonymous": 401, "*": 422},
 }
 
 
