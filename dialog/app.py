@@ -26,6 +26,7 @@ from dialog.discussion import personal_data as discussion_data
 from dialog.discussion import views as discussion_views
 from dialog.discussion.page_cache import FirstPageCache
 from dialog.discussion.voting import VoteEvents
+from dialog.districts import views as district_views
 from dialog.errors import DomainError
 from dialog.live import events as live_events
 from dialog.live import socket as live_socket
@@ -34,6 +35,8 @@ from dialog.live.service import Live, make_hub
 from dialog.mail import personal_data as mail_data
 from dialog.mail import worker as mail_worker
 from dialog.notifications import personal_data as notification_data
+from dialog.organisations import personal_data as organisation_data
+from dialog.organisations import views as organisation_views
 from dialog.procedures import api as procedure_api
 from dialog.procedures import views as procedure_views
 from dialog.proposals import actions as proposal_actions
@@ -78,6 +81,7 @@ PERSONAL_DATA = PersonalData(
         notification_data.PART,
         mail_data.PART,
         proposal_data.PART,
+        organisation_data.PART,
     ]
 )
 
@@ -90,6 +94,7 @@ def api_routes() -> list[BaseRoute]:
         *results_api.routes,
         *moderation_api.routes,
         *proposal_api.routes,
+        *organisation_views.api_routes,
     ]
 
 
@@ -101,6 +106,8 @@ def page_routes() -> list[BaseRoute]:
         *results_views.routes,
         *moderation_views.routes,
         *proposal_views.routes,
+        *organisation_views.routes,
+        *district_views.routes,
         *pages.routes,
     ]
 

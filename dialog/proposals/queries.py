@@ -195,3 +195,12 @@ async def due_to_expire(session: AsyncSession, now: datetime) -> list[int]:
             select(Proposal.id).where(Proposal.state == State.collecting, Proposal.ends_at <= now)
         )
     )
+
+
+async def of_organisation(session: AsyncSession, organisation_id: int) -> Sequence[Proposal]:
+    rows = await session.scalars(
+        _loaded()
+        .where(Proposal.organisation_id == organisation_id, Proposal.state.in_(list(PUBLIC)))
+        .order_by(Proposal.updated_at.desc())
+    )
+    return rows.unique().all()

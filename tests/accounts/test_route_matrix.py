@@ -89,6 +89,11 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("POST", "/proposals/new"): {"anonymous": 403, "*": 422},
     ("GET", "/api/v1/proposals"): {"*": 200},
     ("POST", "/api/v1/proposals"): {"anonymous": 401, "*": 422},
+    ("GET", "/organisations"): {"*": 200},
+    ("GET", "/organisations/new"): {"anonymous": 401, "office": 200, "admin": 200, "*": 403},
+    ("POST", "/organisations/new"): {"anonymous": 403, "office": 422, "admin": 422, "*": 403},
+    ("GET", "/api/v1/organisations"): {"*": 200},
+    ("GET", "/districts"): {"*": 200},
 }
 
 

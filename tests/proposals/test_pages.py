@@ -149,13 +149,13 @@ async def test_the_department_gives_its_statement_through_the_page(
     assert "im nächsten Jahr" in (await client.get(url)).text
 
 
-async def test_moderators_see_who_wrote_an_organisations_proposal_and_the_public_does_not(
+async def test_moderators_see_the_writer_line_and_the_public_does_not(
     api: factories.ApiAs, make_user: MakeUser, client: httpx.AsyncClient, browser_session: SignIn
 ) -> None:
     author = await make_user(display_name="Erika Beispiel")
     proposal = await published(api, author, await make_user("office"))
     public = await client.get(f"/proposals/{proposal['id']}")
-    assert "visible to moderators" not in public.text
+    assert "Verfasst von" not in public.text
     await browser_session(await make_user("moderator"))
     seen = await client.get(f"/proposals/{proposal['id']}")
-    assert "Erika Beispiel" in seen.text and "visible to moderators" in seen.text
+    assert "Verfasst von (nur für Moderation und WerkStadt sichtbar): Erika Beispiel" in seen.text
