@@ -49,6 +49,8 @@ from dialog.results import api as results_api
 from dialog.results import events as results_events
 from dialog.results import jobs as handover_jobs
 from dialog.results import views as results_views
+from dialog.review import personal_data as review_data
+from dialog.review import views as review_views
 from dialog.settings import PROJECT_ROOT, Settings
 from dialog.web import errors, pages
 from dialog.web.api import openapi_document
@@ -82,6 +84,7 @@ PERSONAL_DATA = PersonalData(
         mail_data.PART,
         proposal_data.PART,
         organisation_data.PART,
+        review_data.PART,
     ]
 )
 
@@ -108,6 +111,7 @@ def page_routes() -> list[BaseRoute]:
         *proposal_views.routes,
         *organisation_views.routes,
         *district_views.routes,
+        *review_views.routes,
         *pages.routes,
     ]
 

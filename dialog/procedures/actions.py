@@ -23,6 +23,7 @@ from dialog.procedures.models import (
     Thread,
 )
 from dialog.procedures.schemas import PhaseDates, ProcedureIn, ProcedurePatch, ThreadIn
+from dialog.review import actions as review_actions
 
 PHASES = ("planned", "active", "evaluation", "completed")
 
@@ -118,6 +119,8 @@ async def do_create_procedure(uow: UnitOfWork, actor: Actor, data: ProcedureIn) 
     )
     uow.session.add(procedure)
     await uow.session.flush()
+    # A department's new procedure is a draft until the office releases it (dialog.review).
+    await review_actions.do_record_creation(uow, actor, procedure)
     return procedure
 
 

@@ -18,6 +18,7 @@ from dialog.procedures import actions, forms, queries
 from dialog.procedures.schemas import ProcedureFilters, ProcedureIn, ProcedurePatch, ThreadIn
 from dialog.proposals import queries as proposal_queries
 from dialog.results import queries as results_queries
+from dialog.review import policy as review_policy
 from dialog.web.api import actor, database
 from dialog.web.inputs import form_data, validate
 from dialog.web.templating import render
@@ -65,7 +66,9 @@ async def procedure_detail(request: Request) -> Response:
         results = await results_queries.public_results(session, found.id) if found else None
         # An accepted proposal's procedure links back to it (dialog.proposals).
         origin = await proposal_queries.of_procedure(session, found.id) if found else None
-    if found is None:
+    if found is None or not review_policy.can_see_procedure(
+        actor(request), found.status, found.department_id
+    ):
         raise NotFound(lazy("This procedure does not exist."))
     return render(
         request,
@@ -76,6 +79,7 @@ async def procedure_detail(request: Request) -> Response:
             "can_export": policy.can_export_procedure(actor(request), found.department_id),
             "results": results,
             "origin": origin,
+            "can_review": review_policy.can_take_part(actor(request), found.department_id),
         },
     )
 

@@ -13,6 +13,7 @@ from dialog import i18n, labels
 from dialog.accounts.actor import ANONYMOUS
 from dialog.accounts.devices import device_label
 from dialog.proposals import labels as proposal_labels
+from dialog.review import labels as review_labels
 from dialog.settings import PROJECT_ROOT
 from dialog.web.services import services
 
@@ -50,6 +51,8 @@ def make_templates() -> Jinja2Templates:
     # Proposals and organisations (dialog.proposals.labels).
     env.globals["proposal_state_label"] = proposal_labels.state_label
     env.globals["organisation_kind_label"] = proposal_labels.kind_label
+    env.globals["review_status_label"] = review_labels.status_label
+    env.globals["review_entry_label"] = review_labels.entry_label
     return Jinja2Templates(env=env, context_processors=[page_context])
 
 

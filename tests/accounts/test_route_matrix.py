@@ -94,6 +94,17 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("POST", "/organisations/new"): {"anonymous": 403, "office": 422, "admin": 422, "*": 403},
     ("GET", "/api/v1/organisations"): {"*": 200},
     ("GET", "/districts"): {"*": 200},
+    # The office's review (dialog.review): the matrix's procedure is public.
+    ("GET", "/procedures/{procedure_id:int}/review"): {
+        "anonymous": 401,
+        "office": 200,
+        "staff": 200,
+        "admin": 200,
+        "*": 403,
+    },
+    ("GET", "/office"): {"anonymous": 401, "office": 200, "admin": 200, "*": 403},
+    ("GET", "/office/checklist"): {"anonymous": 401, "office": 200, "admin": 200, "*": 403},
+    ("POST", "/office/checklist"): {"anonymous": 403, "office": 422, "admin": 422, "*": 403},
 }
 
 
