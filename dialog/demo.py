@@ -24,6 +24,7 @@ from dialog.procedures.models import (
     ProcedurePhase,
     Thread,
 )
+from dialog.proposals.demo import add_proposals
 from dialog.results.demo import add_results
 from dialog.settings import Settings
 
@@ -400,3 +401,4 @@ async def _load(uow: UnitOfWork) -> None:
         )
     await add_results(uow)
     await add_conversations(uow)
+    await add_proposals(uow)

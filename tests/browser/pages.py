@@ -17,6 +17,7 @@ STAFF = "stadtplanung@example.org"
 MODERATOR = "moderation@example.org"
 ADMIN = "admin@example.org"
 RESIDENT = "anna-aus-babelsberg@example.org"
+OFFICE = "werkstadt@example.org"
 
 
 @dataclass(frozen=True)
@@ -106,4 +107,21 @@ PAGES: list[PageCase] = [
     PageCase("report", "/procedures/{own_procedure}/report", user=STAFF),
     PageCase("not-found", "/gibt-es-nicht", status=404),
     PageCase("procedure-not-found", "/procedures/999999", status=404),
+    # Proposals, organisations, districts, the office's review (dialog.proposals, .review).
+    PageCase("proposals", "/proposals"),
+    PageCase("proposals-as-author", "/proposals", user=RESIDENT),
+    PageCase("proposal", "/proposals/{proposal}"),
+    PageCase("proposal-as-resident", "/proposals/{proposal}", user=RESIDENT),
+    PageCase("proposal-as-office", "/proposals/{proposal}", user=OFFICE),
+    PageCase("proposal-new", "/proposals/new", user=RESIDENT),
+    PageCase("proposal-new-errors", "/proposals/new", user=RESIDENT, prepare=submit_empty_form),
+    PageCase("organisations", "/organisations"),
+    PageCase("organisation", "/organisations/initiative-radweg-zeppelinstrasse"),
+    PageCase("organisation-as-office", "/organisations/stadtteilrat-babelsberg", user=OFFICE),
+    PageCase("organisation-new", "/organisations/new", user=OFFICE),
+    PageCase("districts", "/districts"),
+    PageCase("district", "/districts/babelsberg-nord"),
+    PageCase("office", "/office", user=OFFICE),
+    PageCase("office-checklist", "/office/checklist", user=OFFICE),
+    PageCase("procedure-review", "/procedures/{own_procedure}/review", user=OFFICE),
 ]
