@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from dialog.districts import queries
 from dialog.errors import NotFound
 from dialog.i18n import lazy
 from dialog.organisations import queries as organisation_queries
@@ -40,6 +41,7 @@ async def district_page(request: Request) -> Response:
             "total": total,
             "proposals": await proposal_queries.in_district(session, found.id),
             "organisations": await organisation_queries.in_district(session, found.id),
+            "concerns": await queries.public_concerns(session, found.id),
         }
     return render(request, "districts/detail.html", context)
 

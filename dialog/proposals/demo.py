@@ -13,7 +13,7 @@ from dialog.db import UnitOfWork, utcnow
 from dialog.organisations.actions import do_create_organisation
 from dialog.organisations.models import Membership
 from dialog.organisations.schemas import OrganisationIn
-from dialog.procedures.models import Department, District, Procedure, Status
+from dialog.procedures.models import Department, District, Method, Procedure, Status
 from dialog.proposals.actions import do_create_proposal, do_decide, do_give_statement, do_support
 from dialog.proposals.models import Proposal
 from dialog.proposals.schemas import DecisionIn, ProposalIn, StatementIn
@@ -173,6 +173,25 @@ async def add_proposals(uow: UnitOfWork, settings: Settings | None = None) -> No
             found.ends_at = utcnow() - timedelta(days=1)
             found.state = "expired"
     await _procedure_in_review(uow, people["stadtplanung@example.org"].id)
+    await _method_fit(uow)
+
+
+# When each demo method fits (dialog.methods): whom it reaches and how long it takes.
+METHOD_FIT = {
+    "online-dialog": ("Viele Menschen, zeitunabhängig, auch Berufstätige", "short"),
+    "buergerwerkstatt": ("20 bis 60 Menschen vor Ort, auch ohne Vorwissen", "medium"),
+    "planungszelle": ("Zufällig ausgewählte Bürgerinnen und Bürger", "long"),
+    "infoveranstaltung": ("Alle Interessierten eines Stadtteils", "short"),
+    "stadtteilspaziergang": ("Nachbarschaft, ältere Menschen, Familien", "short"),
+    "buergerhaushalt": ("Die ganze Stadt, über ein Haushaltsjahr", "long"),
+}
+
+
+async def _method_fit(uow: UnitOfWork) -> None:
+    for method in (await uow.session.scalars(select(Method))).all():
+        if method.slug in METHOD_FIT:
+            method.audience, method.duration = METHOD_FIT[method.slug]
+    await uow.session.flush()
 
 
 async def _districts(uow: UnitOfWork) -> None:

@@ -27,3 +27,15 @@ def status_label(code: str) -> str:
 
 def entry_label(code: str) -> str:
     return _(ENTRIES[code]) if code in ENTRIES else code
+
+
+DURATIONS = {
+    "short": lazy("A few weeks"),
+    "medium": lazy("A few months"),
+    "long": lazy("Half a year or more"),
+}
+
+
+def duration_label(code: str) -> str:
+    """How long a method of the toolkit takes (dialog.methods)."""
+    return _(DURATIONS[code]) if code in DURATIONS else code

@@ -50,6 +50,15 @@ def submit_empty_form(page: Page) -> None:
     page.wait_for_selector("#error-summary")
 
 
+def fill_concern_step_one(page: Page) -> None:
+    """Step 1 of /concerns/new filled in: the confirm step with similar items and photos."""
+    page.check("#kind-defect")
+    page.select_option("#category", index=2)
+    page.fill("#text", "Die Straßenlaterne vor dem Haus flackert seit Tagen.")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#photos")
+
+
 def submit_empty_feedback(page: Page) -> None:
     page.click("#feedback button[type=submit]")
     page.wait_for_selector("#error-summary")
@@ -105,6 +114,16 @@ PAGES: list[PageCase] = [
     PageCase("thread-answer-form", "/threads/{own_thread}/answer", user=STAFF),
     PageCase("decision-form", "/procedures/{own_procedure}/decision", user=STAFF),
     PageCase("report", "/procedures/{own_procedure}/report", user=STAFF),
+    # Ideas and complaints (dialog/concerns)
+    PageCase("concerns", "/concerns"),
+    PageCase("concern-new", "/concerns/new"),
+    PageCase("concern-new-errors", "/concerns/new", prepare=submit_empty_form),
+    PageCase("concern-confirm", "/concerns/new", prepare=fill_concern_step_one),
+    PageCase("concern", "/concerns/{concern}"),
+    PageCase("concern-as-office", "/concerns/{concern}", user=OFFICE),
+    PageCase("concerns-office-queue", "/office/concerns", user=OFFICE),
+    PageCase("concerns-department-queue", "/concerns/department", user=STAFF),
+    PageCase("my-concerns", "/me/concerns", user=RESIDENT),
     PageCase("not-found", "/gibt-es-nicht", status=404),
     PageCase("procedure-not-found", "/procedures/999999", status=404),
     # Proposals, organisations, districts, the office's review (dialog.proposals, .review).
@@ -124,4 +143,11 @@ PAGES: list[PageCase] = [
     PageCase("office", "/office", user=OFFICE),
     PageCase("office-checklist", "/office/checklist", user=OFFICE),
     PageCase("procedure-review", "/procedures/{own_procedure}/review", user=OFFICE),
+    PageCase("methods-guide", "/methods?level=consultation&effort=low&duration=short"),
+    PageCase("methods-as-office", "/methods", user=OFFICE),
+    PageCase("method-new", "/methods/new", user=OFFICE),
+    PageCase("method-edit", "/methods/online-dialog/edit", user=OFFICE),
+    # staff (issue 18): the thread's own management, its edit form
+    PageCase("thread-as-staff", "/threads/{own_thread}", user=STAFF),
+    PageCase("thread-edit", "/threads/{own_thread}/edit", user=STAFF),
 ]

@@ -1,7 +1,7 @@
 """proposals, organisations, the office's review of draft procedures, district contacts
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0015
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 import dialog.db
 
 revision: str = "0014"
-down_revision: str | None = "0010"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
