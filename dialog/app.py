@@ -34,6 +34,7 @@ from dialog.discussion import personal_data as discussion_data
 from dialog.discussion import views as discussion_views
 from dialog.discussion.page_cache import FirstPageCache
 from dialog.discussion.voting import VoteEvents
+from dialog.districts import views as district_views
 from dialog.errors import DomainError
 from dialog.evaluation import api as evaluation_api
 from dialog.evaluation import jobs as evaluation_jobs
@@ -46,6 +47,7 @@ from dialog.live.events import EventRegistry
 from dialog.live.service import Live, make_hub
 from dialog.mail import personal_data as mail_data
 from dialog.mail import worker as mail_worker
+from dialog.methods import views as method_views
 from dialog.notifications import api as notification_api
 from dialog.notifications import events as notification_events
 from dialog.notifications import mailing as notification_mailing
@@ -53,15 +55,24 @@ from dialog.notifications import personal_data as notification_data
 from dialog.notifications import views as notification_views
 from dialog.notifications.consumer import NotificationConsumer
 from dialog.open311 import api as open311_api
+from dialog.organisations import personal_data as organisation_data
+from dialog.organisations import views as organisation_views
 from dialog.procedures import api as procedure_api
 from dialog.procedures import events as procedure_events
 from dialog.procedures import views as procedure_views
+from dialog.proposals import actions as proposal_actions
+from dialog.proposals import api as proposal_api
+from dialog.proposals import events as proposal_events
+from dialog.proposals import personal_data as proposal_data
+from dialog.proposals import views as proposal_views
 from dialog.ratelimit import RateLimiter
 from dialog.results import api as results_api
 from dialog.results import events as results_events
 from dialog.results import jobs as handover_jobs
 from dialog.results import queries as results_queries
 from dialog.results import views as results_views
+from dialog.review import personal_data as review_data
+from dialog.review import views as review_views
 from dialog.saved_searches import personal_data as saved_search_data
 from dialog.saved_searches import views as saved_search_views
 from dialog.saved_searches.consumer import SavedSearchConsumer
@@ -95,6 +106,7 @@ EVENT_TYPES = EventRegistry(
     procedure_events.TYPES,
     notification_events.TYPES,
     concern_events.TYPES,
+    proposal_events.TYPES,
 )
 
 
@@ -107,6 +119,9 @@ PERSONAL_DATA = PersonalData(
         concern_data.PART,
         evaluation_data.PART,
         saved_search_data.PART,
+        proposal_data.PART,
+        organisation_data.PART,
+        review_data.PART,
     ]
 )
 
@@ -125,6 +140,8 @@ def api_routes() -> list[BaseRoute]:
         *notification_api.routes,
         *concern_api.routes,
         *search_api.routes,
+        *proposal_api.routes,
+        *organisation_views.api_routes,
     ]
 
 
@@ -140,6 +157,11 @@ def page_routes() -> list[BaseRoute]:
         *concern_annual.routes,
         *concern_views.routes,
         *open311_api.routes,
+        *proposal_views.routes,
+        *organisation_views.routes,
+        *district_views.routes,
+        *review_views.routes,
+        *method_views.routes,
         *pages.routes,
         *evaluation_views.routes,
         *search_views.routes,
@@ -165,6 +187,11 @@ def make_background(settings: Settings, db: Database, live: Live) -> Background:
     concern_jobs.register(background, db, settings, CONCERN_HOOKS)
     concern_retention.register(background, db, settings)
     background.consume(SavedSearchConsumer(settings))
+    background.every(
+        "proposals-expiry",
+        settings.proposal_check_interval,
+        lambda: proposal_actions.expire_due(db, settings),
+    )
     live.hub.listen(background.on_ids)
     db.commit_listeners.append(background.committed)
     return background

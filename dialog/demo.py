@@ -28,6 +28,7 @@ from dialog.procedures.models import (
     Thread,
 )
 from dialog.procedures.schemas import title_from
+from dialog.proposals.demo import add_proposals
 from dialog.results.demo import add_results
 from dialog.saved_searches.demo import add_saved_searches
 from dialog.settings import Settings
@@ -412,3 +413,4 @@ async def _load(uow: UnitOfWork) -> None:
     await add_concerns(uow)
     await evaluation_demo.add_evaluation(uow)
     await add_saved_searches(uow)
+    await add_proposals(uow)

@@ -68,7 +68,9 @@ SESSION = TopicKind(
 PROCEDURE = TopicKind(
     "procedure", numbered=True, public=False, audience="internal: consumers of the outbox"
 )
-TOPIC_KINDS = (THREAD, MODERATION, USER, SESSION, PROCEDURE)
+# A published proposal's support count and state (dialog.proposals.events): public.
+PROPOSAL = TopicKind("proposal", numbered=True, public=True, audience="everyone")
+TOPIC_KINDS = (THREAD, MODERATION, USER, SESSION, PROCEDURE, PROPOSAL)
 
 
 @dataclass(frozen=True)
