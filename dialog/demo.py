@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from dialog.accounts.actions import do_add_user
 from dialog.accounts.models import Role
 from dialog.concerns.demo import add_concerns
+from dialog.concerns.demo_year import add_year_of_concerns
 from dialog.db import Database, UnitOfWork, utcnow
 from dialog.discussion.demo import add_conversations
 from dialog.evaluation import demo as evaluation_demo
@@ -411,6 +412,7 @@ async def _load(uow: UnitOfWork) -> None:
     # notifications: follows, notices read and unread, mail choices
     await add_notifications(uow)
     await add_concerns(uow)
+    await add_year_of_concerns(uow)
     await evaluation_demo.add_evaluation(uow)
     await add_saved_searches(uow)
     await add_proposals(uow)
