@@ -47,8 +47,11 @@ COMMENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("source_place", lazy("Offline input: place")),
     ("source_people", lazy("Offline input: people")),
 )
-COMMENT_WIDTHS = (12, 12, 30, 12, 7, 18, 26, 20, 10, 80, 10, 10, 8, 8, 20, 60, 40, 18, 26)
-COMMENT_WIDTHS += (30, 16, 12, 20, 8)  # themes and offline input (dialog.evaluation)
+# The last five: themes and offline input (dialog.evaluation).
+COMMENT_WIDTHS: tuple[int, ...] = (
+    *(12, 12, 30, 12, 7, 18, 26, 20, 10, 80, 10, 10, 8, 8, 20, 60, 40, 18, 26),
+    *(30, 16, 12, 20, 8),
+)
 THREAD_COLUMNS = (
     lazy("Discussion no."),
     lazy("Title"),
