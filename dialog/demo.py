@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 
 from dialog.accounts.actions import do_add_user
 from dialog.accounts.models import Role
+from dialog.concerns.demo import add_concerns
 from dialog.db import Database, UnitOfWork, utcnow
 from dialog.discussion.demo import add_conversations
 from dialog.markup import render_markdown
+from dialog.notifications.demo import add_notifications
 from dialog.procedures.actions import slugify
 from dialog.procedures.models import (
     Department,
@@ -401,4 +403,7 @@ async def _load(uow: UnitOfWork) -> None:
         )
     await add_results(uow)
     await add_conversations(uow)
+    # notifications: follows, notices read and unread, mail choices
+    await add_notifications(uow)
+    await add_concerns(uow)
     await add_saved_searches(uow)

@@ -1,8 +1,10 @@
 """Every table, imported in one place for Alembic and the tests."""
 
 from dialog.accounts import models as accounts
+from dialog.concerns import models as concerns
 from dialog.db import Base
 from dialog.discussion import models as discussion
+from dialog.evaluation import models as evaluation
 from dialog.live import models as live
 from dialog.mail import models as mail
 from dialog.notifications import models as notifications
@@ -13,7 +15,9 @@ from dialog.saved_searches import models as saved_searches
 __all__ = [
     "Base",
     "accounts",
+    "concerns",
     "discussion",
+    "evaluation",
     "live",
     "mail",
     "notifications",

@@ -1,6 +1,7 @@
 """The procedures part's event types, declared once (dialog.live.events explains the parts).
 
-They go to the internal `procedure:N` topic: consumers of the outbox act on them.
+They go to the internal `procedure:N` topic: the notification consumer tells the followers,
+the saved-searches consumer the people whose saved search a new procedure matches.
 """
 
 from __future__ import annotations
@@ -12,10 +13,34 @@ from pydantic import BaseModel
 from dialog.live.events import PROCEDURE, EventType
 
 
+class ThreadCreated(BaseModel):
+    id: int
+    procedure_id: int
+    title: str
+
+
+class PhaseChanged(BaseModel):
+    id: int
+    phase: str
+    before: str
+
+
 class ProcedurePublished(BaseModel):
     id: int
 
 
+THREAD_CREATED = EventType(
+    "thread.created",
+    PROCEDURE,
+    ThreadCreated,
+    "`{id, procedure_id, title}`: a new thread in the procedure",
+)
+PHASE_CHANGED = EventType(
+    "procedure.phase_changed",
+    PROCEDURE,
+    PhaseChanged,
+    "`{id, phase, before}`: the procedure entered another phase",
+)
 PROCEDURE_PUBLISHED = EventType(
     "procedure.published",
     PROCEDURE,
@@ -23,4 +48,4 @@ PROCEDURE_PUBLISHED = EventType(
     "`{id}`: a new procedure is on the Vorhabenliste (saved searches announce it)",
 )
 
-TYPES: tuple[EventType[Any], ...] = (PROCEDURE_PUBLISHED,)
+TYPES: tuple[EventType[Any], ...] = (THREAD_CREATED, PHASE_CHANGED, PROCEDURE_PUBLISHED)

@@ -76,8 +76,13 @@ async def handover_settings(request: Request) -> Response:
 
 async def hand_over(request: Request) -> Response:
     who = actor(request)
+    back = (await form_data(request)).get("back")
     async with database(request).unit_of_work() as uow:
         job = await jobs.do_request_handover(uow, who, request.path_params["thread_id"])
+    if back == "thread":  # pressed on the thread's own page
+        return RedirectResponse(
+            f"/threads/{job.thread_id}?handover=requested#manage-h", status_code=303
+        )
     async with database(request).reading() as session:
         slug = await queries.department_slug_of_thread(session, job.thread_id)
     return RedirectResponse(f"/departments/{slug}#handover-h", status_code=303)

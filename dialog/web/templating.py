@@ -12,6 +12,7 @@ from starlette.templating import Jinja2Templates
 from dialog import i18n, labels
 from dialog.accounts.actor import ANONYMOUS
 from dialog.accounts.devices import device_label
+from dialog.identity import Identity
 from dialog.settings import PROJECT_ROOT
 from dialog.web.services import services
 
@@ -31,6 +32,7 @@ def make_templates() -> Jinja2Templates:
     )
     env.filters["day"] = i18n.format_day
     env.filters["moment"] = i18n.format_moment
+    env.filters["machine"] = i18n.machine_time
     env.filters["number"] = i18n.format_number
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["device_label"] = device_label
@@ -41,6 +43,7 @@ def make_templates() -> Jinja2Templates:
         "effort_label",
         "moderation_label",
         "sort_label",
+        "time_left",
     ):
         env.globals[name] = getattr(labels, name)
     env.globals["PHASES"] = list(labels.PHASES)
@@ -57,6 +60,8 @@ def page_context(request: Request) -> dict[str, Any]:
         "csrf_token": state.get("csrf_token", ""),
         "locale": state.get("locale", i18n.DEFAULT_LOCALE),
         "path": request.url.path,
+        "brand": Identity.of(services(request).settings),
+        "nav": state.get("nav", []),
     }
 
 

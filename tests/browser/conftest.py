@@ -120,6 +120,7 @@ class LiveServer:
                 if detail["threads"]
             )
             self.states["ids"] = {
+                "concern": self.get_json("/api/v1/concerns")[0]["id"],
                 "procedure": active[0]["id"],
                 "own_procedure": own[0]["id"],
                 "thread": thread,
