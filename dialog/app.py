@@ -34,9 +34,11 @@ from dialog.discussion import personal_data as discussion_data
 from dialog.discussion import views as discussion_views
 from dialog.discussion.page_cache import FirstPageCache
 from dialog.discussion.voting import VoteEvents
+from dialog.districts import views as district_views
 from dialog.errors import DomainError
 from dialog.evaluation import api as evaluation_api
 from dialog.evaluation import jobs as evaluation_jobs
+from dialog.evaluation import personal_data as evaluation_data
 from dialog.evaluation import views as evaluation_views
 from dialog.feeds import views as feed_views
 from dialog.live import events as live_events
@@ -45,6 +47,7 @@ from dialog.live.events import EventRegistry
 from dialog.live.service import Live, make_hub
 from dialog.mail import personal_data as mail_data
 from dialog.mail import worker as mail_worker
+from dialog.methods import views as method_views
 from dialog.notifications import api as notification_api
 from dialog.notifications import events as notification_events
 from dialog.notifications import mailing as notification_mailing
@@ -52,25 +55,35 @@ from dialog.notifications import personal_data as notification_data
 from dialog.notifications import views as notification_views
 from dialog.notifications.consumer import NotificationConsumer
 from dialog.open311 import api as open311_api
+from dialog.organisations import personal_data as organisation_data
+from dialog.organisations import views as organisation_views
 from dialog.procedures import api as procedure_api
 from dialog.procedures import events as procedure_events
 from dialog.procedures import views as procedure_views
+from dialog.proposals import actions as proposal_actions
+from dialog.proposals import api as proposal_api
+from dialog.proposals import events as proposal_events
+from dialog.proposals import personal_data as proposal_data
+from dialog.proposals import views as proposal_views
 from dialog.ratelimit import RateLimiter
 from dialog.results import api as results_api
 from dialog.results import events as results_events
 from dialog.results import jobs as handover_jobs
 from dialog.results import queries as results_queries
 from dialog.results import views as results_views
+from dialog.review import personal_data as review_data
+from dialog.review import views as review_views
 from dialog.saved_searches import personal_data as saved_search_data
 from dialog.saved_searches import views as saved_search_views
 from dialog.saved_searches.consumer import SavedSearchConsumer
 from dialog.search import api as search_api
 from dialog.search import views as search_views
 from dialog.settings import PROJECT_ROOT, Settings
-from dialog.web import errors, pages
+from dialog.web import errors, ids, pages
 from dialog.web.api import openapi_document
 from dialog.web.middleware import RequestContextMiddleware
 from dialog.web.navigation import NavigationMiddleware
+from dialog.web.nul_guard import NulGuardMiddleware
 from dialog.web.services import Services
 from dialog.web.templating import make_templates
 from moderation import api as moderation_api
@@ -93,6 +106,7 @@ EVENT_TYPES = EventRegistry(
     procedure_events.TYPES,
     notification_events.TYPES,
     concern_events.TYPES,
+    proposal_events.TYPES,
 )
 
 
@@ -103,7 +117,11 @@ PERSONAL_DATA = PersonalData(
         notification_data.PART,
         mail_data.PART,
         concern_data.PART,
+        evaluation_data.PART,
         saved_search_data.PART,
+        proposal_data.PART,
+        organisation_data.PART,
+        review_data.PART,
     ]
 )
 
@@ -122,6 +140,8 @@ def api_routes() -> list[BaseRoute]:
         *notification_api.routes,
         *concern_api.routes,
         *search_api.routes,
+        *proposal_api.routes,
+        *organisation_views.api_routes,
     ]
 
 
@@ -137,6 +157,11 @@ def page_routes() -> list[BaseRoute]:
         *concern_annual.routes,
         *concern_views.routes,
         *open311_api.routes,
+        *proposal_views.routes,
+        *organisation_views.routes,
+        *district_views.routes,
+        *review_views.routes,
+        *method_views.routes,
         *pages.routes,
         *evaluation_views.routes,
         *search_views.routes,
@@ -162,6 +187,11 @@ def make_background(settings: Settings, db: Database, live: Live) -> Background:
     concern_jobs.register(background, db, settings, CONCERN_HOOKS)
     concern_retention.register(background, db, settings)
     background.consume(SavedSearchConsumer(settings))
+    background.every(
+        "proposals-expiry",
+        settings.proposal_check_interval,
+        lambda: proposal_actions.expire_due(db, settings),
+    )
     live.hub.listen(background.on_ids)
     db.commit_listeners.append(background.committed)
     return background
@@ -198,10 +228,12 @@ def create_app(settings: Settings) -> Starlette:
         Mount("/static", app=StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
         *page_routes(),
     ]
+    ids.name_path_ids(routes)  # every :int path parameter is an id within 1..2^31-1
     app = Starlette(
         routes=routes,
         middleware=[
             Middleware(RequestContextMiddleware, hsts=settings.production),
+            Middleware(NulGuardMiddleware),
             Middleware(AuthMiddleware, db=db, direct=direct, settings=settings),
             # The header's role links and what waits behind them (after the actor is known).
             Middleware(

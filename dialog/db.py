@@ -21,6 +21,9 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import DateTime, TypeDecorator
 
+# Ids and other stored whole numbers are 32-bit integers on both engines.
+MAX_ID = 2**31 - 1
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

@@ -8,8 +8,11 @@ from dialog.evaluation import models as evaluation
 from dialog.live import models as live
 from dialog.mail import models as mail
 from dialog.notifications import models as notifications
+from dialog.organisations import models as organisations
 from dialog.procedures import models as procedures
+from dialog.proposals import models as proposals
 from dialog.results import models as results
+from dialog.review import models as review
 from dialog.saved_searches import models as saved_searches
 
 __all__ = [
@@ -21,7 +24,10 @@ __all__ = [
     "live",
     "mail",
     "notifications",
+    "organisations",
     "procedures",
+    "proposals",
     "results",
+    "review",
     "saved_searches",
 ]

@@ -48,6 +48,9 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DIALOG_SITE_NAME": "the platform's name in the header and page titles (default dialog)",
     "DIALOG_BRAND_COLOUR": "primary colour #rrggbb of header, links and buttons; start-up refuses one with less than 4.5:1 contrast against white and the panel grey (default #004f9f)",
     "DIALOG_LOGO": "path to the city's logo (.svg or .png, at most 256 KB) shown in the header beside the name; unset: the name alone",
+    "DIALOG_PROPOSAL_THRESHOLD": "supporters a proposal needs by default before the office must decide (default 100; the office may set another when publishing)",
+    "DIALOG_PROPOSAL_DAYS": "days a published proposal collects support by default (default 90; the office may set another when publishing)",
+    "DIALOG_PROPOSAL_CHECK_INTERVAL": "seconds between looks for proposals whose support period ended (default 300)",
     "DIALOG_WEBHOOK_ALLOW_PRIVATE": "true lets hand-over webhooks reach loopback, private and link-local addresses (a relay on the same host, tests); default false",
     # notifications
     "DIALOG_NOTIFY_HOLD_BACK": "seconds a notification waits before it is mailed, so a burst becomes one mail (default 600)",
@@ -93,6 +96,9 @@ class Settings:
     logo: Path | None = None
     notify_hold_back: int = 600
     digest_inactive_days: int = 180
+    proposal_threshold: int = 100
+    proposal_days: int = 90
+    proposal_check_interval: int = 300
 
     @property
     def production(self) -> bool:
@@ -175,6 +181,9 @@ class Settings:
             ),
             mail_interval=_positive_int(env, "DIALOG_MAIL_INTERVAL", 5),
             mail_max_attempts=_positive_int(env, "DIALOG_MAIL_MAX_ATTEMPTS", 20),
+            proposal_threshold=_positive_int(env, "DIALOG_PROPOSAL_THRESHOLD", 100),
+            proposal_days=_positive_int(env, "DIALOG_PROPOSAL_DAYS", 90),
+            proposal_check_interval=_positive_int(env, "DIALOG_PROPOSAL_CHECK_INTERVAL", 300),
             webhook_allow_private=_flag(env, "DIALOG_WEBHOOK_ALLOW_PRIVATE"),
             concern_retention_days=_positive_int(env, "DIALOG_CONCERN_RETENTION_DAYS", 30),
             open311_api_keys=_api_keys(env.get("DIALOG_OPEN311_API_KEYS") or ""),

@@ -138,6 +138,19 @@ async def test_every_event_the_platforms_actions_store_is_declared_with_its_shap
     assert rename.status_code == 200
     withdraw = f"/api/v1/comments/{second['id']}/withdraw"
     assert (await api.request(other, "POST", withdraw)).status_code == 200
+    # Proposals: published, supported to its threshold of one (dialog.proposals).
+    office = await make_user("office")
+    created = await api.request(
+        other,
+        "POST",
+        "/api/v1/proposals",
+        json={"title": "Ein Vorschlag", "summary": "Was wir wollen.", "reason": "Weil es gut ist."},
+    )
+    publish = {"action": "publish", "threshold": 1}
+    decision = f"/api/v1/proposals/{created.json()['id']}/decision"
+    assert (await api.request(office, "POST", decision, json=publish)).status_code == 200
+    supported = f"/api/v1/proposals/{created.json()['id']}/support"
+    assert (await api.request(author, "PUT", supported)).status_code == 200
     csrf = await factories.sign_in(client, author)
     assert (await client.post("/logout", data={"csrf_token": csrf})).status_code == 303
     deletion = {"password": factories.PASSWORD, "comments": "remove"}
@@ -150,7 +163,11 @@ async def test_every_event_the_platforms_actions_store_is_declared_with_its_shap
         "department": department.slug,
         "level": "consultation",
         "initiator": "administration",
-    }  # procedure.published
+    }  # procedure.published: public at once, as the department is trusted (dialog.review)
+    async with db.unit_of_work() as uow:
+        trusted = await uow.session.get(Department, department.id)
+        assert trusted is not None
+        trusted.trusted = True
     created = await api.request(staff, "POST", "/api/v1/procedures", json=new_procedure)
     assert created.status_code == 201, created.text
 

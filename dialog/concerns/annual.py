@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -37,23 +38,6 @@ BACKLOG_AGES = (
 )
 OLDEST = lazy("more than 180 days")
 FIRST_YEAR = 2000
-
-
-@dataclass(frozen=True)
-class Row:
-    kind: str
-    channel: str
-    state: str
-    category_id: int
-    department_id: int | None
-    district_id: int | None
-    anonymous: bool
-    created: date
-    first_reply: date | None
-    answered: date | None
-    reopened: bool
-    solved: bool | None
-    satisfaction: int | None
 
 
 @dataclass
@@ -89,29 +73,52 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _local_day(moment: datetime | None) -> date | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(ZoneInfo(TIMEZONE)).date()
+def _dst_bounds(year: int) -> tuple[float, float]:
+    """Summer time in the EU: from the last Sunday of March to the last Sunday of October,
+    01:00 UTC each, as POSIX timestamps."""
+
+    def last_sunday(month: int) -> float:
+        day = date(year, month, 31)
+        day = date.fromordinal(day.toordinal() - (day.weekday() + 1) % 7)
+        return datetime(day.year, day.month, day.day, 1, tzinfo=UTC).timestamp()
+
+    return last_sunday(3), last_sunday(10)
 
 
-async def _rows(session: AsyncSession, year: int) -> list[Row]:
+def local_days(moments: Sequence[datetime | None]) -> npt.NDArray[np.datetime64]:
+    """The Potsdam calendar day of each UTC moment (NaT for None), for many at once."""
+    stamps = np.array([m.timestamp() if m is not None else np.nan for m in moments])
+    offset = np.full(stamps.shape, 3600.0)
+    finite = stamps[~np.isnan(stamps)]
+    if finite.size:
+        first = datetime.fromtimestamp(finite.min(), UTC).year
+        last = datetime.fromtimestamp(finite.max(), UTC).year
+        for year in range(first, last + 1):
+            begin, end = _dst_bounds(year)
+            offset[(stamps >= begin) & (stamps < end)] = 7200.0
+    days = np.floor((stamps + offset) / 86400)
+    result = np.full(stamps.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    known = ~np.isnan(days)
+    result[known] = days[known].astype("int64").astype("datetime64[D]")
+    return result
+
+
+async def _columns(session: AsyncSession, year: int) -> list[Any]:
+    """The columns the report counts, for the year and the year before, as plain tuples."""
     start, _ = year_bounds(year - 1)
     _, end = year_bounds(year)
     found = await session.execute(
         select(
+            Concern.created_at,
             Concern.kind,
             Concern.channel,
             Concern.state,
             Concern.category_id,
             Concern.department_id,
             Concern.district_id,
-            Concern.author_id,
-            Concern.email,
-            Concern.recorded_by_id,
-            Concern.created_at,
+            (Concern.author_id.is_(None))
+            & (Concern.email.is_(None))
+            & (Concern.recorded_by_id.is_(None)),
             Concern.first_reply_at,
             Concern.answered_at,
             Concern.reopened_count,
@@ -123,43 +130,23 @@ async def _rows(session: AsyncSession, year: int) -> list[Row]:
             Concern.state != State.unconfirmed,
         )
     )
-    rows = []
-    for line in found.all():
-        created = _local_day(line.created_at)
-        assert created is not None
-        rows.append(
-            Row(
-                kind=line.kind,
-                channel=line.channel,
-                state=line.state,
-                category_id=line.category_id,
-                department_id=line.department_id,
-                district_id=line.district_id,
-                anonymous=line.author_id is None
-                and line.email is None
-                and line.recorded_by_id is None,
-                created=created,
-                first_reply=_local_day(line.first_reply_at),
-                answered=_local_day(line.answered_at),
-                reopened=line.reopened_count > 0,
-                solved=line.solved,
-                satisfaction=line.satisfaction,
-            )
-        )
-    return rows
+    return list(found.all())
 
 
-def working_days(starts: Sequence[date], ends: Sequence[date]) -> npt.NDArray[np.int64]:
+def working_days(
+    starts: Sequence[date] | npt.NDArray[np.datetime64],
+    ends: Sequence[date] | npt.NDArray[np.datetime64],
+) -> npt.NDArray[np.int64]:
     """Working days after each start up to and including its end, for many pairs at once."""
-    if not starts:
+    begin = np.asarray(starts, dtype="datetime64[D]")
+    finish = np.asarray(ends, dtype="datetime64[D]")
+    if begin.size == 0:
         return np.zeros(0, dtype=np.int64)
-    years = {d.year for d in (*starts, *ends)}
-    free = sorted(h for y in range(min(years), max(years) + 2) for h in _holidays(y))
+    years = range(int(str(begin.min())[:4]), int(str(finish.max())[:4]) + 2)
+    free = sorted(h for y in years for h in _holidays(y))
     one = np.timedelta64(1, "D")
-    begin = np.array(starts, dtype="datetime64[D]") + one
-    finish = np.array(ends, dtype="datetime64[D]") + one
     counted: npt.NDArray[np.int64] = np.busday_count(
-        begin, np.maximum(begin, finish), holidays=free
+        begin + one, np.maximum(begin, finish) + one, holidays=free
     )
     return counted
 
@@ -174,43 +161,48 @@ def _counted(values: Sequence[str], order: Sequence[str]) -> dict[str, int]:
 
 
 async def annual_report(session: AsyncSession, year: int) -> AnnualReport:
-    rows = await _rows(session, year)
-    this = [r for r in rows if r.created.year == year]
-    before = [r for r in rows if r.created.year == year - 1]
-    names = {c.id: c for c in (await session.scalars(select(Category))).all()}
+    rows = await _columns(session, year)
+    created = local_days([r[0] for r in rows])
+    years = created.astype("datetime64[Y]").astype(int) + 1970
+    now, then = years == year, years == year - 1
+    this = [r for r, keep in zip(rows, now, strict=True) if keep]
+    before = [r for r, keep in zip(rows, then, strict=True) if keep]
+    created_now = created[now]
+    names = {c.id: category_name(c) for c in (await session.scalars(select(Category))).all()}
     departments = dict((await session.execute(select(Department.id, Department.name))).all())
     districts = dict((await session.execute(select(District.id, District.name))).all())
 
     kinds = [k.value for k in Kind]
     channels = [c.value for c in Channel]
     kind_now, kind_then = (
-        _counted([r.kind for r in this], kinds),
-        _counted([r.kind for r in before], kinds),
+        _counted([r[1] for r in this], kinds),
+        _counted([r[1] for r in before], kinds),
     )
-    channel_now = _counted([r.channel for r in this], channels)
-    channel_then = _counted([r.channel for r in before], channels)
-    month_now = Counter(r.created.month for r in this)
-    month_then = Counter(r.created.month for r in before)
+    channel_now = _counted([r[2] for r in this], channels)
+    channel_then = _counted([r[2] for r in before], channels)
+    months = created.astype("datetime64[M]").astype(int) % 12 + 1
+    month_now = np.bincount(months[now], minlength=13)
+    month_then = np.bincount(months[then], minlength=13)
 
-    replied = [r for r in this if r.first_reply is not None]
-    reply_days = working_days([r.created for r in replied], [r.first_reply for r in replied])  # type: ignore[misc]
-    answered = [r for r in this if r.answered is not None]
-    answer_days = working_days([r.created for r in answered], [r.answered for r in answered])  # type: ignore[misc]
+    first_reply = local_days([r[8] for r in this])
+    answered_on = local_days([r[9] for r in this])
+    replied = ~np.isnat(first_reply)
+    answered = ~np.isnat(answered_on)
+    reply_days = working_days(created_now[replied], first_reply[replied])
+    answer_days = working_days(created_now[answered], answered_on[answered])
 
-    year_end = date(year, 12, 31)
-    backlog: Counter[str] = Counter()
-    for r in this:
-        open_at_end = r.state in policy.OPEN or (r.answered is not None and r.answered > year_end)
-        if not open_at_end:
-            continue
-        age = (year_end - r.created).days
-        bucket = next((label for limit, label in BACKLOG_AGES if age <= limit), OLDEST)
-        backlog[bucket] += 1
+    year_end = np.datetime64(date(year, 12, 31), "D")
+    still_open = np.array([r[3] in policy.OPEN for r in this], dtype=bool)
+    open_at_end = still_open | (answered & (answered_on > year_end))
+    ages = (year_end - created_now[open_at_end]).astype(int)
+    limits = [limit for limit, _label in BACKLOG_AGES]
+    buckets = np.bincount(np.searchsorted(limits, ages, side="left"), minlength=len(limits) + 1)
 
-    rated = [r.satisfaction for r in this if r.satisfaction is not None]
-    asked = [r.solved for r in this if r.solved is not None]
+    rated = [r[12] for r in this if r[12] is not None]
+    asked = [r[11] for r in this if r[11] is not None]
+    reopened = sum(1 for r, done in zip(this, answered, strict=True) if done and r[10] > 0)
     outcome_order = [s.value for s in State if s != State.unconfirmed]
-    outcomes = _counted([r.state for r in this], outcome_order)
+    outcomes = _counted([r[3] for r in this], outcome_order)
 
     def top(keys: Sequence[int | None], label: dict[int, str]) -> list[tuple[str, int]]:
         counts = Counter(keys)
@@ -219,30 +211,29 @@ async def annual_report(session: AsyncSession, year: int) -> AnnualReport:
             for key, count in counts.most_common()
         ]
 
-    category_names = {i: category_name(c) for i, c in names.items()}
     return AnnualReport(
         year=year,
         total=len(this),
         previous_total=len(before),
         by_kind=[(k, kind_now[k], kind_then[k]) for k in kinds],
         by_channel=[(c, channel_now[c], channel_then[c]) for c in channels],
-        by_month=[(m, month_now.get(m, 0), month_then.get(m, 0)) for m in range(1, 13)],
-        by_category=top([r.category_id for r in this], category_names),
-        by_department=top([r.department_id for r in this], departments),
-        by_district=top([r.district_id for r in this], districts),
-        first_reply_within=_share(int((reply_days <= FIRST_REPLY_DAYS).sum()), len(replied)),
-        first_reply_count=len(replied),
-        answer_median=float(np.median(answer_days)) if len(answered) else None,
-        answer_p90=float(np.percentile(answer_days, 90)) if len(answered) else None,
-        answered_count=len(answered),
+        by_month=[(m, int(month_now[m]), int(month_then[m])) for m in range(1, 13)],
+        by_category=top([r[4] for r in this], names),
+        by_department=top([r[5] for r in this], departments),
+        by_district=top([r[6] for r in this], districts),
+        first_reply_within=_share(int((reply_days <= FIRST_REPLY_DAYS).sum()), int(replied.sum())),
+        first_reply_count=int(replied.sum()),
+        answer_median=float(np.median(answer_days)) if answer_days.size else None,
+        answer_p90=float(np.percentile(answer_days, 90)) if answer_days.size else None,
+        answered_count=int(answered.sum()),
         outcomes=[(code, count) for code, count in outcomes.items() if count],
-        backlog=[(label, backlog.get(label, 0)) for _, label in BACKLOG_AGES]
-        + [(OLDEST, backlog.get(OLDEST, 0))],
-        reopen_rate=_share(sum(r.reopened for r in answered), len(answered)),
+        backlog=[(label, int(buckets[i])) for i, (_limit, label) in enumerate(BACKLOG_AGES)]
+        + [(OLDEST, int(buckets[-1]))],
+        reopen_rate=_share(reopened, int(answered.sum())),
         satisfaction=[(n, rated.count(n)) for n in range(1, 6)],
         satisfaction_mean=round(sum(rated) / len(rated), 2) if rated else None,
         solved_share=_share(sum(1 for s in asked if s), len(asked)),
-        anonymous_share=_share(sum(r.anonymous for r in this), len(this)),
+        anonymous_share=_share(sum(1 for r in this if r[7]), len(this)),
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dialog.accounts.actor import Actor
 from dialog.accounts.policy import is_moderator, is_office
 from dialog.concerns.events import CONCERN, DEPARTMENT_QUEUE, OFFICE_QUEUE
-from dialog.live.events import MODERATION, SESSION, THREAD, USER
+from dialog.live.events import MODERATION, PROPOSAL, SESSION, THREAD, USER
 
 MAX_TOPICS = 20  # in one subscribe frame
 MAX_TOPICS_PER_SOCKET = 50  # over all subscribe frames of one socket
@@ -15,8 +15,9 @@ MAX_TOPICS_PER_SOCKET = 50  # over all subscribe frames of one socket
 
 def can_subscribe(actor: Actor, topic: str) -> bool:
     """thread:N for everyone (its events carry only what is public now), moderation for
-    moderators and admins, user:N for that user; session:N is internal and never asked for."""
-    if THREAD.number_of(topic) is not None:
+    moderators and admins, proposal:N for everyone (only published proposals emit, and only
+    their public state), user:N for that user; session:N is internal and never asked for."""
+    if THREAD.number_of(topic) is not None or PROPOSAL.number_of(topic) is not None:
         return True
     if topic == MODERATION.topic():
         return is_moderator(actor)

@@ -16,10 +16,8 @@ from dialog.markup import render_markdown
 from dialog.procedures import queries
 from dialog.procedures.events import (
     PHASE_CHANGED,
-    PROCEDURE_PUBLISHED,
     THREAD_CREATED,
     PhaseChanged,
-    ProcedurePublished,
     ThreadCreated,
 )
 from dialog.procedures.models import (
@@ -38,6 +36,7 @@ from dialog.procedures.schemas import (
     ThreadCloseIn,
     ThreadIn,
 )
+from dialog.review import actions as review_actions
 
 PHASES = ("planned", "active", "evaluation", "completed")
 
@@ -133,7 +132,9 @@ async def do_create_procedure(uow: UnitOfWork, actor: Actor, data: ProcedureIn) 
     )
     uow.session.add(procedure)
     await uow.session.flush()
-    await emit(uow, PROCEDURE_PUBLISHED, ProcedurePublished(id=procedure.id), procedure.id)
+    # A department's new procedure is a draft until the office releases it (dialog.review),
+    # which also announces it (procedure.published) once it is public.
+    await review_actions.do_record_creation(uow, actor, procedure)
     return procedure
 
 

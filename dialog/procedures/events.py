@@ -1,7 +1,7 @@
 """The procedures part's event types, declared once (dialog.live.events explains the parts).
 
-They go to the internal `procedure:N` topic: the notification consumer tells the followers,
-the saved-searches consumer the people whose saved search a new procedure matches.
+They go to the internal `procedure:N` topic: consumers of the outbox act on them (the
+notification consumer tells the followers, saved searches announce new procedures).
 """
 
 from __future__ import annotations
@@ -25,10 +25,6 @@ class PhaseChanged(BaseModel):
     before: str
 
 
-class ProcedurePublished(BaseModel):
-    id: int
-
-
 THREAD_CREATED = EventType(
     "thread.created",
     PROCEDURE,
@@ -41,6 +37,12 @@ PHASE_CHANGED = EventType(
     PhaseChanged,
     "`{id, phase, before}`: the procedure entered another phase",
 )
+
+
+class ProcedurePublished(BaseModel):
+    id: int
+
+
 PROCEDURE_PUBLISHED = EventType(
     "procedure.published",
     PROCEDURE,

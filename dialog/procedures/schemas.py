@@ -235,6 +235,9 @@ class ProcedureSummaryOut(BaseModel):
     initiator: str
     phase: str
     updated_at: datetime
+    # draft | review | public | hidden (dialog.review): drafts are seen by their department
+    # and the office only.
+    status: str = "public"
     url: str
 
 

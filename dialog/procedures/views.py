@@ -26,8 +26,11 @@ from dialog.procedures.schemas import (
     ThreadCloseIn,
     ThreadIn,
 )
+from dialog.proposals import queries as proposal_queries
 from dialog.results import queries as results_queries
+from dialog.review import policy as review_policy
 from dialog.web.api import actor, database
+from dialog.web.ids import parse_id
 from dialog.web.inputs import form_data, validate
 from dialog.web.templating import render
 
@@ -74,18 +77,27 @@ async def procedure_list(request: Request) -> Response:
     return render(request, "procedures/list.html", context)
 
 
+def procedure_key(key: str) -> int | str:
+    """/procedures/12 or /procedures/a-slug."""
+    return parse_id(key, "key") if key.isascii() and key.isdigit() else key
+
+
 async def procedure_detail(request: Request) -> Response:
     async with database(request).reading() as session:
-        found = await queries.procedure(session, request.path_params["key"])
+        found = await queries.procedure(session, procedure_key(request.path_params["key"]))
         # The public "what became of it" section belongs to the results part.
         results = await results_queries.public_results(session, found.id) if found else None
+        # An accepted proposal's procedure links back to it (dialog.proposals).
+        origin = await proposal_queries.of_procedure(session, found.id) if found else None
         who = actor(request)
         following = bool(
             found
             and who.user_id is not None
             and await is_following(session, who.user_id, Target("procedure", found.id))
         )
-    if found is None:
+    if found is None or not review_policy.can_see_procedure(
+        actor(request), found.status, found.department_id
+    ):
         raise NotFound(lazy("This procedure does not exist."))
     return render(
         request,
@@ -95,6 +107,8 @@ async def procedure_detail(request: Request) -> Response:
             "can_manage": policy.can_manage_procedure(actor(request), found.department_id),
             "can_export": policy.can_export_procedure(actor(request), found.department_id),
             "results": results,
+            "origin": origin,
+            "can_review": review_policy.can_take_part(actor(request), found.department_id),
             "following": following,
         },
     )
@@ -272,12 +286,6 @@ async def thread_reopen(request: Request) -> Response:
     return RedirectResponse(f"/threads/{thread.id}#manage-h", status_code=303)
 
 
-async def methods_page(request: Request) -> Response:
-    async with database(request).reading() as session:
-        rows = await queries.methods(session)
-    return render(request, "procedures/methods.html", {"methods": rows})
-
-
 routes: list[BaseRoute] = [
     Route("/", home),
     Route("/procedures", procedure_list),
@@ -285,7 +293,6 @@ routes: list[BaseRoute] = [
     Route("/procedures/{procedure_id:int}/edit", procedure_edit, methods=["GET", "POST"]),
     Route("/procedures/{procedure_id:int}/threads/new", thread_new, methods=["GET", "POST"]),
     Route("/procedures/{key:str}", procedure_detail),
-    Route("/methods", methods_page),
     Route("/threads/{thread_id:int}/edit", thread_edit, methods=["GET", "POST"]),
     Route("/threads/{thread_id:int}/close", thread_close, methods=["POST"]),
     Route("/threads/{thread_id:int}/reopen", thread_reopen, methods=["POST"]),

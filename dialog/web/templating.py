@@ -13,6 +13,8 @@ from dialog import i18n, labels
 from dialog.accounts.actor import ANONYMOUS
 from dialog.accounts.devices import device_label
 from dialog.identity import Identity
+from dialog.proposals import labels as proposal_labels
+from dialog.review import labels as review_labels
 from dialog.settings import PROJECT_ROOT
 from dialog.web.services import services
 
@@ -49,6 +51,12 @@ def make_templates() -> Jinja2Templates:
     env.globals["PHASES"] = list(labels.PHASES)
     env.globals["LEVELS"] = list(labels.LEVELS)
     env.globals["INITIATORS"] = list(labels.INITIATORS)
+    # Proposals and organisations (dialog.proposals.labels).
+    env.globals["proposal_state_label"] = proposal_labels.state_label
+    env.globals["organisation_kind_label"] = proposal_labels.kind_label
+    env.globals["review_status_label"] = review_labels.status_label
+    env.globals["review_entry_label"] = review_labels.entry_label
+    env.globals["method_duration_label"] = review_labels.duration_label
     return Jinja2Templates(env=env, context_processors=[page_context])
 
 

@@ -125,6 +125,8 @@ class LiveServer:
                 "own_procedure": own[0]["id"],
                 "thread": thread,
                 "own_thread": own_thread,
+                # A demo proposal that collects support (dialog.proposals.demo).
+                "proposal": self.get_json("/api/v1/proposals?state=collecting")["items"][0]["id"],
             }
         ids: dict[str, int] = self.states["ids"]
         return ids

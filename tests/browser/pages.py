@@ -130,13 +130,64 @@ PAGES: list[PageCase] = [
     PageCase(
         "concerns-annual-report-as-office", f"/concerns/report/{date.today().year}", user=OFFICE
     ),
+    PageCase("concerns-office-settings", "/office/concerns/settings", user=OFFICE),
     PageCase("concerns-department-queue", "/concerns/department", user=STAFF),
     PageCase("my-concerns", "/me/concerns", user=RESIDENT),
     PageCase("not-found", "/gibt-es-nicht", status=404),
     PageCase("procedure-not-found", "/procedures/999999", status=404),
+    # Proposals, organisations, districts, the office's review (dialog.proposals, .review).
+    PageCase("proposals", "/proposals"),
+    PageCase("proposals-as-author", "/proposals", user=RESIDENT),
+    PageCase("proposal", "/proposals/{proposal}"),
+    PageCase("proposal-as-resident", "/proposals/{proposal}", user=RESIDENT),
+    PageCase("proposal-as-office", "/proposals/{proposal}", user=OFFICE),
+    PageCase("proposal-new", "/proposals/new", user=RESIDENT),
+    PageCase("proposal-new-errors", "/proposals/new", user=RESIDENT, prepare=submit_empty_form),
+    PageCase("organisations", "/organisations"),
+    PageCase("organisation", "/organisations/initiative-radweg-zeppelinstrasse"),
+    PageCase("organisation-as-office", "/organisations/stadtteilrat-babelsberg", user=OFFICE),
+    PageCase("organisation-new", "/organisations/new", user=OFFICE),
+    PageCase("districts", "/districts"),
+    PageCase("district", "/districts/babelsberg-nord"),
+    PageCase("office", "/office", user=OFFICE),
+    PageCase("office-checklist", "/office/checklist", user=OFFICE),
+    PageCase("procedure-review", "/procedures/{own_procedure}/review", user=OFFICE),
+    PageCase("methods-guide", "/methods?level=consultation&effort=low&duration=short"),
+    PageCase("methods-as-office", "/methods", user=OFFICE),
+    PageCase("method-new", "/methods/new", user=OFFICE),
+    PageCase("method-edit", "/methods/online-dialog/edit", user=OFFICE),
     # staff (issue 18): the thread's own management, its edit form
     PageCase("thread-as-staff", "/threads/{own_thread}", user=STAFF),
     PageCase("thread-edit", "/threads/{own_thread}/edit", user=STAFF),
+]
+
+# notifications
+PAGES += [
+    PageCase("notifications", "/notifications", user=RESIDENT),
+    PageCase("notifications-following", "/me/following", user=RESIDENT),
+    PageCase("notifications-mail-choices", "/me/notifications", user=RESIDENT),
+    PageCase("unsubscribe-invalid", "/unsubscribe/1.all.nicht-signiert", status=404),
+]
+
+# The evaluation workbench (dialog/evaluation/): coding, codebook, offline input.
+PAGES += [
+    PageCase("coding", "/procedures/{own_procedure}/coding", user=STAFF),
+    PageCase("coding-uncoded", "/procedures/{own_procedure}/coding?uncoded=1", user=STAFF),
+    PageCase("codebook", "/procedures/{own_procedure}/themes", user=STAFF),
+    PageCase(
+        "codebook-errors",
+        "/procedures/{own_procedure}/themes",
+        user=STAFF,
+        prepare=submit_empty_form,
+    ),
+    PageCase("offline-input", "/procedures/{own_procedure}/offline", user=STAFF),
+    PageCase(
+        "offline-input-errors",
+        "/procedures/{own_procedure}/offline",
+        user=STAFF,
+        prepare=submit_empty_form,
+    ),
+    PageCase("thread-with-offline-input", "/threads/{own_thread}", user=STAFF),
 ]
 
 # Search, feeds' links and saved searches (dialog/search, dialog/feeds, dialog/saved_searches).

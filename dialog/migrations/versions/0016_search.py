@@ -6,7 +6,7 @@ each published comment (rowid = comment id), kept by triggers that call german_s
 Python function every SQLite connection of the platform offers (dialog/search/stemming.py).
 
 Revision ID: 0016
-Revises: 0015
+Revises: 0014
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from alembic import op
 from dialog.db import UTCDateTime
 
 revision: str = "0016"
-down_revision: str | None = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
