@@ -168,3 +168,21 @@ async def test_review_comments_are_in_the_export_and_lose_their_author_on_erasur
     await factories.sign_in(client, await make_user("office"))
     page = await client.get(f"/procedures/{procedure_id}/review")
     assert "Bitte kurz anschauen." not in page.text
+
+
+async def test_a_drafts_thread_page_is_hidden_from_the_public(
+    api: factories.ApiAs, make_user: MakeUser, department: Department, client: httpx.AsyncClient
+) -> None:
+    staff = await make_user("staff", department)
+    procedure_id = await create(api, staff)
+    response = await api.request(
+        staff,
+        "POST",
+        f"/api/v1/procedures/{procedure_id}/threads",
+        json={"title": "Vorab", "question": "Was meinen Sie?", "moderation": "post"},
+    )
+    assert response.status_code == 201, response.text
+    thread_id = response.json()["id"]
+    assert (await client.get(f"/threads/{thread_id}")).status_code == 404
+    await factories.sign_in(client, staff)
+    assert (await client.get(f"/threads/{thread_id}")).status_code == 200
