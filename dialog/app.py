@@ -18,10 +18,12 @@ from dialog.accounts import views as account_views
 from dialog.accounts.middleware import AuthMiddleware
 from dialog.accounts.personal_data import PersonalData
 from dialog.background import Background
+from dialog.concerns import annual_views as concern_annual
 from dialog.concerns import api as concern_api
 from dialog.concerns import events as concern_events
 from dialog.concerns import jobs as concern_jobs
 from dialog.concerns import personal_data as concern_data
+from dialog.concerns import retention as concern_retention
 from dialog.concerns import views as concern_views
 from dialog.concerns.hooks import ConcernHooks
 from dialog.db import Database
@@ -36,6 +38,7 @@ from dialog.districts import views as district_views
 from dialog.errors import DomainError
 from dialog.evaluation import api as evaluation_api
 from dialog.evaluation import jobs as evaluation_jobs
+from dialog.evaluation import personal_data as evaluation_data
 from dialog.evaluation import views as evaluation_views
 from dialog.feeds import views as feed_views
 from dialog.live import events as live_events
@@ -51,6 +54,7 @@ from dialog.notifications import mailing as notification_mailing
 from dialog.notifications import personal_data as notification_data
 from dialog.notifications import views as notification_views
 from dialog.notifications.consumer import NotificationConsumer
+from dialog.open311 import api as open311_api
 from dialog.organisations import personal_data as organisation_data
 from dialog.organisations import views as organisation_views
 from dialog.procedures import api as procedure_api
@@ -69,11 +73,17 @@ from dialog.results import queries as results_queries
 from dialog.results import views as results_views
 from dialog.review import personal_data as review_data
 from dialog.review import views as review_views
+from dialog.saved_searches import personal_data as saved_search_data
+from dialog.saved_searches import views as saved_search_views
+from dialog.saved_searches.consumer import SavedSearchConsumer
+from dialog.search import api as search_api
+from dialog.search import views as search_views
 from dialog.settings import PROJECT_ROOT, Settings
-from dialog.web import errors, pages
+from dialog.web import errors, ids, pages
 from dialog.web.api import openapi_document
 from dialog.web.middleware import RequestContextMiddleware
 from dialog.web.navigation import NavigationMiddleware
+from dialog.web.nul_guard import NulGuardMiddleware
 from dialog.web.services import Services
 from dialog.web.templating import make_templates
 from moderation import api as moderation_api
@@ -107,6 +117,8 @@ PERSONAL_DATA = PersonalData(
         notification_data.PART,
         mail_data.PART,
         concern_data.PART,
+        evaluation_data.PART,
+        saved_search_data.PART,
         proposal_data.PART,
         organisation_data.PART,
         review_data.PART,
@@ -127,6 +139,7 @@ def api_routes() -> list[BaseRoute]:
         *evaluation_api.routes,
         *notification_api.routes,
         *concern_api.routes,
+        *search_api.routes,
         *proposal_api.routes,
         *organisation_views.api_routes,
     ]
@@ -141,7 +154,9 @@ def page_routes() -> list[BaseRoute]:
         *results_views.routes,
         *moderation_views.routes,
         *notification_views.routes,
+        *concern_annual.routes,
         *concern_views.routes,
+        *open311_api.routes,
         *proposal_views.routes,
         *organisation_views.routes,
         *district_views.routes,
@@ -149,6 +164,8 @@ def page_routes() -> list[BaseRoute]:
         *method_views.routes,
         *pages.routes,
         *evaluation_views.routes,
+        *search_views.routes,
+        *saved_search_views.routes,
     ]
 
 
@@ -168,6 +185,8 @@ def make_background(settings: Settings, db: Database, live: Live) -> Background:
     background.consume(NotificationConsumer(settings))
     notification_mailing.register(background, db, settings, make_templates().env)
     concern_jobs.register(background, db, settings, CONCERN_HOOKS)
+    concern_retention.register(background, db, settings)
+    background.consume(SavedSearchConsumer(settings))
     background.every(
         "proposals-expiry",
         settings.proposal_check_interval,
@@ -209,10 +228,12 @@ def create_app(settings: Settings) -> Starlette:
         Mount("/static", app=StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
         *page_routes(),
     ]
+    ids.name_path_ids(routes)  # every :int path parameter is an id within 1..2^31-1
     app = Starlette(
         routes=routes,
         middleware=[
             Middleware(RequestContextMiddleware, hsts=settings.production),
+            Middleware(NulGuardMiddleware),
             Middleware(AuthMiddleware, db=db, direct=direct, settings=settings),
             # The header's role links and what waits behind them (after the actor is known).
             Middleware(

@@ -13,6 +13,7 @@ from dialog.procedures import models as procedures
 from dialog.proposals import models as proposals
 from dialog.results import models as results
 from dialog.review import models as review
+from dialog.saved_searches import models as saved_searches
 
 __all__ = [
     "Base",
@@ -28,4 +29,5 @@ __all__ = [
     "proposals",
     "results",
     "review",
+    "saved_searches",
 ]

@@ -43,6 +43,8 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DIALOG_LIVE_SIGNED_IN_SOCKETS_PER_ADDRESS": "live sockets of signed-in people one client address may hold open in each process (default 250)",
     "DIALOG_MAIL_INTERVAL": "seconds between looks of the mail worker at the outbox for mail queued by other processes and retries that came due (default 5; mail queued by the same process goes out at once)",
     "DIALOG_MAIL_MAX_ATTEMPTS": "attempts at a mail before it is marked failed; retries wait 30 s, 1, 2, 4 … minutes, at most an hour (default 20: about 13 hours of retrying)",
+    "DIALOG_CONCERN_RETENTION_DAYS": "days after an idea or complaint is archived until its author's name, e-mail address, photos, internal notes and supporters are removed (default 30)",
+    "DIALOG_OPEN311_API_KEYS": "name:key pairs, comma separated, of the apps that may create Open311 requests without an e-mail confirmation (keys of at least 24 characters); unset: e-mail confirmation only",
     "DIALOG_SITE_NAME": "the platform's name in the header and page titles (default dialog)",
     "DIALOG_BRAND_COLOUR": "primary colour #rrggbb of header, links and buttons; start-up refuses one with less than 4.5:1 contrast against white and the panel grey (default #004f9f)",
     "DIALOG_LOGO": "path to the city's logo (.svg or .png, at most 256 KB) shown in the header beside the name; unset: the name alone",
@@ -87,6 +89,8 @@ class Settings:
     mail_interval: int = 5
     mail_max_attempts: int = 20
     webhook_allow_private: bool = False
+    concern_retention_days: int = 30
+    open311_api_keys: Mapping[str, str] = field(default_factory=dict)  # key → client name
     site_name: str = "dialog"
     brand_colour: str = DEFAULT_COLOUR
     logo: Path | None = None
@@ -181,6 +185,8 @@ class Settings:
             proposal_days=_positive_int(env, "DIALOG_PROPOSAL_DAYS", 90),
             proposal_check_interval=_positive_int(env, "DIALOG_PROPOSAL_CHECK_INTERVAL", 300),
             webhook_allow_private=_flag(env, "DIALOG_WEBHOOK_ALLOW_PRIVATE"),
+            concern_retention_days=_positive_int(env, "DIALOG_CONCERN_RETENTION_DAYS", 30),
+            open311_api_keys=_api_keys(env.get("DIALOG_OPEN311_API_KEYS") or ""),
             site_name=_site_name(env.get("DIALOG_SITE_NAME") or "dialog"),
             brand_colour=_brand_colour(env.get("DIALOG_BRAND_COLOUR") or DEFAULT_COLOUR),
             logo=_logo(Path(env["DIALOG_LOGO"])) if env.get("DIALOG_LOGO") else None,
@@ -264,6 +270,18 @@ def _logo(path: Path) -> Path:
     if path.stat().st_size > LOGO_MAX_BYTES:
         raise SettingsError(f"DIALOG_LOGO: {path} is larger than {LOGO_MAX_BYTES // 1024} KB")
     return path
+
+
+def _api_keys(raw: str) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for pair in filter(None, (p.strip() for p in raw.split(","))):
+        name, sep, key = pair.partition(":")
+        if not sep or not name.strip() or len(key.strip()) < 24:
+            raise SettingsError(
+                "DIALOG_OPEN311_API_KEYS: name:key pairs with keys of at least 24 characters"
+            )
+        keys[key.strip()] = name.strip()
+    return keys
 
 
 def _site_name(value: str) -> str:

@@ -157,6 +157,15 @@ async def test_every_event_the_platforms_actions_store_is_declared_with_its_shap
     assert (await api.request(author, "DELETE", "/api/v1/me", json=deletion)).status_code == 204
 
     await concern_events_through_the_api(api, db, department, staff)
+    new_procedure = {
+        "title": "Ein neues Vorhaben",
+        "summary": "Eine kurze Beschreibung des Vorhabens.",
+        "department": department.slug,
+        "level": "consultation",
+        "initiator": "administration",
+    }  # procedure.published
+    created = await api.request(staff, "POST", "/api/v1/procedures", json=new_procedure)
+    assert created.status_code == 201, created.text
 
     assert await shape_problems(db) == []
     async with db.reading() as session:

@@ -18,8 +18,14 @@ class BackupError(Exception):
     """A backup or restore cannot go on; the message is one line."""
 
 
+# A full-text index is derived from the tables it indexes (SQLite's FTS5 `comment_search` and
+# its shadow tables hold rows from the moment they are created): it says nothing of data.
+DERIVED_PREFIXES = ("comment_search",)
+
+
 def _table_names(connection: Connection) -> list[str]:
-    return inspect(connection).get_table_names()
+    names = inspect(connection).get_table_names()
+    return [name for name in names if not name.startswith(DERIVED_PREFIXES)]
 
 
 async def holds_data(database_url: str) -> bool:

@@ -323,3 +323,8 @@ async def count_open(session: AsyncSession) -> int:
 async def latest_event_id(session: AsyncSession) -> int:
     """The newest event id: a page listens for events after it."""
     return int(await session.scalar(select(func.max(Event.id))) or 0)
+
+
+async def department_settings(session: AsyncSession) -> dict[int, DepartmentSetting]:
+    rows = (await session.scalars(select(DepartmentSetting))).all()
+    return {row.department_id: row for row in rows}

@@ -108,3 +108,32 @@ class RouteRuleIn(BaseModel):
     department: int = Field(ge=1, le=MAX_ID)
 
     _blanks = field_validator("district", mode="before")(_blank_to_none)
+
+
+class CategoryEditIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+    id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    name_de: str = Field(min_length=2, max_length=80)
+    name_en: str = Field(min_length=2, max_length=80)
+    answer_days: int = Field(default=20, ge=1, le=120)
+    active: bool = True
+
+    _blanks = field_validator("id", mode="before")(_blank_to_none)
+
+
+class DepartmentSettingIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+    department: int = Field(ge=1, le=MAX_ID)
+    publishes_directly: bool = False
+    head_email: EmailStr | None = None
+
+    _blanks = field_validator("head_email", mode="before")(_blank_to_none)
+
+
+class TemplateIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+    name: str = Field(min_length=2, max_length=100)
+    body: str = Field(min_length=10, max_length=5000)

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from dialog.accounts.policy import is_office
-from dialog.concerns import actions, policy, queries
+from dialog.concerns import actions, office, policy, queries
 from dialog.concerns.api import STEPS, concern_id, context, run_step
 from dialog.concerns.models import Channel, Kind, State
 from dialog.concerns.photos import MAX_PHOTOS, CleanPhoto, clean, refuse
@@ -21,7 +21,16 @@ from dialog.concerns.present import (
     kind_label,
     state_label,
 )
-from dialog.concerns.schemas import MAX_ID, PhotoHideIn, ReopenIn, RouteRuleIn, SubmitIn
+from dialog.concerns.schemas import (
+    MAX_ID,
+    CategoryEditIn,
+    DepartmentSettingIn,
+    PhotoHideIn,
+    ReopenIn,
+    RouteRuleIn,
+    SubmitIn,
+    TemplateIn,
+)
 from dialog.db import utcnow
 from dialog.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 from dialog.i18n import lazy
@@ -230,6 +239,8 @@ async def hide_photo(request: Request) -> Response:
     who = actor(request)
     form = await form_data(request)
     photo_id = int(request.path_params["photo_id"])
+    if not 1 <= photo_id <= MAX_ID:
+        raise NotFound(lazy("This photo does not exist."))
     async with database(request).unit_of_work() as uow:
         item = await actions.access_office(uow.session, who, concern_id(request))
         data = validate(PhotoHideIn, form)
@@ -362,6 +373,44 @@ async def set_route(request: Request) -> Response:
     return RedirectResponse("/office/concerns#routing", status_code=303)
 
 
+async def office_settings(request: Request) -> Response:
+    """Categories, departments and answer templates, kept by the office."""
+    who = actor(request)
+    actions.check_office(who)
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        form = await form_data(request)
+        kind = request.path_params.get("part", "")
+        try:
+            async with database(request).unit_of_work() as uow:
+                if kind == "categories":
+                    form["active"] = "active" in form
+                    data = validate(CategoryEditIn, form)
+                    await office.do_save_category(uow, context(request), who, data)
+                elif kind == "departments":
+                    form["publishes_directly"] = "publishes_directly" in form
+                    setting = validate(DepartmentSettingIn, form)
+                    await office.do_save_department_setting(uow, context(request), who, setting)
+                elif kind == "templates":
+                    template = validate(TemplateIn, form)
+                    await office.do_add_template(uow, context(request), who, template)
+                else:
+                    raise NotFound(lazy("This page does not exist."))
+            return RedirectResponse(f"/office/concerns/settings#{kind}", status_code=303)
+        except InvalidInput as error:
+            errors, status = error.fields, 422
+    async with database(request).reading() as session:
+        values = {
+            "categories": await queries.categories(session, active_only=False),
+            "departments": await queries.departments(session),
+            "settings": await queries.department_settings(session),
+            "templates": await queries.templates(session),
+            "errors": errors,
+        }
+    return page(request, "settings", values, status)
+
+
 async def department_queue(request: Request) -> Response:
     who = actor(request)
     require_signed_in(request)
@@ -413,5 +462,7 @@ routes: list[BaseRoute] = [
     ),
     Route("/office/concerns", office_queue),
     Route("/office/concerns/routes", set_route, methods=["POST"]),
+    Route("/office/concerns/settings", office_settings),
+    Route("/office/concerns/settings/{part}", office_settings, methods=["POST"]),
     Route("/me/concerns", mine),
 ]

@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute, Route
 
 from dialog.accounts import policy as account_policy
 from dialog.accounts import queries as account_queries
+from dialog.db import utcnow
 from dialog.discussion import actions, policy, queries
 from dialog.discussion.api import (
     CommentQuery,
@@ -123,6 +124,10 @@ async def thread_page(
             "block": block,
             "can_manage": account_policy.can_manage_procedure(who, thread.procedure.department_id),
             "handover": request.query_params.get("handover") == "requested",
+            # Closed by hand or past its closing time (whatever the procedure's phase allows).
+            "thread_closed": not policy.thread_is_open(
+                thread.is_open, None, thread.closes_at, utcnow()
+            ),
             "following": following,
         },
         status_code=status_code,
@@ -239,7 +244,18 @@ async def flag_form(request: Request) -> Response:
     who = actor(request)
     actions.require_writer(who)
     form = await form_data(request)
-    data = validate(FlagIn, {"reason": form.get("reason", ""), "note": form.get("note", "")})
+    try:
+        data = validate(FlagIn, {"reason": form.get("reason", ""), "note": form.get("note", "")})
+    except InvalidInput:
+        # No reason chosen (the reasons start unselected): the page again, the report open.
+        async with database(request).reading() as session:
+            found = await session.get(Comment, comment_id)
+        if found is None or not policy.can_see(who, found.status, found.author_id):
+            raise NotFound(lazy("This comment does not exist.")) from None
+        message = _(lazy("Please choose why the moderators should look at it."))
+        return await thread_page(
+            request, found.thread_id, {f"flag-{comment_id}": message}, status_code=422
+        )
     await services(request).limiter.hit("flag", f"user:{who.user_id}")
     hooks: DiscussionHooks = services(request).discussion_hooks
     async with database(request).unit_of_work() as uow:

@@ -45,11 +45,13 @@ class ThemeCount:
     stances: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STANCE_KEYS, 0))
 
 
-async def theme_counts(session: AsyncSession, procedure_id: int) -> list[ThemeCount]:
-    """Per theme of the codebook (most frequent first): published contributions carrying it,
-    by stance, and how many of them came from offline input."""
+async def theme_counts(
+    session: AsyncSession, procedure_id: int, thread_id: int | None = None
+) -> list[ThemeCount]:
+    """Per theme of the codebook (most frequent first): published contributions carrying it
+    (in one thread, if given), by stance, and how many of them came from offline input."""
     counts = {t.id: ThemeCount(t.id, t.name) for t in await themes_of(session, procedure_id)}
-    rows = await session.execute(
+    query = (
         select(Coding.theme_id, Comment.stance, OfflineSource.comment_id.is_not(None), func.count())
         .join(Comment, Comment.id == Coding.comment_id)
         .join(Thread, Thread.id == Comment.thread_id)
@@ -57,6 +59,9 @@ async def theme_counts(session: AsyncSession, procedure_id: int) -> list[ThemeCo
         .where(Thread.procedure_id == procedure_id, PUBLISHED)
         .group_by(Coding.theme_id, Comment.stance, OfflineSource.comment_id.is_not(None))
     )
+    if thread_id is not None:
+        query = query.where(Comment.thread_id == thread_id)
+    rows = await session.execute(query)
     for theme_id, stance, offline, count in rows:
         item = counts.get(theme_id)
         if item is None:
@@ -187,9 +192,12 @@ class OfflineCount:
     people: int
 
 
-async def offline_counts(session: AsyncSession, procedure_id: int) -> list[OfflineCount]:
-    """Published offline contributions of the procedure per kind, and the people present."""
-    rows = await session.execute(
+async def offline_counts(
+    session: AsyncSession, procedure_id: int, thread_id: int | None = None
+) -> list[OfflineCount]:
+    """Published offline contributions of the procedure (or one thread) per kind, and the
+    people present."""
+    query = (
         select(OfflineSource.kind, func.count(), func.coalesce(func.sum(OfflineSource.people), 0))
         .join(Comment, Comment.id == OfflineSource.comment_id)
         .join(Thread, Thread.id == Comment.thread_id)
@@ -197,4 +205,7 @@ async def offline_counts(session: AsyncSession, procedure_id: int) -> list[Offli
         .group_by(OfflineSource.kind)
         .order_by(OfflineSource.kind)
     )
+    if thread_id is not None:
+        query = query.where(Comment.thread_id == thread_id)
+    rows = await session.execute(query)
     return [OfflineCount(kind, int(count), int(people)) for kind, count, people in rows]

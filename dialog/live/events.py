@@ -50,7 +50,7 @@ class TopicKind:
         head, sep, tail = topic.partition(":")
         if not self.numbered or head != self.name or not sep:
             return None
-        if not tail.isdigit() or len(tail) > 18:
+        if not (tail.isascii() and tail.isdigit()) or len(tail) > 18:
             return None
         return int(tail)
 

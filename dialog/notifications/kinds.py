@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from enum import StrEnum
 
 from dialog.i18n import lazy
@@ -62,8 +63,14 @@ def choice_of(kind: str) -> Kind:
 def delivery(kind: str, chosen: dict[str, str], can_mail: bool) -> str:
     """How a new notification of `kind` is mailed to someone with these choices: a Mode
     value, or "none" (in the app only; also without a confirmed address)."""
-    choice = choice_of(kind)
-    mode = chosen.get(choice.value) or DEFAULTS[choice].value
-    if not can_mail or mode == Mode.off:
+    if not can_mail:
         return "none"
-    return mode
+    mode = chosen.get(CHOICE_OF.get(kind, Kind.followed)) or DEFAULT_MODES[kind]
+    return "none" if mode == "off" else mode
+
+
+# The default mode of each notification kind as a plain string (one lookup per notice).
+DEFAULT_MODES: dict[str, str] = defaultdict(
+    lambda: DEFAULTS[Kind.followed].value,
+    {kind: DEFAULTS[choice].value for kind, choice in CHOICE_OF.items()},
+)

@@ -23,12 +23,13 @@ async def waiting_people(
     mode: Mode,
     oldest_before: datetime | None,
     created_before: datetime | None,
+    after: int = 0,
     limit: int = 1_000,
 ) -> list[int]:
     """Up to `limit` people with notices waiting for this mode: for the immediate mail, those
     whose oldest waiting notice is older than `oldest_before`; for a digest, those with a
-    notice from before `created_before`."""
-    query = select(Notification.user_id).where(*_waiting(mode))
+    notice from before `created_before`; in id order after `after`."""
+    query = select(Notification.user_id).where(*_waiting(mode), Notification.user_id > after)
     if created_before is not None:
         query = query.where(Notification.created_at < created_before).distinct()
     if oldest_before is not None:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
+from markupsafe import Markup, escape
 
 from dialog import i18n
 from dialog.background import Background
@@ -55,14 +56,16 @@ async def run_immediate(
     waiting notices in one mail. Returns the mails queued."""
     moment = now or utcnow()
     due = moment - timedelta(seconds=settings.notify_hold_back)
-    queued = 0
+    composer = Composer(settings, env)
+    queued, after = 0, 0
     while True:
         async with db.unit_of_work() as uow:
-            people = await mail_queries.waiting_people(uow.session, Mode.now, due, None)
+            people = await mail_queries.waiting_people(uow.session, Mode.now, due, None, after)
             if not people:
                 return queued
+            after = people[-1]
             claimed = await mail_queries.claim(uow.session, Mode.now, people, None, moment)
-            queued += await _queue(uow, settings, env, Mode.now, claimed)
+            queued += await _queue(uow, settings, composer, Mode.now, claimed)
 
 
 async def run_digests(
@@ -71,25 +74,28 @@ async def run_digests(
     """Build the daily and the weekly digest once their moment has come (a no-op after)."""
     moment = now or utcnow()
     active_since = moment - timedelta(days=settings.digest_inactive_days)
+    composer = Composer(settings, env)
     queued = 0
     for mode in (Mode.daily, Mode.weekly):
         until = digest_moment(mode, moment)
+        after = 0
         while True:
             async with db.unit_of_work() as uow:
-                people = await mail_queries.waiting_people(uow.session, mode, None, until)
+                people = await mail_queries.waiting_people(uow.session, mode, None, until, after)
                 if not people:
                     break
+                after = people[-1]
                 claimed = await mail_queries.claim(uow.session, mode, people, until, moment)
                 active = await mail_queries.active_among(uow.session, people, active_since)
                 kept = {i: ids for i, ids in claimed.items() if i in active}
-                queued += await _queue(uow, settings, env, mode, kept)
+                queued += await _queue(uow, settings, composer, mode, kept)
     return queued
 
 
 async def _queue(
     uow: UnitOfWork,
     settings: Settings,
-    env: Environment,
+    composer: Composer,
     mode: Mode,
     claimed: dict[int, list[int]],
 ) -> int:
@@ -102,7 +108,7 @@ async def _queue(
         for user_id, notice in await by_ids(uow.session, every_id[start : start + 5_000]):
             notices.setdefault(user_id, []).append(notice)
     mails = [
-        compose(settings, env, mode, person, notices[person.id])
+        composer.mail(mode, person, notices[person.id])
         for person in recipients
         if notices.get(person.id)
     ]
@@ -110,46 +116,85 @@ async def _queue(
     return len(mails)
 
 
-def compose(
-    settings: Settings,
-    env: Environment,
-    mode: Mode,
-    person: mail_queries.Recipient,
-    notices: Sequence[Notice],
-) -> Mail:
-    """One mail of notices in the reader's language, with its unsubscribe link and headers."""
-    if mode == Mode.now:
-        kinds = {choice_of(n.kind).value for n in notices}
-        scope = kinds.pop() if len(kinds) == 1 else "all"
-    else:
-        scope = mode.value
-    unsubscribe = f"{settings.base_url}/unsubscribe/{token(settings.secret_key, person.id, scope)}"
-    with i18n.using(person.locale) as locale:
-        subject = _subject(mode, notices)
-        values = {
-            "locale": locale,
-            "name": person.display_name,
-            "notices": notices,
-            "mode": mode.value,
-            "base_url": settings.base_url,
-            "unsubscribe": unsubscribe,
-            "settings_link": f"{settings.base_url}/me/notifications",
-            "withdrawn": _("This contribution is no longer shown."),
-        }
-        text = env.get_template("mail/notifications/notices.txt").render(values)
-        html = env.get_template("mail/notifications/notices.html").render(values)
-    return Mail(
-        to=person.email,
-        subject=subject,
-        text=text,
-        html=html,
-        headers=(
-            ("List-Unsubscribe", f"<{unsubscribe}>"),
-            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
-        ),
-        kind=f"notifications.{mode.value}",
-        user_id=person.id,
-    )
+class Composer:
+    """Renders notice mails. One digest goes to many people with the same notices, so each
+    notice is rendered once per language and format, and each language's frame once; a mail
+    is then joined from the pieces (the reader's name and link put in, escaped for HTML)."""
+
+    NAME, ITEMS, LINK = "\x00name\x00", "\x00items\x00", "\x00link\x00"
+
+    def __init__(self, settings: Settings, env: Environment) -> None:
+        self.settings = settings
+        self.env = env
+        self._frames: dict[tuple[str, str, str], str] = {}
+        self._items: dict[tuple[str, str, str, str, str, bool], str] = {}
+
+    def mail(self, mode: Mode, person: mail_queries.Recipient, notices: Sequence[Notice]) -> Mail:
+        """One mail of notices in the reader's language, with its unsubscribe link and headers."""
+        if mode == Mode.now:
+            kinds = {choice_of(n.kind).value for n in notices}
+            scope = kinds.pop() if len(kinds) == 1 else "all"
+        else:
+            scope = mode.value
+        secret = self.settings.secret_key
+        link = f"{self.settings.base_url}/unsubscribe/{token(secret, person.id, scope)}"
+        locale = person.locale
+        parts = {}
+        for fmt in ("txt", "html"):
+            items = "".join(self._item(locale, fmt, n) for n in notices)
+            name = person.display_name if fmt == "txt" else str(escape(person.display_name))
+            parts[fmt] = (
+                self._frame(locale, fmt, mode.value)
+                .replace(self.ITEMS, items)
+                .replace(self.NAME, name)
+                .replace(self.LINK, link if fmt == "txt" else str(escape(link)))
+            )
+        with i18n.using(locale):
+            subject = _subject(mode, notices)
+        return Mail(
+            to=person.email,
+            subject=subject,
+            text=parts["txt"],
+            html=parts["html"],
+            headers=(
+                ("List-Unsubscribe", f"<{link}>"),
+                ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            ),
+            kind=f"notifications.{mode.value}",
+            user_id=person.id,
+        )
+
+    def _frame(self, locale: str, fmt: str, mode: str) -> str:
+        key = (locale, fmt, mode)
+        if key not in self._frames:
+            with i18n.using(locale) as chosen:
+                self._frames[key] = self.env.get_template(
+                    f"mail/notifications/notices.{fmt}"
+                ).render(
+                    locale=chosen,
+                    name=self.NAME,
+                    items=Markup(self.ITEMS),  # noqa: S704  # our sentinel, no input
+                    mode=mode,
+                    unsubscribe=self.LINK,
+                    settings_link=f"{self.settings.base_url}/me/notifications",
+                )
+        return self._frames[key]
+
+    def _item(self, locale: str, fmt: str, notice: Notice) -> str:
+        # What a mail shows of a notice: equal notices (one change, many followers) share it.
+        key = (locale, fmt, notice.title, notice.body, notice.url, notice.withdrawn)
+        found = self._items.get(key)
+        if found is None:
+            if len(self._items) > 100_000:  # a run of many different notices: start afresh
+                self._items.clear()
+            with i18n.using(locale):
+                found = self.env.get_template(f"mail/notifications/_notice.{fmt}").render(
+                    n=notice,
+                    base_url=self.settings.base_url,
+                    withdrawn=_("This contribution is no longer shown."),
+                )
+            self._items[key] = found
+        return found
 
 
 def _subject(mode: Mode, notices: Sequence[Notice]) -> str:

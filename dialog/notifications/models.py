@@ -16,8 +16,8 @@ class Notification(Base):
         Index("ix_notifications_user_read", "user_id", "read_at"),
         # One notice per person, event and kind: a repeated event changes nothing.
         UniqueConstraint("user_id", "event_id", "kind", name="uq_notifications_event"),
-        # The mail jobs look for what is still to be mailed, by how.
-        Index("ix_notifications_delivery", "delivery", "mailed_at"),
+        # The mail jobs look for what is still to be mailed, by how, person after person.
+        Index("ix_notifications_delivery", "delivery", "mailed_at", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,7 +14,12 @@ from dialog.live.outbox import emit
 from dialog.live.policy import thread_topic
 from dialog.markup import render_markdown
 from dialog.procedures import queries
-from dialog.procedures.events import PHASE_CHANGED, THREAD_CREATED, PhaseChanged, ThreadCreated
+from dialog.procedures.events import (
+    PHASE_CHANGED,
+    THREAD_CREATED,
+    PhaseChanged,
+    ThreadCreated,
+)
 from dialog.procedures.models import (
     Department,
     District,
@@ -127,7 +132,8 @@ async def do_create_procedure(uow: UnitOfWork, actor: Actor, data: ProcedureIn) 
     )
     uow.session.add(procedure)
     await uow.session.flush()
-    # A department's new procedure is a draft until the office releases it (dialog.review).
+    # A department's new procedure is a draft until the office releases it (dialog.review),
+    # which also announces it (procedure.published) once it is public.
     await review_actions.do_record_creation(uow, actor, procedure)
     return procedure
 

@@ -1,6 +1,7 @@
 """The procedures part's event types, declared once (dialog.live.events explains the parts).
 
-They go to the internal `procedure:N` topic: the notification consumer tells the followers.
+They go to the internal `procedure:N` topic: consumers of the outbox act on them (the
+notification consumer tells the followers, saved searches announce new procedures).
 """
 
 from __future__ import annotations
@@ -37,4 +38,16 @@ PHASE_CHANGED = EventType(
     "`{id, phase, before}`: the procedure entered another phase",
 )
 
-TYPES: tuple[EventType[Any], ...] = (THREAD_CREATED, PHASE_CHANGED)
+
+class ProcedurePublished(BaseModel):
+    id: int
+
+
+PROCEDURE_PUBLISHED = EventType(
+    "procedure.published",
+    PROCEDURE,
+    ProcedurePublished,
+    "`{id}`: a new procedure is on the Vorhabenliste (saved searches announce it)",
+)
+
+TYPES: tuple[EventType[Any], ...] = (THREAD_CREATED, PHASE_CHANGED, PROCEDURE_PUBLISHED)

@@ -122,7 +122,7 @@ def _full() -> Select[Procedure]:
 
 async def procedure(session: AsyncSession, key: int | str) -> Procedure | None:
     """By id, or by slug so pages can use readable addresses."""
-    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+    if isinstance(key, int) or (key.isascii() and key.isdigit()):
         condition = Procedure.id == int(key)
     else:
         condition = Procedure.slug == key

@@ -30,6 +30,7 @@ from dialog.proposals import queries as proposal_queries
 from dialog.results import queries as results_queries
 from dialog.review import policy as review_policy
 from dialog.web.api import actor, database
+from dialog.web.ids import parse_id
 from dialog.web.inputs import form_data, validate
 from dialog.web.templating import render
 
@@ -72,12 +73,18 @@ async def procedure_list(request: Request) -> Response:
     # The feed takes the same filters (not the page or the order: it shows the newest first).
     chosen = filters.model_dump(exclude_defaults=True, exclude={"page", "sort", "per_page"})
     context["feed_query"] = "?" + urlencode(chosen) if chosen else ""
+    context["saved_filters"] = {k: v for k, v in chosen.items() if k != "sort"}
     return render(request, "procedures/list.html", context)
+
+
+def procedure_key(key: str) -> int | str:
+    """/procedures/12 or /procedures/a-slug."""
+    return parse_id(key, "key") if key.isascii() and key.isdigit() else key
 
 
 async def procedure_detail(request: Request) -> Response:
     async with database(request).reading() as session:
-        found = await queries.procedure(session, request.path_params["key"])
+        found = await queries.procedure(session, procedure_key(request.path_params["key"]))
         # The public "what became of it" section belongs to the results part.
         results = await results_queries.public_results(session, found.id) if found else None
         # An accepted proposal's procedure links back to it (dialog.proposals).

@@ -22,6 +22,7 @@ from dialog.settings import Settings
 SIGNATURE_HEADER = "X-Dialog-Signature"
 DELIVERY_HEADER = "X-Dialog-Delivery"
 EVENT_HEADER = "X-Dialog-Event"
+DEPARTMENT_LANGUAGE = "de"
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -71,7 +72,10 @@ async def deliver(db: Database, settings: Settings, target: Target, parcel: Parc
 
 async def _mail(db: Database, settings: Settings, target: Target, parcel: Parcel) -> None:
     buffer = io.BytesIO()
-    count = await exports.write_xlsx(db, parcel.procedure_id, buffer, parcel.thread_id)
+    # People in the department open the attachment: German headers, Potsdam time, words.
+    count = await exports.write_xlsx(
+        db, parcel.procedure_id, buffer, parcel.thread_id, lang=DEPARTMENT_LANGUAGE
+    )
     link = f"{settings.base_url}/procedures/{parcel.procedure_id}/report"
     facts = {
         "thread": parcel.thread_title,

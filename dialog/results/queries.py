@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialog.accounts.models import User
 from dialog.discussion.models import Comment, CommentStatus, Vote
+from dialog.evaluation.models import OfflineSource
+from dialog.evaluation.queries import theme_names_of_comment
 from dialog.procedures.models import Department, Procedure, ProcedurePhase, Thread
 from dialog.results.models import Answer, Decision, HandoverJob, JobState
 from dialog.results.present import answer_out
@@ -348,10 +350,17 @@ def export_query(procedure_id: int, thread_id: int | None = None) -> Select[*tup
             Answer.html,
             Answer.reason,
             type_coerce(Answer.updated_at, DateTime()),
+            # The evaluation workbench: themes, and the source of offline input.
+            theme_names_of_comment(),
+            OfflineSource.kind,
+            OfflineSource.held_on,
+            OfflineSource.place,
+            OfflineSource.people,
         )
         .join(Thread, Thread.id == Comment.thread_id)
         .outerjoin(User, User.id == Comment.author_id)
         .outerjoin(Answer, Answer.comment_id == Comment.id)
+        .outerjoin(OfflineSource, OfflineSource.comment_id == Comment.id)
         .where(Thread.procedure_id == procedure_id, Comment.status == CommentStatus.published)
         # Conversations stay together: each top-level comment, then its replies.
         .order_by(Comment.thread_id, Comment.root_id, Comment.id)

@@ -10,6 +10,8 @@ from starlette.routing import BaseRoute, Route
 
 from dialog.db import utcnow
 from dialog.errors import InvalidInput, NotFound
+from dialog.evaluation import policy as evaluation_policy
+from dialog.evaluation.schemas import offline_label
 from dialog.i18n import gettext as _
 from dialog.i18n import lazy
 from dialog.results import actions, jobs, policy, queries, report
@@ -17,6 +19,7 @@ from dialog.results.models import AnswerState, JobState
 from dialog.results.present import answer_url, state_label
 from dialog.results.schemas import AnswerIn, DecisionIn, HandoverSettingsIn
 from dialog.web.api import actor, database
+from dialog.web.ids import is_id
 from dialog.web.inputs import form_data, validate
 from dialog.web.services import services
 from dialog.web.templating import render
@@ -174,9 +177,9 @@ async def decision_form(request: Request) -> Response:
 async def report_page(request: Request) -> Response:
     who = actor(request)
     raw_top = request.query_params.get("top", "")
-    top = min(int(raw_top), 500) if raw_top.isdigit() and int(raw_top) > 0 else report.TOP
+    top = min(int(raw_top), 500) if is_id(raw_top) else report.TOP
     async with database(request).reading() as session:
-        await actions.access_procedure_for(
+        procedure = await actions.access_procedure_for(
             session, who, request.path_params["procedure_id"], policy.can_read_report
         )
         found = await report.build(session, request.path_params["procedure_id"], top)
@@ -185,7 +188,13 @@ async def report_page(request: Request) -> Response:
     return render(
         request,
         "results/report.html",
-        {"r": found, "charts": report.charts(found), "now": utcnow()},
+        {
+            "r": found,
+            "charts": report.charts(found),
+            "now": utcnow(),
+            "can_code": evaluation_policy.can_code(who, procedure.department_id),
+            "offline_label": offline_label,
+        },
     )
 
 

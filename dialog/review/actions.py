@@ -10,7 +10,9 @@ from dialog.accounts.actor import Actor
 from dialog.db import UnitOfWork, utcnow
 from dialog.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from dialog.i18n import lazy
+from dialog.live.outbox import emit
 from dialog.procedures import queries as procedure_queries
+from dialog.procedures.events import PROCEDURE_PUBLISHED, ProcedurePublished
 from dialog.procedures.models import Department, Procedure, Status
 from dialog.review import policy, queries
 from dialog.review.models import Check, ChecklistItem, Entry, EntryKind
@@ -88,6 +90,7 @@ async def do_step(
         procedure.status, kind = TARGETS[step.action]
         if procedure.status == Status.public:
             procedure.support_requested_at = None  # the request is answered by the release
+            await announce(uow, procedure)
     procedure.updated_at = now
     entry = Entry(
         procedure_id=procedure.id,
@@ -109,9 +112,15 @@ async def do_record_creation(uow: UnitOfWork, actor: Actor, procedure: Procedure
         uow.session.add(
             Entry(procedure_id=procedure.id, author_id=actor.user_id, kind=EntryKind.published)
         )
+        await announce(uow, procedure)
     else:
         procedure.status = Status.draft
     await uow.session.flush()
+
+
+async def announce(uow: UnitOfWork, procedure: Procedure) -> None:
+    """The procedure is on the public Vorhabenliste now: saved searches and feeds may tell."""
+    await emit(uow, PROCEDURE_PUBLISHED, ProcedurePublished(id=procedure.id), procedure.id)
 
 
 def check_office(actor: Actor) -> None:

@@ -3,6 +3,7 @@ import "./dialogs.js";
 import { watchNotifications } from "./notifications.js";
 import { watchSession } from "./session.js";
 import { startThread } from "./thread.js";
+import { startCoding } from "./coding.js";
 
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 
@@ -17,3 +18,4 @@ if (summary) summary.focus();
 watchSession(csrf);
 startThread();
 watchNotifications();
+startCoding();

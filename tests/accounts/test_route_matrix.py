@@ -95,6 +95,12 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("POST", "/threads/{thread_id:int}/edit"): {"staff": 422, "admin": 422, "*": 403},
     ("POST", "/threads/{thread_id:int}/close"): {"staff": 303, "admin": 303, "*": 403},
     ("POST", "/threads/{thread_id:int}/reopen"): {"staff": 303, "admin": 303, "*": 403},
+    ("GET", "/moderation/fragments"): {
+        "anonymous": 401,
+        "moderator": 200,
+        "admin": 200,
+        "*": 403,
+    },
     # notifications
     ("GET", "/notifications"): {"anonymous": 401, "*": 200},
     ("POST", "/notifications/read"): {"anonymous": 403, "*": 303},
@@ -117,6 +123,12 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("GET", "/procedures/{procedure_id:int}.atom"): {"*": 200},
     ("GET", "/procedures/{procedure_id:int}.ics"): {"*": 200},
     ("GET", "/threads/{thread_id:int}.atom"): {"*": 200},
+    # Search (dialog/search) and saved Vorhabenliste searches (dialog/saved_searches).
+    ("GET", "/search"): {"*": 200},
+    ("GET", "/api/v1/search"): {"*": 422},  # without q
+    ("GET", "/me/searches"): {"anonymous": 401, "*": 200},
+    ("POST", "/me/searches"): {"anonymous": 403, "*": 422},
+    ("POST", "/me/searches/{search_id:int}/delete"): {"anonymous": 403, "*": 404},
     # Proposals (their routes with an id: tests/proposals/test_roles.py).
     ("GET", "/proposals"): {"*": 200},
     ("GET", "/proposals/new"): {"anonymous": 401, "*": 200},
@@ -254,6 +266,19 @@ CONCERNS: dict[tuple[str, str], dict[str, int | str]] = {
     ("GET", "/office/concerns"): {"anonymous": 401, "office": 200, "admin": 200, "*": 403},
     ("POST", "/office/concerns/routes"): FORM_OFFICE,
     ("GET", "/me/concerns"): {"anonymous": 401, "*": 200},
+    ("GET", "/office/concerns/settings"): {
+        "anonymous": 401,
+        "office": 200,
+        "admin": 200,
+        "*": 403,
+    },
+    # {part} is "x" here: no such part (categories, departments, templates are tested apart).
+    ("POST", "/office/concerns/settings/{part}"): {
+        "anonymous": 403,
+        "office": 404,
+        "admin": 404,
+        "*": 403,
+    },
     ("GET", "/api/v1/concerns"): {"*": 200},
     ("POST", "/api/v1/concerns"): {"*": 422},
     ("GET", "/api/v1/concerns/queue"): {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from playwright.sync_api import Page
 
@@ -18,6 +19,9 @@ MODERATOR = "moderation@example.org"
 ADMIN = "admin@example.org"
 RESIDENT = "anna-aus-babelsberg@example.org"
 OFFICE = "werkstadt@example.org"
+
+
+THIS_YEAR = date.today().year
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,11 @@ PAGES: list[PageCase] = [
     PageCase("concern", "/concerns/{concern}"),
     PageCase("concern-as-office", "/concerns/{concern}", user=OFFICE),
     PageCase("concerns-office-queue", "/office/concerns", user=OFFICE),
+    PageCase("concerns-annual-report", f"/concerns/report/{date.today().year}"),
+    PageCase(
+        "concerns-annual-report-as-office", f"/concerns/report/{date.today().year}", user=OFFICE
+    ),
+    PageCase("concerns-office-settings", "/office/concerns/settings", user=OFFICE),
     PageCase("concerns-department-queue", "/concerns/department", user=STAFF),
     PageCase("my-concerns", "/me/concerns", user=RESIDENT),
     PageCase("not-found", "/gibt-es-nicht", status=404),
@@ -150,4 +159,43 @@ PAGES: list[PageCase] = [
     # staff (issue 18): the thread's own management, its edit form
     PageCase("thread-as-staff", "/threads/{own_thread}", user=STAFF),
     PageCase("thread-edit", "/threads/{own_thread}/edit", user=STAFF),
+]
+
+# notifications
+PAGES += [
+    PageCase("notifications", "/notifications", user=RESIDENT),
+    PageCase("notifications-following", "/me/following", user=RESIDENT),
+    PageCase("notifications-mail-choices", "/me/notifications", user=RESIDENT),
+    PageCase("unsubscribe-invalid", "/unsubscribe/1.all.nicht-signiert", status=404),
+]
+
+# The evaluation workbench (dialog/evaluation/): coding, codebook, offline input.
+PAGES += [
+    PageCase("coding", "/procedures/{own_procedure}/coding", user=STAFF),
+    PageCase("coding-uncoded", "/procedures/{own_procedure}/coding?uncoded=1", user=STAFF),
+    PageCase("codebook", "/procedures/{own_procedure}/themes", user=STAFF),
+    PageCase(
+        "codebook-errors",
+        "/procedures/{own_procedure}/themes",
+        user=STAFF,
+        prepare=submit_empty_form,
+    ),
+    PageCase("offline-input", "/procedures/{own_procedure}/offline", user=STAFF),
+    PageCase(
+        "offline-input-errors",
+        "/procedures/{own_procedure}/offline",
+        user=STAFF,
+        prepare=submit_empty_form,
+    ),
+    PageCase("thread-with-offline-input", "/threads/{own_thread}", user=STAFF),
+]
+
+# Search, feeds' links and saved searches (dialog/search, dialog/feeds, dialog/saved_searches).
+PAGES += [
+    PageCase("search-form", "/search"),
+    PageCase("search-results", "/search?q=Radwege"),
+    PageCase("search-none-found", "/search?q=gibtesnichtxyz"),
+    PageCase("search-refused", "/search?q=%00", status=422),
+    PageCase("procedures-filtered-signed-in", "/procedures?phase=active", user=RESIDENT),
+    PageCase("saved-searches", "/me/searches", user=RESIDENT),
 ]

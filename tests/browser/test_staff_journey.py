@@ -13,9 +13,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import DESKTOP, PHONE, STAFF, LiveServer, new_context
-from tests.browser.pages import ADMIN
+from tests.browser.pages import ADMIN, MODERATOR
 from tests.browser.test_axe import violations
 from tests.browser.test_discussion_journey import fresh_thread, post_json
+from tests.browser.test_moderation_journey import pre_moderated_thread
 
 pytestmark = pytest.mark.browser
 LOCALES = ["de", "en"]
@@ -241,3 +242,34 @@ def test_show_new_moves_focus_to_the_first_new_comment_and_says_so(
     finally:
         writer.close()
         reader.close()
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_held_post_enters_the_open_queue_live_with_its_author_and_a_plural_note(
+    browser: Browser, live_server: LiveServer, locale: str
+) -> None:
+    thread_id = pre_moderated_thread(live_server)
+    moderator = new_context(browser, live_server, locale=locale, user=MODERATOR)
+    author = new_context(browser, live_server, user="potsdamer-radler@example.org")
+    try:
+        queue = moderator.new_page()
+        queue.goto("/moderation")
+        queue.wait_for_timeout(500)  # the socket subscribes after the module has loaded
+        before = queue.locator("#queue > li").count()
+        writing = author.new_page()
+        writing.goto(f"/threads/{thread_id}")
+        created = [
+            post_json(writing, f"/api/v1/threads/{thread_id}/comments", {"body": text})
+            for text in (f"Erst prüfen ({locale}) eins", f"Erst prüfen ({locale}) zwei")
+        ]
+        for made in created:
+            expect(queue.locator(f"#item-{made['id']}")).to_be_visible(timeout=15_000)
+        assert queue.locator("#queue > li").count() == before + 2
+        note = {"de": "neue Beiträge am Ende der Liste", "en": "new posts at the end of the list"}
+        expect(queue.locator("#queue-live")).to_contain_text(note[locale])
+        item = queue.locator(f"#item-{created[0]['id']}")
+        expect(item.locator(".author-facts")).to_contain_text("Potsdamer Radler")
+        check_page(queue)
+    finally:
+        author.close()
+        moderator.close()

@@ -207,3 +207,79 @@ async def test_answer_templates_are_offered_with_the_placeholders_filled_in(
     item = await world.submit()
     page = await api.request(await make_user("office"), "GET", f"/concerns/{item.id}")
     assert f"Ihr Anliegen Nr. {item.id} bei {world.department.name}." in page.text
+
+
+async def test_the_office_records_a_phone_call_for_a_resident(
+    world: World, client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    office = await make_user("office")
+    csrf = await factories.sign_in(client, office)
+    checked = await client.post("/concerns/new", data=step_one(world, csrf))
+    assert 'id="channel"' in checked.text
+    sent = await client.post(
+        "/concerns/new",
+        data={**step_one(world, csrf, step="send"), "channel": "phone", "author_name": "Frau K."},
+    )
+    assert sent.status_code == 201
+    async with world.db.reading() as session:
+        item = await session.scalar(select(Concern))
+    assert item is not None and item.channel == "phone" and item.recorded_by_id == office.id
+    assert item.author_id is None and item.author_name == "Frau K."
+
+
+async def test_an_email_author_confirms_on_the_private_page_not_by_opening_the_link(
+    world: World, client: httpx.AsyncClient
+) -> None:
+    from dialog.mail.models import OutboxMail
+
+    csrf = await factories.csrf(client)
+    sent = await client.post(
+        "/concerns/new", data={**step_one(world, csrf, step="send"), "email": "b@example.org"}
+    )
+    assert sent.status_code == 201 and "/concerns/track/" not in sent.text
+    async with world.db.reading() as session:
+        mail = await session.scalar(select(OutboxMail))
+    assert mail is not None
+    link = "/concerns/track/" + mail.text.split("/concerns/track/")[1].split()[0]
+    assert (await client.get(link)).status_code == 200
+    async with world.db.reading() as session:
+        waiting = await session.scalar(select(Concern))
+    assert waiting is not None and waiting.state == State.unconfirmed  # a GET changes nothing
+    confirmed = await client.post(link, data={"csrf_token": csrf, "action": "confirm"})
+    assert confirmed.status_code == 303
+    assert (await world.load(waiting.id)).state == State.received
+
+
+async def test_a_signed_in_author_reopens_from_the_item_page(
+    world: World, client: httpx.AsyncClient, make_user: MakeUser, api: factories.ApiAs
+) -> None:
+    author, office = await make_user(), await make_user("office")
+    item = await world.submit(author)
+    answered = await api.request(
+        office,
+        "POST",
+        f"/api/v1/concerns/{item.id}/answer",
+        json={"outcome": "answered", "body": "Die Lampe ist repariert."},
+    )
+    assert answered.status_code == 200 and answered.json()["state"] == "answered"
+    csrf = await factories.sign_in(client, author)
+    page = await client.get(f"/concerns/{item.id}")
+    assert 'id="reopen-h"' in page.text
+    missing = await client.post(
+        f"/concerns/{item.id}/reopen",
+        data={"csrf_token": csrf, "solved": "false", "satisfaction": "1", "reopen": "yes"},
+    )
+    assert missing.status_code == 422
+    reopened = await client.post(
+        f"/concerns/{item.id}/reopen",
+        data={
+            "csrf_token": csrf,
+            "solved": "false",
+            "satisfaction": "1",
+            "reopen": "yes",
+            "reason": "Sie ist schon wieder aus.",
+        },
+    )
+    assert reopened.status_code == 303
+    again = await world.load(item.id)
+    assert again.state == State.progress and again.satisfaction == 1

@@ -12,6 +12,7 @@ import pytest
 from dialog.accounts.models import User
 from dialog.db import Database
 from dialog.procedures.models import Department, Procedure, Thread
+from tests import factories
 
 MakeUser = Callable[..., Awaitable[User]]
 SignIn = Callable[[User], Awaitable[str]]
@@ -135,3 +136,15 @@ async def test_others_see_no_controls_and_are_refused(
         refused = await client.post(f"/threads/{thread.id}/{path}", data={"csrf_token": token})
         assert refused.status_code == 403, path
     assert (await stored(db, thread.id)).is_open
+
+
+async def test_a_thread_of_a_procedure_not_yet_taking_comments_is_still_open_to_staff(
+    client: httpx.AsyncClient, db: Database, department: Department, staff_token: str
+) -> None:
+    """The phase decides whether residents write; open and closed is the thread's own state."""
+    planned = await factories.procedure(db, department, phase="planned")
+    later = datetime(2099, 1, 1, tzinfo=UTC)
+    thread = await factories.thread(db, planned, closes_at=later)
+    page = (await client.get(f"/threads/{thread.id}")).text
+    assert "Jetzt beenden" in page and "Wieder öffnen" not in page
+    assert "Offen; endet am" in page

@@ -28,7 +28,7 @@ def upgrade() -> None:
         )
         batch_op.add_column(sa.Column("mailed_at", UTCDateTime(), nullable=True))
         batch_op.create_unique_constraint("uq_notifications_event", ["user_id", "event_id", "kind"])
-        batch_op.create_index("ix_notifications_delivery", ["delivery", "mailed_at"])
+        batch_op.create_index("ix_notifications_delivery", ["delivery", "mailed_at", "user_id"])
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.alter_column("delivery", server_default=None)
 
