@@ -163,7 +163,11 @@ async def test_every_event_the_platforms_actions_store_is_declared_with_its_shap
         "department": department.slug,
         "level": "consultation",
         "initiator": "administration",
-    }  # procedure.published
+    }  # procedure.published: public at once, as the department is trusted (dialog.review)
+    async with db.unit_of_work() as uow:
+        trusted = await uow.session.get(Department, department.id)
+        assert trusted is not None
+        trusted.trusted = True
     created = await api.request(staff, "POST", "/api/v1/procedures", json=new_procedure)
     assert created.status_code == 201, created.text
 

@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 # Alembic's own table: a freshly migrated database holds a row there.
 SCHEMA_TABLES = frozenset({"alembic_version"})
 # Tables a migration seeds, with the number of rows a freshly migrated database holds there
-# (the ideas and complaints' "Sonstiges" category); more rows than that are data.
-SEEDED_ROWS = {"concern_categories": 1}
+# (the ideas and complaints' "Sonstiges" category, the office's review checklist); more rows
+# than that are data.
+SEEDED_ROWS = {"concern_categories": 1, "review_checklist": 5}
 
 
 class BackupError(Exception):

@@ -43,6 +43,7 @@ from dialog.live import queries as live_queries
 from dialog.notifications.follows import Target, is_following
 from dialog.procedures import queries as procedure_queries
 from dialog.results import queries as results_queries
+from dialog.review import policy as review_policy
 from dialog.web.api import actor, database
 from dialog.web.inputs import form_data, validate
 from dialog.web.services import services
@@ -62,7 +63,10 @@ async def thread_page(
     who = actor(request)
     async with database(request).reading() as session:
         thread = await procedure_queries.thread(session, thread_id)
-        if thread is None:
+        # A draft procedure's threads are seen by its department and the office only.
+        if thread is None or not review_policy.can_see_procedure(
+            who, thread.procedure.status, thread.procedure.department_id
+        ):
             raise NotFound(lazy("This thread does not exist."))
         answers = await results_queries.answers_for_thread(session, thread_id)
         raw = {k: v for k, v in request.query_params.items() if k in ("sort", "cursor")}

@@ -15,6 +15,7 @@ from dialog.i18n import gettext as _
 from dialog.i18n import lazy
 from dialog.procedures import queries as procedure_queries
 from dialog.procedures.schemas import ProcedureFilters
+from dialog.review.policy import NOT_PUBLIC
 from dialog.web.api import database
 from dialog.web.inputs import validate
 from dialog.web.services import services
@@ -66,7 +67,7 @@ async def procedure_feed(request: Request) -> Response:
     base = _base(request)
     async with database(request).reading() as session:
         found = await procedure_queries.procedure(session, request.path_params["procedure_id"])
-        if found is None:
+        if found is None or found.status in NOT_PUBLIC:  # feeds are everyone's: no drafts
             raise NotFound(lazy("This procedure does not exist."))
         answers = await queries.thread_answers(session, [t.id for t in found.threads])
         decision = await queries.decision(session, found.id)
@@ -90,7 +91,7 @@ async def thread_feed(request: Request) -> Response:
     base = _base(request)
     async with database(request).reading() as session:
         thread = await procedure_queries.thread(session, request.path_params["thread_id"])
-        if thread is None:
+        if thread is None or thread.procedure.status in NOT_PUBLIC:
             raise NotFound(lazy("This thread does not exist."))
         comments = await queries.top_level_comments(session, thread.id)
         answers = await queries.thread_answers(session, [thread.id])
@@ -113,7 +114,7 @@ async def thread_feed(request: Request) -> Response:
 async def procedure_ics(request: Request) -> Response:
     async with database(request).reading() as session:
         found = await procedure_queries.procedure(session, request.path_params["procedure_id"])
-    if found is None:
+    if found is None or found.status in NOT_PUBLIC:
         raise NotFound(lazy("This procedure does not exist."))
     body = calendar.procedure_calendar(_base(request), found)
     return conditional(

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from dialog.discussion.partial import STANCES
 from dialog.discussion.present import DELETED_ACCOUNT
+from dialog.evaluation.schemas import offline_label
 from dialog.i18n import TIMEZONE, lazy, using
 from dialog.i18n import gettext as _
 from dialog.results.schemas import STATE_LABELS
@@ -40,8 +41,17 @@ COMMENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("answer_reason", lazy("Answer: reason")),
     ("answered_at_local", lazy("Answered (Potsdam time)")),
     ("answered_at_utc", lazy("Answered (ISO 8601, UTC)")),
+    ("themes", lazy("Themes")),
+    ("source", lazy("Offline input")),
+    ("source_date", lazy("Offline input: date")),
+    ("source_place", lazy("Offline input: place")),
+    ("source_people", lazy("Offline input: people")),
 )
-COMMENT_WIDTHS = (12, 12, 30, 12, 7, 18, 26, 20, 10, 80, 10, 10, 8, 8, 20, 60, 40, 18, 26)
+# The last five: themes and offline input (dialog.evaluation).
+COMMENT_WIDTHS: tuple[int, ...] = (
+    *(12, 12, 30, 12, 7, 18, 26, 20, 10, 80, 10, 10, 8, 8, 20, 60, 40, 18, 26),
+    *(30, 16, 12, 20, 8),
+)
 THREAD_COLUMNS = (
     lazy("Discussion no."),
     lazy("Title"),
@@ -99,7 +109,8 @@ class Wording:
         and the raw export row (codes and moments)."""
         created, stance, state, answered = raw[4], raw[6], raw[12], raw[15]
         (cid, tid, title, parent, depth, _created, author, _stance, text) = machine[:9]
-        (up, down, replies, flags, _state, answer_text, answer_reason, _answered) = machine[9:]
+        (up, down, replies, flags, _state, answer_text, answer_reason, _answered) = machine[9:17]
+        (themes, source, source_date, place, people) = machine[17:22]
         return [
             cid,
             tid,
@@ -120,6 +131,11 @@ class Wording:
             answer_reason,
             (local(answered) if xlsx else self.time_text(answered)) if answered else None,
             iso_utc(answered) if answered else "",
+            themes,
+            offline_label(source) if source else "",
+            source_date,
+            place,
+            people,
         ]
 
 

@@ -14,7 +14,7 @@ from dialog.live.outbox import emit
 from dialog.procedures import queries as procedure_queries
 from dialog.procedures.events import PROCEDURE_PUBLISHED, ProcedurePublished
 from dialog.procedures.models import Department, Procedure, Status
-from dialog.review import policy
+from dialog.review import policy, queries
 from dialog.review.models import Check, ChecklistItem, Entry, EntryKind
 from dialog.review.schemas import ChecklistItemIn, StepIn
 
@@ -68,6 +68,12 @@ async def do_step(
     check_step(actor, procedure, step, bool(department and department.trusted))
     now = utcnow()
     if step.action == "checks":
+        known = {item.id for item in await queries.checklist(uow.session, active_only=False)}
+        if not set(step.checks) <= known:
+            raise InvalidInput(
+                lazy("Please check the marked fields."),
+                {"checks": lazy("This checklist item does not exist.")},
+            )
         await uow.session.execute(delete(Check).where(Check.procedure_id == procedure.id))
         uow.session.add_all(
             Check(procedure_id=procedure.id, item_id=item, checked_at=now)

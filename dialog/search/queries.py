@@ -24,9 +24,10 @@ _COLUMNS = (
     "c.id, c.html, c.created_at, c.author_id, u.display_name, u.deleted_at, "
     "t.id AS thread_id, t.title AS thread_title, p.id AS procedure_id, p.title AS procedure_title"
 )
+# Drafts and procedures in the office's review are not public (dialog.review), nor their threads.
 _JOINS = (
     "JOIN threads AS t ON t.id = c.thread_id "
-    "JOIN procedures AS p ON p.id = t.procedure_id "
+    "JOIN procedures AS p ON p.id = t.procedure_id AND p.status NOT IN ('draft', 'review') "
     "LEFT JOIN users AS u ON u.id = c.author_id "
 )
 # 'published' is written into the statement, not bound: PostgreSQL then uses the partial index.

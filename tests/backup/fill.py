@@ -16,6 +16,7 @@ from dialog.accounts.models import (
     OneTimeToken,
     User,
 )
+from dialog.concerns.models import Concern, DailyRun, Photo
 from dialog.db import Database, utcnow
 from dialog.discussion.models import Comment, CommentRevision, Flag
 from dialog.live.models import ConsumerPosition
@@ -23,6 +24,7 @@ from dialog.mail.models import MailState, OutboxMail
 from dialog.notifications.models import Notification
 from dialog.procedures.models import Thread
 from dialog.results.models import HandoverJob
+from dialog.review.models import Check, ChecklistItem
 from moderation.models import Appeal, AuditEntry, Decision, ReviewItem, Rule
 from tests import factories
 
@@ -137,4 +139,14 @@ async def fill_what_the_demo_left_empty(db: Database) -> None:
         session.add(decision)
         await session.flush()
         session.add(Appeal(comment_id=comment.id, decision_id=decision.id, text="Bitte prüfen"))
+        concern = await session.scalar(select(Concern).order_by(Concern.id).limit(1))
+        item = await session.scalar(select(ChecklistItem).order_by(ChecklistItem.id).limit(1))
+        assert concern is not None and item is not None, "the demo has concerns, migrations a list"
+        session.add_all(
+            [
+                Photo(concern_id=concern.id, data=b"\xff\xd8jpeg", width=1, height=1),
+                DailyRun(day=now.date()),
+                Check(procedure_id=thread.procedure_id, item_id=item.id, checked_at=now),
+            ]
+        )
     await factories.token(db, person)

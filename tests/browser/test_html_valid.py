@@ -68,7 +68,10 @@ def test_every_page_is_valid_html(
             response = page.goto(live_server.path(case.path))
             assert response is not None and response.status == case.status, case.name
             if case.prepare:
-                case.prepare(page)
+                try:
+                    case.prepare(page)
+                except Exception as failed:
+                    raise AssertionError(f"{case.name}: {failed}") from failed
                 html = page.content()
             else:
                 html = response.text()

@@ -115,3 +115,27 @@ async def test_nothing_of_a_hidden_contribution_is_exported(
     named = json.dumps(document["opinion_groups"])
     assert f'"statement_id": {camps.consensus},' not in named
     assert "Aussage 0" not in (await download(api, bench, "format=csv")).decode("utf-8-sig")
+
+
+async def test_the_german_exports_carry_themes_and_offline_input_in_words(
+    api: factories.ApiAs, bench: Workbench, make_user: MakeUser
+) -> None:
+    camps, offline = await coded(bench, make_user)
+    text = (await download(api, bench, "format=csv&lang=de")).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";" if ";" in text[:200] else ","))
+    header = rows[0]
+    assert header[-5:] == [
+        "Themen",
+        "Offline-Beitrag",
+        "Offline-Beitrag: Datum",
+        "Offline-Beitrag: Ort",
+        "Offline-Beitrag: Personen",
+    ]
+    by_id = {int(row[0]): row for row in rows[1:]}
+    assert by_id[camps.consensus][-5] == "Shade; Trees"
+    assert by_id[offline][-4:] == ["Werkstatt", "2026-05-04", "Bürgerhaus Schlaatz", "12"]
+    book = openpyxl.load_workbook(io.BytesIO(await download(api, bench, "format=xlsx&lang=de")))
+    sheet = book.worksheets[0]
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert cells[0][-5] == "Themen"
+    assert [row[-4] for row in cells[1:] if row[0] == offline] == ["Werkstatt"]

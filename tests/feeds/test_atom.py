@@ -11,6 +11,7 @@ from sqlalchemy import update
 from dialog.db import Database, utcnow
 from dialog.procedures.models import Department, District, Procedure, ProcedurePhase, Thread
 from tests import factories
+from tests.discussion.helpers import post
 from tests.feeds.helpers import MakeUser, comments_in_every_state
 
 
@@ -171,3 +172,21 @@ async def test_feeds_of_missing_things_are_404_and_bad_filters_422(
     bad = await client.get("/procedures.atom?phase=someday")
     assert bad.status_code == 422
     assert (await client.get("/procedures.atom?q=%00")).status_code < 500
+
+
+async def test_a_draft_procedure_has_no_feed_calendar_or_search_results(
+    client: httpx.AsyncClient,
+    api: factories.ApiAs,
+    db: Database,
+    make_user: MakeUser,
+    department: Department,
+) -> None:
+    draft = await factories.procedure(db, department, title="Entwurf", status="draft")
+    thread = await factories.thread(db, draft)
+    await post(api, await make_user(), thread.id, "Geheimer Radweg im Entwurf")
+    for path in (f"/procedures/{draft.id}.atom", f"/procedures/{draft.id}.ics"):
+        assert (await client.get(path)).status_code == 404
+    assert (await client.get(f"/threads/{thread.id}.atom")).status_code == 404
+    assert "Entwurf" not in (await client.get("/procedures.atom")).text
+    found = await client.get("/api/v1/search", params={"q": "Radweg"})
+    assert found.json()["items"] == []

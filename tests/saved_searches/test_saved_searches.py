@@ -100,6 +100,10 @@ async def test_a_new_matching_procedure_notifies_once_and_a_non_matching_one_not
     department: Department,
 ) -> None:
     await factories.district(db, "babelsberg", "Babelsberg")
+    async with db.unit_of_work() as uow:  # public at once, without the office's review
+        trusted = await uow.session.get(Department, department.id)
+        assert trusted is not None
+        trusted.trusted = True
     resident = await make_user()
     staff = await make_user("staff", department)
     csrf = await browser_session(resident)
