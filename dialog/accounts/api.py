@@ -19,6 +19,7 @@ from dialog.i18n import lazy
 from dialog.notifications import queries as notification_queries
 from dialog.notifications.actions import do_mark_read
 from dialog.web.api import ApiRoute, Doc, actor, database, respond
+from dialog.web.ids import Id
 from dialog.web.inputs import json_body
 from dialog.web.services import services
 
@@ -68,7 +69,7 @@ class NotificationOut(BaseModel):
 
 
 class ReadBody(BaseModel):
-    ids: list[int] = Field(max_length=500)
+    ids: list[Id] = Field(max_length=500)
 
 
 class Extended(BaseModel):

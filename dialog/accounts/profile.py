@@ -28,6 +28,7 @@ from dialog.i18n import lazy
 from dialog.notifications import queries as notification_queries
 from dialog.notifications.actions import do_mark_read
 from dialog.web.api import actor, database
+from dialog.web.ids import parse_id
 from dialog.web.inputs import form_data, validate
 from dialog.web.services import services
 from dialog.web.templating import render
@@ -125,7 +126,7 @@ async def _preferences(request: Request, uow: UnitOfWork, user: User, form: dict
 
 async def _read(request: Request, uow: UnitOfWork, user: User, form: dict[str, Any]) -> str:
     raw = form.get("ids", [])
-    ids = [int(v) for v in ([raw] if isinstance(raw, str) else raw) if str(v).isdigit()]
+    ids = [parse_id(str(v), "ids") for v in ([raw] if isinstance(raw, str) else raw)]
     if form.get("all"):
         ids = [n.id for n in await notification_queries.for_user(uow.session, user.id, 500)]
     await do_mark_read(uow, user.id, ids)

@@ -115,6 +115,30 @@ def comment_row(row: Row) -> Comment:
     )
 
 
+CLIENT_ID_ELSEWHERE = lazy(
+    "This client_id was already used for a comment in another thread. Use a new one for each "
+    "comment."
+)
+
+
+def same_comment_again(earlier: Comment, thread_id: int) -> Comment:
+    """The comment first stored with a client_id, for a retry of the same post; the same
+    client_id sent to another thread is a client's mistake, not a retry: 409."""
+    if earlier.thread_id != thread_id:
+        raise Conflict(CLIENT_ID_ELSEWHERE, {"client_id": CLIENT_ID_ELSEWHERE})
+    return earlier
+
+
+async def access_earlier_post(
+    session: AsyncSession, actor: Actor, thread_id: int, client_id: str | None
+) -> Comment | None:
+    """The reader's comment stored before with this client_id (a retry), if any."""
+    if client_id is None or actor.user_id is None:
+        return None
+    earlier = await queries.comment_by_client_id(session, actor.user_id, client_id)
+    return same_comment_again(earlier, thread_id) if earlier is not None else None
+
+
 def post_comment(
     changes: Changes, actor: Actor, thread_id: int, data: CommentIn, hooks: DiscussionHooks
 ) -> Script[tuple[Comment, bool]]:
@@ -131,7 +155,7 @@ def post_comment(
         raise NotFound(lazy("This thread does not exist."))
     is_open, opens_at, closes_at, moderation, phase, posted_before = rows[0]
     if posted_before is not None:
-        return comment_row((yield BY_CLIENT_ID(**mine))[0]), False
+        return same_comment_again(comment_row((yield BY_CLIENT_ID(**mine))[0]), thread_id), False
     if not policy.phase_allows(phase, "comment"):
         raise Forbidden(lazy("Comments are not possible in this phase of the procedure."))
     if not policy.thread_is_open(bool(is_open), opens_at, closes_at, utcnow()):
@@ -184,7 +208,7 @@ def post_comment(
         created_at=comment.created_at,
     )
     if not inserted:  # the same client_id, committed by a parallel request meanwhile
-        return comment_row((yield BY_CLIENT_ID(**mine))[0]), False
+        return same_comment_again(comment_row((yield BY_CLIENT_ID(**mine))[0]), thread_id), False
     comment.id = inserted[0][0]
     if comment.root_id is None:
         comment.root_id = comment.id

@@ -146,6 +146,12 @@ async def record_comment(request: Request, thread_id: int, data: CommentIn) -> t
     """Post as the reader (rate-limited): (comment, created). The one posting path for the
     JSON API and the thread page's form."""
     who = actor(request)
+    if data.client_id is not None:
+        # A retry learns its comment's id without counting toward the rate limit again.
+        async with database(request).reading() as session:
+            earlier = await actions.access_earlier_post(session, who, thread_id, data.client_id)
+        if earlier is not None:
+            return earlier, False
     await services(request).limiter.hit("comment", f"user:{who.user_id}")
     hooks: DiscussionHooks = services(request).discussion_hooks
     return await direct(request).write(
@@ -257,7 +263,8 @@ routes: list[BaseRoute] = [
                 query=CommentQuery,
             ),
             "POST": Doc(
-                "Post a comment or a reply (201; a repeated client_id returns the first)",
+                "Post a comment or a reply (201; a repeated client_id returns the first with 200 "
+                "and counts once toward the rate limit; 409 when sent to another thread)",
                 CommentOut,
                 request=CommentIn,
                 status=201,

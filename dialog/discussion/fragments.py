@@ -20,22 +20,19 @@ from dialog.i18n import lazy
 from dialog.procedures import queries as procedure_queries
 from dialog.results import queries as results_queries
 from dialog.web.api import actor, database
+from dialog.web.ids import is_id
 from dialog.web.templating import render
 
 MAX_IDS = 50  # the script asks in batches of this size
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 IDS_MESSAGE = lazy("Name 1 to 50 comments by their numbers, separated by commas.")
 
 
 def parse_ids(raw: str) -> list[int]:
-    """`4,7,9` -> [4, 7, 9]: each a number from 1 to MAX_ID, at most MAX_IDS, doubles once."""
+    """`4,7,9` -> [4, 7, 9]: each an id, at most MAX_IDS, doubles once."""
     parts = raw.split(",")
-    if not raw or len(parts) > MAX_IDS or not all(p.isascii() and p.isdigit() for p in parts):
+    if not raw or len(parts) > MAX_IDS or not all(is_id(p) for p in parts):
         raise InvalidInput(IDS_MESSAGE, {"ids": IDS_MESSAGE})
-    ids = sorted({int(p) for p in parts})
-    if ids[0] < 1 or ids[-1] > MAX_ID:
-        raise InvalidInput(IDS_MESSAGE, {"ids": IDS_MESSAGE})
-    return ids
+    return sorted({int(p) for p in parts})
 
 
 async def thread_fragments(request: Request) -> Response:

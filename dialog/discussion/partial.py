@@ -26,7 +26,10 @@ STANCES = {"for": lazy("For it"), "neutral": lazy("Neutral"), "against": lazy("A
 
 
 def can_comment(thread: Thread) -> bool:
-    return policy.phase_allows(thread.procedure.phase, "comment") and thread.is_open
+    """Whether the thread takes comments now: its phase, closed by hand, or outside its dates."""
+    return policy.phase_allows(thread.procedure.phase, "comment") and policy.thread_is_open(
+        thread.is_open, thread.opens_at, thread.closes_at, utcnow()
+    )
 
 
 def comment_context(

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialog.accounts.actor import Actor
 from dialog.accounts.models import User
 from dialog.accounts.policy import is_moderator
+from dialog.db import MAX_ID
 from dialog.discussion.models import CONTROVERSY, SCORE, Comment, CommentRevision, Flag, Vote
 from dialog.errors import InvalidInput
 from dialog.i18n import lazy
@@ -54,12 +55,13 @@ def decode_cursor(cursor: str, length: int) -> list[int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded))
-    except ValueError:
+    except (ValueError, RecursionError):
         values = None
     if (
         not isinstance(values, list)
         or len(values) != length
-        or not all(isinstance(v, int) for v in values)
+        # A forged cursor must not carry numbers the database's integer columns cannot hold.
+        or not all(type(v) is int and -MAX_ID - 1 <= v <= MAX_ID for v in values)
     ):
         raise InvalidInput(
             lazy("This page link is not valid."), {"cursor": lazy("This page link is not valid.")}
@@ -174,6 +176,15 @@ async def votes_of(
         )
     )
     return {comment_id: value for comment_id, value in rows}
+
+
+async def comment_by_client_id(
+    session: AsyncSession, author_id: int, client_id: str
+) -> Comment | None:
+    found: Comment | None = await session.scalar(
+        select(Comment).where(Comment.author_id == author_id, Comment.client_id == client_id)
+    )
+    return found
 
 
 async def comment_with_author(session: AsyncSession, comment_id: int) -> Row | None:

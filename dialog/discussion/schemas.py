@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from dialog.i18n import lazy
+from dialog.web.ids import Id, not_a_bool
+from dialog.web.inputs import is_blank
 
 MAX_BODY = 5000
 StanceName = Literal["for", "neutral", "against"]
@@ -20,14 +22,14 @@ class Strict(BaseModel):
 
 class CommentIn(Strict):
     body: str = Field(max_length=MAX_BODY)
-    parent_id: int | None = None
+    parent_id: Id | None = None
     client_id: str | None = Field(default=None, min_length=1, max_length=64)
     stance: StanceName | None = None
 
     @field_validator("body")
     @classmethod
     def _not_blank(cls, value: str) -> str:
-        if not value.strip():
+        if is_blank(value):
             raise ValueError(lazy("Please write something first."))
         return value.strip()
 
@@ -43,13 +45,13 @@ class CommentEdit(Strict):
     @field_validator("body")
     @classmethod
     def _not_blank(cls, value: str) -> str:
-        if not value.strip():
+        if is_blank(value):
             raise ValueError(lazy("Please write something first."))
         return value.strip()
 
 
 class VoteIn(Strict):
-    value: Literal[1, -1]
+    value: Annotated[Literal[1, -1], BeforeValidator(not_a_bool)]
 
 
 class FlagIn(Strict):

@@ -25,6 +25,7 @@ from dialog.live.policy import (
 from dialog.live.service import Live
 from dialog.live.transport import MAX_FRAME, frame_writer
 from dialog.settings import Settings
+from dialog.web.ids import Whole
 from dialog.web.services import services
 
 Topic = Annotated[str, Field(min_length=1, max_length=60)]
@@ -35,7 +36,7 @@ class Subscribe(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["subscribe"]
     topics: list[Topic] = Field(min_length=1, max_length=MAX_TOPICS)
-    since: int | None = Field(default=None, ge=0)
+    since: Whole | None = None  # an event id: within the database's integer range
 
 
 def origin_allowed(websocket: WebSocket, settings: Settings) -> bool:
@@ -117,13 +118,13 @@ async def _receive(
             return
         try:
             payload = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the stack
             await _refuse(connection, "The frame is not JSON.")
             return
         if isinstance(payload, dict) and payload.get("type") == "pong":
             continue
         try:
-            request = Subscribe.model_validate(payload)
+            request = Subscribe.model_validate(payload, strict=True)  # true is not 1
         except ValidationError as error:
             first = error.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "frame"

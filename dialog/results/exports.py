@@ -24,8 +24,8 @@ from dialog.discussion.present import DELETED_ACCOUNT
 from dialog.evaluation import export as evaluation_export
 from dialog.evaluation.queries import THEME_SEPARATOR
 from dialog.i18n import gettext as _
-from dialog.i18n import lazy
-from dialog.results import queries, xlsx
+from dialog.i18n import lazy, using
+from dialog.results import queries, wording, xlsx
 from dialog.results.models import AnswerState
 from dialog.results.present import state_label
 
@@ -246,18 +246,28 @@ class Tabulator:
 
 
 async def csv_chunks(
-    db: Database, procedure_id: int, delimiter: str = ",", thread_id: int | None = None
+    db: Database,
+    procedure_id: int,
+    delimiter: str = ",",
+    thread_id: int | None = None,
+    lang: str | None = None,
 ) -> AsyncIterator[bytes]:
-    """UTF-8 with BOM (Excel then reads umlauts right); `;` for German Excel."""
+    """UTF-8 with BOM (Excel then reads umlauts right); `;` for German Excel. With `lang`:
+    for people (dialog.results.wording); without: the fixed machine columns."""
+    words = wording.wording_for(lang) if lang else None
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     buffer.write(BOM)
-    writer.writerow(HEADERS)
+    writer.writerow(words.headers if words else HEADERS)
     async with db.reading() as session:
         titles = await queries.thread_titles(session, procedure_id)
-        line = Tabulator(_(DELETED_ACCOUNT), iso=True, titles=titles).line
+        placeholder = words.deleted if words else _(DELETED_ACCOUNT)
+        line = Tabulator(placeholder, iso=True, titles=titles).line
         async for batch in raw_rows(session, procedure_id, thread_id):
-            writer.writerows([line(raw) for raw in batch])
+            if words:
+                writer.writerows([words.line(line(raw), raw, xlsx=False) for raw in batch])
+            else:
+                writer.writerows([line(raw) for raw in batch])
             yield buffer.getvalue().encode()
             buffer.seek(0)
             buffer.truncate()
@@ -266,12 +276,21 @@ async def csv_chunks(
 
 
 async def write_xlsx(
-    db: Database, procedure_id: int, target: IO[bytes], thread_id: int | None = None
+    db: Database,
+    procedure_id: int,
+    target: IO[bytes],
+    thread_id: int | None = None,
+    lang: str | None = None,
 ) -> int:
-    """Write the workbook to `target` (streamed sheet by sheet); returns the number of comments."""
+    """Write the workbook to `target` (streamed sheet by sheet); returns the number of comments.
+    With `lang`: for people (dialog.results.wording); without: the fixed machine columns."""
     workbook = xlsx.Workbook()
     try:
-        count = await _fill_workbook(db, workbook, procedure_id, thread_id)
+        if lang:
+            words = wording.wording_for(lang)
+            count = await _fill_people_workbook(db, workbook, procedure_id, thread_id, words)
+        else:
+            count = await _fill_workbook(db, workbook, procedure_id, thread_id)
         await asyncio.to_thread(workbook.save, target)
     finally:
         workbook.close()
@@ -331,6 +350,59 @@ async def _fill_workbook(
     return count
 
 
+async def _fill_people_workbook(
+    db: Database,
+    workbook: xlsx.Workbook,
+    procedure_id: int,
+    thread_id: int | None,
+    words: wording.Wording,
+) -> int:
+    sheet = workbook.add_sheet(words.sheets["comments"], wording.COMMENT_WIDTHS)
+    sheet.frozen_header = sheet.filter_header = True
+    sheet.append_header(words.headers)
+    count = 0
+    async with db.reading() as session:
+        head = await queries.export_head(session, procedure_id, thread_id)
+        assert head is not None, "the caller checked that the procedure exists"
+        titles = {item.thread.id: item.thread.title for item in head[2]}
+        line = Tabulator(words.deleted, iso=False, titles=titles).line
+        async for batch in raw_rows(session, procedure_id, thread_id):
+            lines = [words.line(line(raw), raw, xlsx=True) for raw in batch]
+            await asyncio.to_thread(sheet.extend, lines)
+            count += len(lines)
+    procedure, department, threads = head
+    threads_sheet = workbook.add_sheet(words.sheets["threads"], (12, 40, 60, 8, 20, 20, 60, 40))
+    threads_sheet.frozen_header = threads_sheet.filter_header = True
+    threads_sheet.append_header(words.thread_headers)
+    for item in threads:
+        answer = item.answer
+        threads_sheet.append(
+            [
+                item.thread.id,
+                _cell(item.thread.title),
+                _cell(item.thread.question),
+                words.yes if item.thread.is_open else words.no,
+                wording.local(item.thread.closes_at),
+                words.state(answer.state) if answer else "",
+                _cell(text_of(answer.html)) if answer else "",
+                _cell(answer.reason) if answer else "",
+            ]
+        )
+    with using(words.locale):  # no await inside: the language stays this export's
+        about = workbook.add_sheet(words.sheets["columns"], (28, 90))
+        about.frozen_header = True
+        about.append_header([_("column"), _("meaning")])
+        meaning = {column.key: _(column.meaning) for column in COLUMNS}
+        for (key, _label), header in zip(wording.COMMENT_COLUMNS, words.headers, strict=True):
+            about.append([header, words.meanings.get(key) or meaning.get(key, "")])
+        about.append([])
+        about.append([_("procedure"), _cell(procedure.title)])
+        about.append([_("department"), _cell(department)])
+        about.append([_("exported at (Potsdam time)"), wording.local(utcnow())])
+        about.append([_("format"), f"{EXPORT_FORMAT} {EXPORT_VERSION}"])
+    return count
+
+
 def _evaluation_sheets(workbook: xlsx.Workbook, found: evaluation_export.Evaluation) -> None:
     """Themes, offline input and opinion groups (dialog/evaluation/export.py)."""
     themes = workbook.add_sheet("themes", (40, 14, 8, 8, 8, 10, 8))
@@ -363,8 +435,12 @@ async def json_chunks(
     procedure_id: int,
     thread_id: int | None = None,
     handover: dict[str, Any] | None = None,
+    lang: str | None = None,
 ) -> AsyncIterator[bytes]:
-    """The versioned JSON document (docs/export-schema.json), streamed comment by comment."""
+    """The versioned JSON document (docs/export-schema.json), streamed comment by comment.
+    With `lang`, each moment also in Potsdam's time (`*_local`) and each code as a word in
+    that language (`*_label`)."""
+    words = wording.wording_for(lang) if lang else None
     async with db.reading() as session:
         head = await queries.export_head(session, procedure_id, thread_id)
         assert head is not None, "the caller checked that the procedure exists"
@@ -400,6 +476,12 @@ async def json_chunks(
                 for item in threads
             ],
         }
+        if words:
+            top["language"] = words.locale
+            for item, shown in zip(threads, top["threads"], strict=True):
+                shown["closes_at_local"] = _local_iso(item.thread.closes_at)
+                if item.answer and shown["answer"]:
+                    _label_answer(shown["answer"], item.answer.updated_at, words)
         found = await evaluation_export.evaluation_of(session, procedure_id, thread_id)
         top.update(found.to_json())
         if handover is not None:
@@ -410,7 +492,13 @@ async def json_chunks(
         async for batch in rows(session, procedure_id, thread_id):
             parts = []
             for row in batch:
-                parts.append(json.dumps(_comment_json(row), ensure_ascii=False))
+                shown = _comment_json(row)
+                if words:
+                    shown["created_at_local"] = _local_iso(row["created_at"])
+                    shown["stance_label"] = words.stance(row["stance"]) or None
+                    if shown["answer"]:
+                        _label_answer(shown["answer"], row["answered_at"], words)
+                parts.append(json.dumps(shown, ensure_ascii=False))
                 up += row["votes_up"]
                 down += row["votes_down"]
                 offline += row["source"] is not None
@@ -418,6 +506,17 @@ async def json_chunks(
             count += len(batch)
     counts = {"comments": count, "votes_up": up, "votes_down": down, "offline": offline}
     yield ('], "counts": ' + json.dumps(counts) + "}").encode()
+
+
+def _local_iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(wording.POTSDAM).isoformat() if moment else None
+
+
+def _label_answer(
+    answer: dict[str, Any], answered_at: datetime | None, words: wording.Wording
+) -> None:
+    answer["state_label"] = words.state(answer["state"])
+    answer["answered_at_local"] = _local_iso(answered_at)
 
 
 def _answer_json(state: str, html: str, reason: str, updated_at: datetime | None) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from pydantic import (
 
 from dialog.i18n import lazy
 from dialog.results.models import NEEDS_REASON, AnswerState
+from dialog.web.inputs import is_blank
 
 AnswerStateName = Literal[
     "received", "under-consideration", "adopted", "partly-adopted", "not-adopted"
@@ -49,7 +50,7 @@ class AnswerIn(Strict):
     @field_validator("body")
     @classmethod
     def _not_blank(cls, value: str) -> str:
-        if not value.strip():
+        if is_blank(value):
             raise ValueError(lazy("Please write the answer first."))
         return value.strip()
 
@@ -57,7 +58,7 @@ class AnswerIn(Strict):
     @classmethod
     def _reason_when_needed(cls, value: str, info: ValidationInfo) -> str:
         state = info.data.get("state")
-        if state and AnswerState(state) in NEEDS_REASON and not value.strip():
+        if state and AnswerState(state) in NEEDS_REASON and is_blank(value):
             raise ValueError(lazy("Please give a reason when a result is not or partly adopted."))
         return value.strip()
 
@@ -123,6 +124,9 @@ class HandoverSettingsIn(Strict):
 class ExportQuery(Strict):
     format: ExportFormat = "csv"
     delimiter: Literal["comma", "semicolon"] = "comma"
+    # For people: headers, times and words in this language (the pages' links send theirs);
+    # without it the fixed machine columns that other programs import.
+    lang: Literal["de", "en"] | None = None
 
 
 class HandoverJobOut(BaseModel):

@@ -19,6 +19,7 @@ from dialog.results.models import AnswerState, JobState
 from dialog.results.present import answer_url, state_label
 from dialog.results.schemas import AnswerIn, DecisionIn, HandoverSettingsIn
 from dialog.web.api import actor, database
+from dialog.web.ids import is_id
 from dialog.web.inputs import form_data, validate
 from dialog.web.services import services
 from dialog.web.templating import render
@@ -78,8 +79,13 @@ async def handover_settings(request: Request) -> Response:
 
 async def hand_over(request: Request) -> Response:
     who = actor(request)
+    back = (await form_data(request)).get("back")
     async with database(request).unit_of_work() as uow:
         job = await jobs.do_request_handover(uow, who, request.path_params["thread_id"])
+    if back == "thread":  # pressed on the thread's own page
+        return RedirectResponse(
+            f"/threads/{job.thread_id}?handover=requested#manage-h", status_code=303
+        )
     async with database(request).reading() as session:
         slug = await queries.department_slug_of_thread(session, job.thread_id)
     return RedirectResponse(f"/departments/{slug}#handover-h", status_code=303)
@@ -171,7 +177,7 @@ async def decision_form(request: Request) -> Response:
 async def report_page(request: Request) -> Response:
     who = actor(request)
     raw_top = request.query_params.get("top", "")
-    top = min(int(raw_top), 500) if raw_top.isdigit() and int(raw_top) > 0 else report.TOP
+    top = min(int(raw_top), 500) if is_id(raw_top) else report.TOP
     async with database(request).reading() as session:
         procedure = await actions.access_procedure_for(
             session, who, request.path_params["procedure_id"], policy.can_read_report

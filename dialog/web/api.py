@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from dialog.accounts.actor import ANONYMOUS, Actor
-from dialog.db import Database
+from dialog.db import MAX_ID, Database
 from dialog.web.services import services
 
 
@@ -55,6 +55,7 @@ def respond(
     return Response(body, status_code=status, media_type="application/json")
 
 
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
@@ -90,7 +91,7 @@ def openapi_document(routes: Sequence[BaseRoute], prefix: str = "/api/v1") -> di
         for method, doc in route.docs.items():
             operation: dict[str, Any] = {"summary": doc.summary, "responses": {}}
             params = [
-                {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+                {"name": name, "in": "path", "required": True, "schema": ID_SCHEMA}
                 for name in route.param_convertors
             ]
             if doc.query is not None:
@@ -143,10 +144,13 @@ def openapi_document(routes: Sequence[BaseRoute], prefix: str = "/api/v1") -> di
 
 
 def _api_routes(routes: Sequence[BaseRoute]) -> list[ApiRoute]:
-    found: list[ApiRoute] = []
+    return [route for route, _prefix in api_routes_of(routes)]
+
+
+def api_routes_of(routes: Sequence[BaseRoute], prefix: str = "") -> Iterator[tuple[ApiRoute, str]]:
+    """Each documented route with the path of the mounts it sits in."""
     for route in routes:
         if isinstance(route, ApiRoute):
-            found.append(route)
+            yield route, prefix
         elif isinstance(route, Mount):
-            found.extend(_api_routes(route.routes))
-    return found
+            yield from api_routes_of(route.routes, prefix + route.path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -66,7 +67,34 @@ def _message(detail: ErrorDetails) -> str:
         return template
 
 
+def is_blank(text: str) -> bool:
+    """Nothing a reader could see: whitespace and invisible format characters only (zero-width
+    spaces and joiners, bidi controls, soft hyphens: Unicode category Cf)."""
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
+
+
+NUL_MESSAGE = lazy("This field contains a character that is not allowed (NUL).")
+
+
+def nul_fields(data: Any, name: str = "body") -> dict[str, str]:
+    """Fields whose text holds a NUL character (PostgreSQL cannot store one), by dotted name."""
+    if isinstance(data, str):
+        return {name: _(NUL_MESSAGE)} if "\x00" in data else {}
+    found: dict[str, str] = {}
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            key_name = str(key) if name == "body" else f"{name}.{key}"
+            found |= nul_fields(key, key_name) | nul_fields(value, key_name)
+    elif isinstance(data, list):
+        for value in data:
+            found |= nul_fields(value, name)
+    return found
+
+
 def validate(model: type[M], data: Mapping[str, Any]) -> M:
+    """The model from the data, or 422 naming each bad field (NUL characters included)."""
+    if found := nul_fields(data):
+        raise InvalidInput(lazy("Please check the marked fields."), found)
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -82,11 +110,17 @@ async def json_body(request: Request, model: type[M]) -> M:
         raise BadRequest(lazy("The request body is too large."))
     try:
         data = json.loads(raw or b"null")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's stack
         raise BadRequest(lazy("The request body is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise BadRequest(lazy("The request body must be a JSON object."))
-    return validate(model, data)
+    if found := nul_fields(data):
+        raise InvalidInput(lazy("Please check the marked fields."), found)
+    try:
+        # Strict: JSON's true is not the number 1, nor "5" the number 5.
+        return model.model_validate_json(raw, strict=True)
+    except ValidationError as error:
+        raise InvalidInput(lazy("Please check the marked fields."), field_errors(error)) from None
 
 
 async def form_data(request: Request) -> dict[str, Any]:
@@ -98,4 +132,7 @@ async def form_data(request: Request) -> dict[str, Any]:
             continue
         values = [v for v in form.getlist(key) if isinstance(v, str)]
         data[key] = values if len(values) > 1 or key.endswith("[]") else values[0]
-    return {key.removesuffix("[]"): value for key, value in data.items()}
+    fields = {key.removesuffix("[]"): value for key, value in data.items()}
+    if found := nul_fields(fields):
+        raise InvalidInput(lazy("Please check the marked fields."), found)
+    return fields

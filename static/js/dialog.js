@@ -1,5 +1,6 @@
 // dialog's one ES module. The site works without it; it adds live updates and conveniences.
 import "./dialogs.js";
+import { watchNotifications } from "./notifications.js";
 import { watchSession } from "./session.js";
 import { startThread } from "./thread.js";
 import { startCoding } from "./coding.js";
@@ -16,4 +17,5 @@ if (summary) summary.focus();
 
 watchSession(csrf);
 startThread();
+watchNotifications();
 startCoding();

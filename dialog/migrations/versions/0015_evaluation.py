@@ -1,7 +1,7 @@
 """evaluation: codebook themes, codings, offline sources, stored opinion groups
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0012
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 from dialog.db import UTCDateTime
 
 revision: str = "0015"
-down_revision: str | None = "0010"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
