@@ -128,7 +128,10 @@ async def recompute(db: Database, thread_id: int, upto_event: int | None = None)
         stored = await uow.session.get(OpinionGroups, thread_id)
         if stored is None:
             stored = OpinionGroups(
-                thread_id=thread_id, changed_event=upto_event, changed_at=utcnow()
+                thread_id=thread_id,
+                changed_event=upto_event,
+                changed_at=utcnow(),
+                computed_event=-1,
             )
             uow.session.add(stored)
         stored.analysis = stored_json(analysis)

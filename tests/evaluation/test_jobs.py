@@ -21,11 +21,19 @@ def background_of(app: Starlette) -> Services:
     return services
 
 
+async def drained(app: Starlette) -> None:
+    """Hand the outbox to the consumers here and now: the background loop, which a commit
+    wakes too, is stopped first so that it cannot hold the consumer while we drain."""
+    background = background_of(app).background
+    await background.stop()
+    await background.drain()
+
+
 async def test_votes_are_noted_and_computed_only_after_they_settle(
     app: Starlette, bench: Workbench, db: Database, make_user: MakeUser
 ) -> None:
     camps = await plant_camps(bench, make_user)
-    await background_of(app).background.drain()
+    await drained(app)
     async with db.reading() as session:
         noted = await session.get(OpinionGroups, bench.thread.id)
     assert noted is not None and noted.changed_event > noted.computed_event
@@ -53,7 +61,7 @@ async def test_a_hidden_comment_leaves_the_analysis_at_the_next_computation(
         comment = await uow.session.get(Comment, camps.consensus)
         assert comment is not None
         await do_change_status(uow, comment, CommentStatus.hidden)
-    await background_of(app).background.drain()
+    await drained(app)
     assert await jobs.recompute_settled(db, utcnow() + jobs.SETTLE + timedelta(seconds=1)) == 1
     async with db.reading() as session:
         stored = await session.get(OpinionGroups, bench.thread.id)
