@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from dialog.i18n import TIMEZONE, lazy
+from dialog.web.inputs import blank_means_none
 
 PhaseName = Literal["planned", "active", "evaluation", "completed"]
 LevelName = Literal["information", "consultation", "co-decision"]
@@ -54,11 +55,11 @@ class ProcedureFields(Strict):
     districts: list[Slug] = Field(default_factory=list, max_length=40)
     level: LevelName
     initiator: InitiatorName
-    method: Slug | None = None
+    method: Slug | None = Field(default=None, json_schema_extra=blank_means_none)
     phase: PhaseName = "planned"
     timeline: list[PhaseDates] = Field(default_factory=list, max_length=4)
     contact_name: str = Field(default="", max_length=200)
-    contact_email: EmailStr | None = None
+    contact_email: EmailStr | None = Field(default=None, json_schema_extra=blank_means_none)
     contact_phone: str = Field(default="", max_length=50)
     cost: str = Field(default="", max_length=200)
     location: str = Field(default="", max_length=200)
@@ -82,11 +83,11 @@ class ProcedurePatch(Strict):
     districts: list[Slug] | None = Field(default=None, max_length=40)
     level: LevelName | None = None
     initiator: InitiatorName | None = None
-    method: Slug | None = None
+    method: Slug | None = Field(default=None, json_schema_extra=blank_means_none)
     phase: PhaseName | None = None
     timeline: list[PhaseDates] | None = Field(default=None, max_length=4)
     contact_name: str | None = Field(default=None, max_length=200)
-    contact_email: EmailStr | None = None
+    contact_email: EmailStr | None = Field(default=None, json_schema_extra=blank_means_none)
     contact_phone: str | None = Field(default=None, max_length=50)
     cost: str | None = Field(default=None, max_length=200)
     location: str | None = Field(default=None, max_length=200)
@@ -102,8 +103,8 @@ class ThreadIn(Strict):
     title: str = Field(min_length=3, max_length=200)
     question: str = Field(default="", max_length=2000)
     moderation: ModerationName = "post"
-    opens_at: datetime | None = None
-    closes_at: datetime | None = None
+    opens_at: datetime | None = Field(default=None, json_schema_extra=blank_means_none)
+    closes_at: datetime | None = Field(default=None, json_schema_extra=blank_means_none)
 
     @field_validator("opens_at", "closes_at", mode="before")
     @classmethod

@@ -67,6 +67,12 @@ def _message(detail: ErrorDetails) -> str:
         return template
 
 
+def blank_means_none(schema: dict[str, Any]) -> None:
+    """json_schema_extra of an optional field that takes "" for none (an empty form field):
+    the API document then says that "" is accepted."""
+    schema.setdefault("anyOf", []).append({"type": "string", "maxLength": 0})
+
+
 def is_blank(text: str) -> bool:
     """Nothing a reader could see: whitespace and invisible format characters only (zero-width
     spaces and joiners, bidi controls, soft hyphens: Unicode category Cf)."""
@@ -99,6 +105,12 @@ def validate(model: type[M], data: Mapping[str, Any]) -> M:
         return model.model_validate(data)
     except ValidationError as error:
         raise InvalidInput(lazy("Please check the marked fields."), field_errors(error)) from None
+
+
+def query_as(request: Request, model: type[M]) -> M:
+    """The query string as the model; an empty parameter (`?page=`) counts as left out, as an
+    HTML form's empty field does (the API document says allowEmptyValue)."""
+    return validate(model, {k: v for k, v in request.query_params.items() if v != ""})
 
 
 async def json_body(request: Request, model: type[M]) -> M:
