@@ -21,12 +21,19 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked --python $(PYTHON) --quiet
 	touch $(STAMP)
 
+# The Nu Html Checker (vnu-jar, run with Java) for the HTML validity test, exactly as
+# package-lock.json names it; its install script (a Java download) is not run.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(NODE_STAMP)
+
 # Newer versions within pyproject's ranges into uv.lock, then the whole suite on them.
 upgrade: $(UV)
 	$(UV) lock --upgrade
 	$(MAKE) test
 
-install: $(STAMP)
+install: $(STAMP) $(NODE_STAMP)
 
 run: $(STAMP)
 	$(BIN)/dialog migrate
@@ -40,7 +47,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy dialog moderation tests bench
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(NODE_STAMP)
 	DIALOG_TEST_BACKEND=sqlite $(BIN)/pytest -q $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL and Redis, when DIALOG_TEST_DATABASE_URL is set (.ci/run sets it).
@@ -62,4 +69,4 @@ screenshots: $(STAMP)
 	$(BIN)/python -m tests.browser.screenshots
 
 clean:
-	rm -rf $(VENV) .tools var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .tools node_modules var .mypy_cache .ruff_cache .pytest_cache

@@ -18,6 +18,14 @@ from dialog.accounts import views as account_views
 from dialog.accounts.middleware import AuthMiddleware
 from dialog.accounts.personal_data import PersonalData
 from dialog.background import Background
+from dialog.concerns import annual_views as concern_annual
+from dialog.concerns import api as concern_api
+from dialog.concerns import events as concern_events
+from dialog.concerns import jobs as concern_jobs
+from dialog.concerns import personal_data as concern_data
+from dialog.concerns import retention as concern_retention
+from dialog.concerns import views as concern_views
+from dialog.concerns.hooks import ConcernHooks
 from dialog.db import Database
 from dialog.direct import Direct
 from dialog.discussion import api as discussion_api
@@ -26,32 +34,64 @@ from dialog.discussion import personal_data as discussion_data
 from dialog.discussion import views as discussion_views
 from dialog.discussion.page_cache import FirstPageCache
 from dialog.discussion.voting import VoteEvents
+from dialog.districts import views as district_views
 from dialog.errors import DomainError
+from dialog.evaluation import api as evaluation_api
+from dialog.evaluation import jobs as evaluation_jobs
+from dialog.evaluation import personal_data as evaluation_data
+from dialog.evaluation import views as evaluation_views
+from dialog.feeds import views as feed_views
 from dialog.live import events as live_events
 from dialog.live import socket as live_socket
 from dialog.live.events import EventRegistry
 from dialog.live.service import Live, make_hub
 from dialog.mail import personal_data as mail_data
 from dialog.mail import worker as mail_worker
+from dialog.methods import views as method_views
+from dialog.notifications import api as notification_api
+from dialog.notifications import events as notification_events
+from dialog.notifications import mailing as notification_mailing
 from dialog.notifications import personal_data as notification_data
+from dialog.notifications import views as notification_views
+from dialog.notifications.consumer import NotificationConsumer
+from dialog.open311 import api as open311_api
+from dialog.organisations import personal_data as organisation_data
+from dialog.organisations import views as organisation_views
 from dialog.procedures import api as procedure_api
+from dialog.procedures import events as procedure_events
 from dialog.procedures import views as procedure_views
+from dialog.proposals import actions as proposal_actions
+from dialog.proposals import api as proposal_api
+from dialog.proposals import events as proposal_events
+from dialog.proposals import personal_data as proposal_data
+from dialog.proposals import views as proposal_views
 from dialog.ratelimit import RateLimiter
 from dialog.results import api as results_api
 from dialog.results import events as results_events
 from dialog.results import jobs as handover_jobs
+from dialog.results import queries as results_queries
 from dialog.results import views as results_views
+from dialog.review import personal_data as review_data
+from dialog.review import views as review_views
+from dialog.saved_searches import personal_data as saved_search_data
+from dialog.saved_searches import views as saved_search_views
+from dialog.saved_searches.consumer import SavedSearchConsumer
+from dialog.search import api as search_api
+from dialog.search import views as search_views
 from dialog.settings import PROJECT_ROOT, Settings
 from dialog.web import errors, ids, pages
 from dialog.web.api import openapi_document
 from dialog.web.middleware import RequestContextMiddleware
+from dialog.web.navigation import NavigationMiddleware
 from dialog.web.nul_guard import NulGuardMiddleware
 from dialog.web.services import Services
 from dialog.web.templating import make_templates
 from moderation import api as moderation_api
+from moderation import audit as moderation_audit
 from moderation import cli as moderation_cli
 from moderation import events as moderation_events
 from moderation import hooks as moderation_hooks
+from moderation import queries as moderation_queries
 from moderation import views as moderation_views
 
 # Sub-commands of `dialog` that other parts own; dialog.cli finds them here.
@@ -63,11 +103,30 @@ EVENT_TYPES = EventRegistry(
     results_events.TYPES,
     moderation_events.TYPES,
     live_events.TYPES,
+    procedure_events.TYPES,
+    notification_events.TYPES,
+    concern_events.TYPES,
+    proposal_events.TYPES,
 )
 
 
 # Every package that keeps personal data: its part of the export and of account erasure.
-PERSONAL_DATA = PersonalData([discussion_data.PART, notification_data.PART, mail_data.PART])
+PERSONAL_DATA = PersonalData(
+    [
+        discussion_data.PART,
+        notification_data.PART,
+        mail_data.PART,
+        concern_data.PART,
+        evaluation_data.PART,
+        saved_search_data.PART,
+        proposal_data.PART,
+        organisation_data.PART,
+        review_data.PART,
+    ]
+)
+
+# Ideas and complaints write to moderation's audit log (the one hash chain of the platform).
+CONCERN_HOOKS = ConcernHooks(audit=moderation_audit.append)
 
 
 def api_routes() -> list[BaseRoute]:
@@ -77,17 +136,36 @@ def api_routes() -> list[BaseRoute]:
         *account_api.routes,
         *results_api.routes,
         *moderation_api.routes,
+        *evaluation_api.routes,
+        *notification_api.routes,
+        *concern_api.routes,
+        *search_api.routes,
+        *proposal_api.routes,
+        *organisation_views.api_routes,
     ]
 
 
 def page_routes() -> list[BaseRoute]:
     return [
+        *feed_views.routes,  # before /procedures/{key}, which would take "12.atom" as a slug
         *procedure_views.routes,
         *discussion_views.routes,
         *account_views.routes,
         *results_views.routes,
         *moderation_views.routes,
+        *notification_views.routes,
+        *concern_annual.routes,
+        *concern_views.routes,
+        *open311_api.routes,
+        *proposal_views.routes,
+        *organisation_views.routes,
+        *district_views.routes,
+        *review_views.routes,
+        *method_views.routes,
         *pages.routes,
+        *evaluation_views.routes,
+        *search_views.routes,
+        *saved_search_views.routes,
     ]
 
 
@@ -98,6 +176,22 @@ def make_background(settings: Settings, db: Database, live: Live) -> Background:
         "handover", settings.handover_interval, lambda: handover_jobs.run_due(db, settings)
     )
     mail_worker.register(background, db, settings)
+    # Opinion groups: the consumer notes changed threads, the job recomputes settled ones.
+    background.consume(evaluation_jobs.ThreadChanges())
+    background.every(
+        "opinion-groups", evaluation_jobs.INTERVAL, lambda: evaluation_jobs.recompute_settled(db)
+    )
+    # notifications: the consumer of the outbox, and the jobs that mail what it wrote
+    background.consume(NotificationConsumer(settings))
+    notification_mailing.register(background, db, settings, make_templates().env)
+    concern_jobs.register(background, db, settings, CONCERN_HOOKS)
+    concern_retention.register(background, db, settings)
+    background.consume(SavedSearchConsumer(settings))
+    background.every(
+        "proposals-expiry",
+        settings.proposal_check_interval,
+        lambda: proposal_actions.expire_due(db, settings),
+    )
     live.hub.listen(background.on_ids)
     db.commit_listeners.append(background.committed)
     return background
@@ -141,6 +235,14 @@ def create_app(settings: Settings) -> Starlette:
             Middleware(RequestContextMiddleware, hsts=settings.production),
             Middleware(NulGuardMiddleware),
             Middleware(AuthMiddleware, db=db, direct=direct, settings=settings),
+            # The header's role links and what waits behind them (after the actor is known).
+            Middleware(
+                NavigationMiddleware,
+                db=db,
+                queue_length=moderation_queries.queue_length,
+                unanswered=results_queries.unanswered_count,
+                department_slug=results_queries.department_slug,
+            ),
         ],
         exception_handlers={
             DomainError: errors.domain_error_handler,
@@ -164,5 +266,6 @@ def create_app(settings: Settings) -> Starlette:
         vote_events=vote_events,
         discussion_hooks=moderation_hooks.discussion_hooks(settings),
         personal_data=PERSONAL_DATA,
+        concern_hooks=CONCERN_HOOKS,
     )
     return app

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import os
 import sqlite3
 import sys
+from collections.abc import MutableMapping
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -18,7 +20,7 @@ from dialog.accounts.models import Role
 from dialog.db import Database
 from dialog.errors import DomainError
 from dialog.procedures import queries as procedure_queries
-from dialog.settings import Settings
+from dialog.settings import Settings, local_base_url
 
 
 class CommandError(Exception):
@@ -37,6 +39,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.workers > 1 and settings.is_sqlite:
         raise CommandError("--workers > 1 needs PostgreSQL (DIALOG_DATABASE_URL)")
     logs.configure(settings.log_format, settings.log_level)
+    follow_port(os.environ, args.host, args.port)
     uvicorn.run(
         "dialog.asgi:app",
         host=args.host,
@@ -48,6 +51,15 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         access_log=False,
     )
     return 0
+
+
+def follow_port(environ: MutableMapping[str, str], host: str, port: int) -> None:
+    """In development without DIALOG_BASE_URL, links in mails and the WebSocket's Origin check
+    follow the port the server runs on (`PORT=8321 make run`), not a fixed 8000. The workers
+    read their settings from the environment (dialog.asgi), so the address goes there."""
+    if environ.get("DIALOG_BASE_URL") or environ.get("DIALOG_ENV") == "production":
+        return
+    environ["DIALOG_BASE_URL"] = local_base_url(host, port)
 
 
 def check_database(settings: Settings) -> None:

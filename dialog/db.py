@@ -48,7 +48,9 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value
+        # In UTC: SQLite keeps the wall time and drops the offset (18:00 Potsdam read back as
+        # 18:00 UTC), and compares the stored text.
+        return value.astimezone(UTC) if value is not None else None
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is not None and value.tzinfo is None:
@@ -84,8 +86,17 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, record: ConnectionPoolEnt
     sqlite_connection_setup(dbapi_connection)
 
 
+# SQL functions every SQLite connection offers, by name: (number of arguments, function). Parts
+# add theirs when imported (dialog/__init__.py imports dialog.search.stemming, whose
+# german_stems the search index's triggers call), before any connection is opened.
+SQLITE_FUNCTIONS: dict[str, tuple[int, Callable[..., Any]]] = {}
+
+
 def sqlite_connection_setup(connection: Any) -> None:
-    """Every SQLite connection of the platform: WAL, foreign keys, a 30 s busy wait."""
+    """Every SQLite connection of the platform: WAL, foreign keys, a 30 s busy wait, and the
+    SQL functions of SQLITE_FUNCTIONS."""
+    for name, (arity, function) in SQLITE_FUNCTIONS.items():
+        connection.create_function(name, arity, function, deterministic=True)
     # pysqlite's own transaction handling is turned off so BEGIN IMMEDIATE below takes effect.
     connection.isolation_level = None
     cursor = connection.cursor()

@@ -11,9 +11,13 @@ from sqlalchemy import func, select
 
 from dialog.accounts.actions import do_add_user
 from dialog.accounts.models import Role
+from dialog.concerns.demo import add_concerns
+from dialog.concerns.demo_year import add_year_of_concerns
 from dialog.db import Database, UnitOfWork, utcnow
 from dialog.discussion.demo import add_conversations
+from dialog.evaluation import demo as evaluation_demo
 from dialog.markup import render_markdown
+from dialog.notifications.demo import add_notifications
 from dialog.procedures.actions import slugify
 from dialog.procedures.models import (
     Department,
@@ -24,7 +28,10 @@ from dialog.procedures.models import (
     ProcedurePhase,
     Thread,
 )
+from dialog.procedures.schemas import title_from
+from dialog.proposals.demo import add_proposals
 from dialog.results.demo import add_results
+from dialog.saved_searches.demo import add_saved_searches
 from dialog.settings import Settings
 
 DEMO_PASSWORD = "demo-passwort-2026"
@@ -280,6 +287,7 @@ async def load(settings: Settings) -> bool:
             if await uow.session.scalar(select(func.count()).select_from(Procedure)):
                 return False
             await _load(uow)
+        await evaluation_demo.compute_groups(db)  # read from committed votes, as the job does
         return True
     finally:
         await db.dispose()
@@ -351,11 +359,12 @@ async def _load(uow: UnitOfWork) -> None:
         )
         session.add(procedure)
         await session.flush()
+        question = f"Was ist Ihnen beim Vorhaben „{title}“ besonders wichtig?"
         session.add(
             Thread(
                 procedure_id=procedure.id,
-                title="Ihre Meinung ist gefragt",
-                question=f"Was ist Ihnen beim Vorhaben „{title}“ besonders wichtig?",
+                title=title_from(question),  # each thread called by what it asks
+                question=question,
                 moderation="pre" if index % 4 == 1 else "post",
                 is_open=phase == "active",
             )
@@ -400,3 +409,10 @@ async def _load(uow: UnitOfWork) -> None:
         )
     await add_results(uow)
     await add_conversations(uow)
+    # notifications: follows, notices read and unread, mail choices
+    await add_notifications(uow)
+    await add_concerns(uow)
+    await add_year_of_concerns(uow)
+    await evaluation_demo.add_evaluation(uow)
+    await add_saved_searches(uow)
+    await add_proposals(uow)

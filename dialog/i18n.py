@@ -113,6 +113,16 @@ def _tz() -> ZoneInfo:
     return ZoneInfo(TIMEZONE)
 
 
+def machine_time(moment: date | datetime | None) -> str:
+    """A moment for a `<time datetime>` attribute: whole seconds, since HTML allows at most
+    three digits of a fraction; a day as YYYY-MM-DD."""
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime):
+        return moment.isoformat(timespec="seconds")
+    return moment.isoformat()
+
+
 def iso(moment: datetime | None) -> str | None:
     """A moment as ISO 8601 for JSON (data exports), or None."""
     return moment.isoformat() if moment else None

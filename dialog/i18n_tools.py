@@ -32,6 +32,9 @@ KEYWORDS = {
             "NotFound",
             "Conflict",
             "TooManyRequests",
+            "ServiceUnavailable",
+            "SignInRefused",
+            "LinkRefused",
         )
     },
 }

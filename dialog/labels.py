@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from dialog.i18n import TIMEZONE, lazy, ngettext
 from dialog.i18n import gettext as _
-from dialog.i18n import lazy
 
 PHASES = {
     "planned": lazy("Planned"),
@@ -60,3 +63,16 @@ def moderation_label(code: str) -> str:
 
 def sort_label(code: str) -> str:
     return label(SORTS, code)
+
+
+def time_left(ends_on: date | None, today: date | None = None) -> str:
+    """How long the current phase still runs, as a card says it ("noch 12 Tage"); empty when
+    the phase has no end date or has ended already."""
+    if ends_on is None:
+        return ""
+    days = (ends_on - (today or datetime.now(ZoneInfo(TIMEZONE)).date())).days
+    if days < 0:
+        return ""
+    if days == 0:
+        return _("ends today")
+    return ngettext("%(num)d day left", "%(num)d days left", days) % {"num": days}

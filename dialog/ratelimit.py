@@ -34,6 +34,7 @@ DEFAULT_RULES: dict[str, str] = {
     "vote": "120/minute",
     "flag": "20/hour",
     "feedback": "5/hour",
+    "open311": "30/minute",
 }
 
 

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+DEFAULT_COLOUR = "#004f9f"
+PANEL_COLOUR = "#f3f5f7"  # --panel in static/css/site.css: filters and footers carry links on it
+MIN_CONTRAST = 4.5
+LOGO_MAX_BYTES = 256 * 1024
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,7 +26,7 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DIALOG_REDIS_URL": "redis://… to share events between processes; unset: in-process hub",
     "DIALOG_REDIS_NAMESPACE": "prefix of Redis channels and keys, so several deployments can share one Redis (default dialog)",
     "DIALOG_SECRET_KEY": "at least 32 characters; unset: generated once into var/secret_key",
-    "DIALOG_BASE_URL": "public origin, e.g. https://dialog.potsdam.de; used in mails and Origin checks",
+    "DIALOG_BASE_URL": "public origin, e.g. https://dialog.potsdam.de; used in mails and Origin checks (required in production; unset in development: http://127.0.0.1 with the port `dialog serve` runs on)",
     "DIALOG_SMTP_URL": "smtp://user:pass@host:port (smtps:// for TLS); unset: mails go to var/mail/",
     "DIALOG_MAIL_FROM": "sender address of outgoing mail",
     "DIALOG_OIDC_ISSUER": "OpenID Connect issuer URL of the city's single sign-on",
@@ -37,7 +43,18 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DIALOG_LIVE_SIGNED_IN_SOCKETS_PER_ADDRESS": "live sockets of signed-in people one client address may hold open in each process (default 250)",
     "DIALOG_MAIL_INTERVAL": "seconds between looks of the mail worker at the outbox for mail queued by other processes and retries that came due (default 5; mail queued by the same process goes out at once)",
     "DIALOG_MAIL_MAX_ATTEMPTS": "attempts at a mail before it is marked failed; retries wait 30 s, 1, 2, 4 … minutes, at most an hour (default 20: about 13 hours of retrying)",
+    "DIALOG_CONCERN_RETENTION_DAYS": "days after an idea or complaint is archived until its author's name, e-mail address, photos, internal notes and supporters are removed (default 30)",
+    "DIALOG_OPEN311_API_KEYS": "name:key pairs, comma separated, of the apps that may create Open311 requests without an e-mail confirmation (keys of at least 24 characters); unset: e-mail confirmation only",
+    "DIALOG_SITE_NAME": "the platform's name in the header and page titles (default dialog)",
+    "DIALOG_BRAND_COLOUR": "primary colour #rrggbb of header, links and buttons; start-up refuses one with less than 4.5:1 contrast against white and the panel grey (default #004f9f)",
+    "DIALOG_LOGO": "path to the city's logo (.svg or .png, at most 256 KB) shown in the header beside the name; unset: the name alone",
+    "DIALOG_PROPOSAL_THRESHOLD": "supporters a proposal needs by default before the office must decide (default 100; the office may set another when publishing)",
+    "DIALOG_PROPOSAL_DAYS": "days a published proposal collects support by default (default 90; the office may set another when publishing)",
+    "DIALOG_PROPOSAL_CHECK_INTERVAL": "seconds between looks for proposals whose support period ended (default 300)",
     "DIALOG_WEBHOOK_ALLOW_PRIVATE": "true lets hand-over webhooks reach loopback, private and link-local addresses (a relay on the same host, tests); default false",
+    # notifications
+    "DIALOG_NOTIFY_HOLD_BACK": "seconds a notification waits before it is mailed, so a burst becomes one mail (default 600)",
+    "DIALOG_DIGEST_INACTIVE_DAYS": "people not signed in for this many days get no digests (default 180)",
 }
 
 
@@ -72,6 +89,16 @@ class Settings:
     mail_interval: int = 5
     mail_max_attempts: int = 20
     webhook_allow_private: bool = False
+    concern_retention_days: int = 30
+    open311_api_keys: Mapping[str, str] = field(default_factory=dict)  # key → client name
+    site_name: str = "dialog"
+    brand_colour: str = DEFAULT_COLOUR
+    logo: Path | None = None
+    notify_hold_back: int = 600
+    digest_inactive_days: int = 180
+    proposal_threshold: int = 100
+    proposal_days: int = 90
+    proposal_check_interval: int = 300
 
     @property
     def production(self) -> bool:
@@ -154,8 +181,27 @@ class Settings:
             ),
             mail_interval=_positive_int(env, "DIALOG_MAIL_INTERVAL", 5),
             mail_max_attempts=_positive_int(env, "DIALOG_MAIL_MAX_ATTEMPTS", 20),
+            proposal_threshold=_positive_int(env, "DIALOG_PROPOSAL_THRESHOLD", 100),
+            proposal_days=_positive_int(env, "DIALOG_PROPOSAL_DAYS", 90),
+            proposal_check_interval=_positive_int(env, "DIALOG_PROPOSAL_CHECK_INTERVAL", 300),
             webhook_allow_private=_flag(env, "DIALOG_WEBHOOK_ALLOW_PRIVATE"),
+            concern_retention_days=_positive_int(env, "DIALOG_CONCERN_RETENTION_DAYS", 30),
+            open311_api_keys=_api_keys(env.get("DIALOG_OPEN311_API_KEYS") or ""),
+            site_name=_site_name(env.get("DIALOG_SITE_NAME") or "dialog"),
+            brand_colour=_brand_colour(env.get("DIALOG_BRAND_COLOUR") or DEFAULT_COLOUR),
+            logo=_logo(Path(env["DIALOG_LOGO"])) if env.get("DIALOG_LOGO") else None,
+            notify_hold_back=_positive_int(env, "DIALOG_NOTIFY_HOLD_BACK", 600),
+            digest_inactive_days=_positive_int(env, "DIALOG_DIGEST_INACTIVE_DAYS", 180),
         )
+
+
+def local_base_url(host: str, port: int) -> str:
+    """The address a browser on this machine reaches a development server at."""
+    if host in ("", "0.0.0.0", "::"):  # listening everywhere: loopback reaches it
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
@@ -183,6 +229,66 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     if value not in ("true", "false", "1", "0", "yes", "no"):
         raise SettingsError(f"{name}: must be true or false, not {value!r}")
     return value in ("true", "1", "yes")
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        return sum(
+            weight * (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+            for weight, c in ((0.2126, r), (0.7152, g), (0.0722, b))
+        )
+
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _brand_colour(colour: str) -> str:
+    """White header text, links and buttons use the colour: WCAG 1.4.3 asks 4.5:1 of each,
+    against white and against the panel grey."""
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        raise SettingsError(f"DIALOG_BRAND_COLOUR: must be a colour like #004f9f, not {colour!r}")
+    colour = colour.lower()
+    for background, name in (("#ffffff", "white"), (PANEL_COLOUR, "the panel grey")):
+        ratio = contrast(colour, background)
+        if ratio < MIN_CONTRAST:
+            raise SettingsError(
+                f"DIALOG_BRAND_COLOUR: {colour} has a contrast of {ratio:.2f}:1 against {name} "
+                f"({background}); white text, links and buttons need at least "
+                f"{MIN_CONTRAST}:1 (WCAG 1.4.3)"
+            )
+    return colour
+
+
+def _logo(path: Path) -> Path:
+    if path.suffix.lower() not in (".svg", ".png"):
+        raise SettingsError(f"DIALOG_LOGO: must be an .svg or .png file, not {path.name!r}")
+    if not path.is_file():
+        raise SettingsError(f"DIALOG_LOGO: {path} does not exist")
+    if path.stat().st_size > LOGO_MAX_BYTES:
+        raise SettingsError(f"DIALOG_LOGO: {path} is larger than {LOGO_MAX_BYTES // 1024} KB")
+    return path
+
+
+def _api_keys(raw: str) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for pair in filter(None, (p.strip() for p in raw.split(","))):
+        name, sep, key = pair.partition(":")
+        if not sep or not name.strip() or len(key.strip()) < 24:
+            raise SettingsError(
+                "DIALOG_OPEN311_API_KEYS: name:key pairs with keys of at least 24 characters"
+            )
+        keys[key.strip()] = name.strip()
+    return keys
+
+
+def _site_name(value: str) -> str:
+    value = value.strip()
+    if not value or len(value) > 60 or not value.isprintable():
+        raise SettingsError("DIALOG_SITE_NAME: 1 to 60 printable characters")
+    return value
 
 
 def _namespace(value: str) -> str:

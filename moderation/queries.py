@@ -55,6 +55,8 @@ class QueueItem:
     appeal_text: str | None = None
     parent: Parent | None = None
     author_history: dict[str, int] = field(default_factory=dict)
+    author_since: datetime | None = None  # when the author's account was made
+    flag_notes: list[tuple[str, str]] = field(default_factory=list)  # (reason, reporter's note)
 
 
 QueueRow = Select[Comment, ReviewItem, str, int, str, str]
@@ -143,12 +145,12 @@ async def _add_context(session: AsyncSession, items: Sequence[QueueItem]) -> Non
         return
     flags = (
         await session.execute(
-            select(Flag.comment_id, Flag.reason, Flag.user_id).where(
-                Flag.comment_id.in_(ids), Flag.reviewed_at.is_(None)
-            )
+            select(Flag.comment_id, Flag.reason, Flag.user_id, Flag.note)
+            .where(Flag.comment_id.in_(ids), Flag.reviewed_at.is_(None))
+            .order_by(Flag.id)
         )
     ).all()
-    flaggers = {user_id for _, _, user_id in flags if user_id is not None}
+    flaggers = {user_id for _, _, user_id, _note in flags if user_id is not None}
     weights: dict[int, float] = {}
     if flaggers:
         records = await session.execute(
@@ -166,9 +168,11 @@ async def _add_context(session: AsyncSession, items: Sequence[QueueItem]) -> Non
             if uid is not None
         }
     by_id = {item.comment_id: item for item in items}
-    for comment_id, reason, user_id in flags:
+    for comment_id, reason, user_id, note in flags:
         target = by_id[comment_id]
         target.flags[reason] = target.flags.get(reason, 0) + 1
+        if note:
+            target.flag_notes.append((reason, note))
         target.flag_weight += weights.get(user_id, 0.5) if user_id is not None else 0.5
     parent_ids = [item.parent_id for item in items if item.parent_id is not None]
     if parent_ids:
@@ -192,6 +196,14 @@ async def _add_context(session: AsyncSession, items: Sequence[QueueItem]) -> Non
         for author_id, action, count in counted:
             if author_id is not None:
                 history[author_id][action] = count
+        since = dict(
+            (
+                await session.execute(select(User.id, User.created_at).where(User.id.in_(authors)))
+            ).all()
+        )
+        for entry in items:
+            if entry.author_id is not None:
+                entry.author_since = since.get(entry.author_id)
     claimers = {item.claimed_by for item in items if item.claimed_by is not None}
     names: dict[int, str] = {}
     if claimers:
@@ -369,3 +381,35 @@ async def latest_event_id(session: AsyncSession) -> int:
     """Where a freshly rendered queue page starts listening."""
     found = await session.scalar(select(func.max(Event.id)).where(Event.topic == "moderation"))
     return found or 0
+
+
+async def queue_length(session: AsyncSession) -> int:
+    """How many posts wait in the open queue (held, or reopened by flags or an appeal): two
+    counts on indexed columns, for the header of every moderator's page."""
+    held = await session.scalar(
+        select(func.count()).select_from(Comment).where(Comment.status == "pending")
+    )
+    reopened = await session.scalar(
+        select(func.count())
+        .select_from(ReviewItem)
+        .join(Comment, Comment.id == ReviewItem.comment_id)
+        .where(ReviewItem.open_since.is_not(None), Comment.status != "pending")
+    )
+    return int(held or 0) + int(reopened or 0)
+
+
+async def display_names(session: AsyncSession, user_ids: Sequence[int]) -> dict[int, str]:
+    """Display names of the accounts an audit page names (deleted ones have none)."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(
+        select(User.id, User.display_name).where(User.id.in_(list(set(user_ids))))
+    )
+    return {user_id: name for user_id, name in rows.all() if name}
+
+
+async def open_items(session: AsyncSession, comment_ids: Sequence[int]) -> list[QueueItem]:
+    """Those of the comments that are in the open queue now, as the queue shows them."""
+    if not comment_ids:
+        return []
+    return await _load(session, _queue_query(None, None).where(Comment.id.in_(comment_ids)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from dialog.discussion.present import comment_url
 from dialog.i18n import lazy
@@ -15,6 +15,8 @@ from moderation.queries import AuthorStatus, Figures, QueueItem
 
 ActionName = Literal["approve", "reject", "hide", "restore"]
 ReasonName = Literal["respect", "discrimination", "topic", "privacy", "spam", "law"]
+# Approving and restoring need no reason: "" (the form's first choice) or left out.
+DecisionReason = Literal["", "respect", "discrimination", "topic", "privacy", "spam", "law"]
 QueueReason = Literal[
     "pre-moderation",
     "personal-data",
@@ -35,10 +37,23 @@ def _strip(value: str) -> str:
     return value.strip()
 
 
+def _reason_for(action: object, reason: str) -> str:
+    """Taking a post away needs a netiquette reason the author is told; publishing does not."""
+    if not reason and action not in ("approve", "restore"):
+        raise ValueError(lazy("Please choose the netiquette reason the author will be told."))
+    return reason
+
+
 class DecisionBody(Strict):
     action: ActionName
-    reason: ReasonName
+    reason: DecisionReason = Field(default="", validate_default=True)
     note: str = Field(default="", max_length=1000)
+
+    @field_validator("reason")
+    @classmethod
+    def _needed(cls, value: str, info: ValidationInfo) -> str:
+        return _reason_for(info.data.get("action"), value)
+
     # The item version the moderator looked at; a newer one means someone else decided.
     version: Whole | None = None
 
@@ -48,8 +63,13 @@ class DecisionBody(Strict):
 class BulkDecisionBody(Strict):
     comment_ids: list[Id] = Field(min_length=1, max_length=100)
     action: Literal["approve", "reject"]
-    reason: ReasonName
+    reason: DecisionReason = Field(default="", validate_default=True)
     note: str = Field(default="", max_length=1000)
+
+    @field_validator("reason")
+    @classmethod
+    def _needed(cls, value: str, info: ValidationInfo) -> str:
+        return _reason_for(info.data.get("action"), value)
 
 
 class QueueQuery(Strict):
@@ -94,6 +114,11 @@ class ParentOut(BaseModel):
     author: str | None
 
 
+class FlagNoteOut(BaseModel):
+    reason: str
+    note: str
+
+
 class QueueItemOut(BaseModel):
     id: int
     version: int
@@ -111,6 +136,8 @@ class QueueItemOut(BaseModel):
     author_id: int | None
     author: str | None
     author_history: dict[str, int]
+    author_since: datetime | None
+    flag_notes: list[FlagNoteOut]
     parent: ParentOut | None
     claimed_by: int | None
     claimed_by_name: str | None
@@ -138,6 +165,8 @@ class QueueItemOut(BaseModel):
             author_id=item.author_id,
             author=item.author_name,
             author_history=item.author_history,
+            author_since=item.author_since,
+            flag_notes=[FlagNoteOut(reason=r, note=n) for r, n in item.flag_notes],
             parent=ParentOut(
                 id=item.parent.id,
                 html=item.parent.html if item.parent.status == "published" else "",

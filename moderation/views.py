@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
+from dialog.db import utcnow
 from dialog.errors import Conflict, DomainError, InvalidInput, NotAuthenticated, NotFound
 from dialog.i18n import gettext as _
 from dialog.i18n import lazy
@@ -23,6 +24,7 @@ from dialog.web.services import services
 from dialog.web.templating import render
 from moderation import actions, audit, policy, queries, rules
 from moderation.api import author_view, bulk
+from moderation.audit_lines import audit_line
 from moderation.schemas import (
     AppealBody,
     BlockBody,
@@ -125,20 +127,45 @@ async def queue_page(
             "notice": notice,
             "problem": problem,
             "errors": errors or {},
-            "reasons": policy.REASONS,
-            "actions": policy.ACTIONS,
             "queue_reasons": ["pre-moderation", *rules.RULES, "flags", "appeal"],
-            "queue_label": queue_label,
-            "status_label": status_label,
-            "flag_label": flag_label,
             "ages": AGES,
-            "periods": policy.BLOCK_LABELS,
-            "can_decide": lambda item: policy.can_decide(
-                actor(request), item.excluded_moderator_id
-            ),
-            "next_status": policy.next_status,
+            **item_helpers(request),
         },
         status_code=status_code,
+    )
+
+
+def item_helpers(request: Request) -> dict[str, Any]:
+    """What templates/moderation/_item.html needs beside the item (page and fragments)."""
+    return {
+        "reasons": policy.REASONS,
+        "actions": policy.ACTIONS,
+        "queue_label": queue_label,
+        "status_label": status_label,
+        "flag_label": flag_label,
+        "periods": policy.BLOCK_LABELS,
+        "can_decide": lambda item: policy.can_decide(actor(request), item.excluded_moderator_id),
+        "next_status": policy.next_status,
+        "age_days": lambda moment: max(0, (utcnow() - moment).days),
+    }
+
+
+async def queue_fragments(request: Request) -> Response:
+    """GET /moderation/fragments?ids=1,2: those of the posts that are in the open queue, as
+    the page shows them, for the page's script to add when they enter the queue live."""
+    actions.require_moderator(actor(request))
+    raw = request.query_params.get("ids", "")
+    ids = [
+        int(part)
+        for part in raw.split(",")[:50]
+        if (part.isascii() and part.isdigit()) and 0 < int(part) < 2**31
+    ]
+    async with database(request).reading() as session:
+        items = await queries.open_items(session, ids)
+    return render(
+        request,
+        "moderation/fragments.html",
+        {"items": [QueueItemOut.of(i) for i in items], "errors": {}, **item_helpers(request)},
     )
 
 
@@ -277,16 +304,21 @@ async def audit_page(request: Request) -> Response:
     actions.require_moderator(actor(request))
     before = request.query_params.get("before")
     before_id = parse_id(before, "before") if before else None
+    admin = actor(request).role == "admin"
     async with database(request).reading() as session:
         rows = await queries.audit_page(session, before_id, 100)
         checked = await audit.verify(session)
+        people = [
+            int(entry.subject.split(":", 1)[1])
+            for entry, _name in rows
+            if entry.subject.startswith("user:") and entry.subject[5:].isdigit()
+        ]
+        names = await queries.display_names(session, people)
     return render(
         request,
         "moderation/audit.html",
         {
-            "rows": [
-                (entry, name, json.dumps(entry.data, ensure_ascii=False)) for entry, name in rows
-            ],
+            "rows": [audit_line(entry, name, names, admin) for entry, name in rows],
             "verification": checked,
             "older": rows[-1][0].id if len(rows) == 100 else None,
         },
@@ -378,6 +410,7 @@ async def status_page(request: Request) -> Response:
 routes: list[BaseRoute] = [
     Route("/moderation", queue_view),
     Route("/moderation/bulk", bulk_form, methods=["POST"]),
+    Route("/moderation/fragments", queue_fragments),
     Route("/moderation/comments/{comment_id:int}/decision", decide_form, methods=["POST"]),
     Route("/moderation/comments/{comment_id:int}/claim", claim_form, methods=["POST"]),
     Route("/moderation/comments/{comment_id:int}/status", status_page, methods=["GET", "POST"]),

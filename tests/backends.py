@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 import dialog.models  # noqa: F401  (every table, for TRUNCATE)
 import moderation.models  # noqa: F401
 from dialog import migrate
+from dialog.backup.check import SEEDED_ROWS
 from dialog.db import Base
 from dialog.settings import Settings
 
@@ -77,7 +78,12 @@ async def clean(backend: Backend) -> None:
     url = make_url(backend.template).set(drivername="postgresql").render_as_string(False)
     conn = await asyncpg.connect(url)
     try:
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        # Rows a migration seeds (dialog/backup/check.py) stay: they have the first ids.
+        tables = ", ".join(
+            f'"{t.name}"' for t in Base.metadata.sorted_tables if t.name not in SEEDED_ROWS
+        )
         await conn.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        for name, rows in SEEDED_ROWS.items():
+            await conn.execute(f'DELETE FROM "{name}" WHERE id > {rows}')  # noqa: S608
     finally:
         await conn.close()

@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 
 import dialog
 import moderation
+from dialog.accounts.models import User
 from dialog.app import EVENT_TYPES
 from dialog.db import Database
 from dialog.discussion.voting import VoteEvents
@@ -126,14 +127,45 @@ async def test_every_event_the_platforms_actions_store_is_declared_with_its_shap
     answer = f"/api/v1/comments/{second['id']}/answer"
     for body in ("Danke", "Danke vielmals"):
         assert (await api.request(staff, "POST", answer, json={"body": body})).status_code < 300
+    new_thread = {"title": "Noch eine Frage", "question": "Was meinen Sie?"}
+    threads = f"/api/v1/procedures/{procedure.id}/threads"
+    assert (await api.request(staff, "POST", threads, json=new_thread)).status_code == 201
+    phase = await api.request(
+        staff, "PATCH", f"/api/v1/procedures/{procedure.id}", json={"phase": "evaluation"}
+    )
+    assert phase.status_code == 200, phase.text
     rename = await api.request(other, "PATCH", "/api/v1/me", json={"display_name": "Neuer Name"})
     assert rename.status_code == 200
     withdraw = f"/api/v1/comments/{second['id']}/withdraw"
     assert (await api.request(other, "POST", withdraw)).status_code == 200
+    # Proposals: published, supported to its threshold of one (dialog.proposals).
+    office = await make_user("office")
+    created = await api.request(
+        other,
+        "POST",
+        "/api/v1/proposals",
+        json={"title": "Ein Vorschlag", "summary": "Was wir wollen.", "reason": "Weil es gut ist."},
+    )
+    publish = {"action": "publish", "threshold": 1}
+    decision = f"/api/v1/proposals/{created.json()['id']}/decision"
+    assert (await api.request(office, "POST", decision, json=publish)).status_code == 200
+    supported = f"/api/v1/proposals/{created.json()['id']}/support"
+    assert (await api.request(author, "PUT", supported)).status_code == 200
     csrf = await factories.sign_in(client, author)
     assert (await client.post("/logout", data={"csrf_token": csrf})).status_code == 303
     deletion = {"password": factories.PASSWORD, "comments": "remove"}
     assert (await api.request(author, "DELETE", "/api/v1/me", json=deletion)).status_code == 204
+
+    await concern_events_through_the_api(api, db, department, staff)
+    new_procedure = {
+        "title": "Ein neues Vorhaben",
+        "summary": "Eine kurze Beschreibung des Vorhabens.",
+        "department": department.slug,
+        "level": "consultation",
+        "initiator": "administration",
+    }  # procedure.published
+    created = await api.request(staff, "POST", "/api/v1/procedures", json=new_procedure)
+    assert created.status_code == 201, created.text
 
     assert await shape_problems(db) == []
     async with db.reading() as session:
@@ -141,3 +173,27 @@ async def test_every_event_the_platforms_actions_store_is_declared_with_its_shap
     # Representative: every declared type but one that no action reaches today (moderation
     # rejects only pending comments, which were never on the thread's topic).
     assert {t.name for t in EVENT_TYPES} - stored == {"comment.rejected"}
+
+
+async def concern_events_through_the_api(
+    api: factories.ApiAs, db: Database, department: Department, staff: User
+) -> None:
+    """Ideas and complaints: submit, route, accept, unpublish (redacts the public events)."""
+    from dialog.concerns.models import Category
+
+    office = await factories.user(db, "office")
+    async with db.reading() as session:
+        other = await session.scalar(select(Category.id).where(Category.is_other.is_(True)))
+    body = {"kind": "idea", "category": other, "text": "Mehr Bänke am Ufer.", "public": True}
+    created = await api.request(None, "POST", "/api/v1/concerns", json=body)
+    assert created.status_code == 201, created.text
+    item = created.json()["id"]
+    route = {"department": department.id}
+    steps = [
+        (office, "route", route),
+        (staff, "accept", {}),
+        (office, "unpublish", {"reason": "Nein"}),
+    ]
+    for who, step, data in steps:
+        done = await api.request(who, "POST", f"/api/v1/concerns/{item}/{step}", json=data)
+        assert done.status_code == 200, done.text

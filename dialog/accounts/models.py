@@ -36,7 +36,8 @@ class User(Base):
     email_verified_at: Mapped[datetime | None]
     blocked_until: Mapped[datetime | None]
     block_reason: Mapped[str | None] = mapped_column(String(500))
-    notify_by_mail: Mapped[bool] = mapped_column(default=False)
+    # Mail at all (the kinds are chosen in dialog.notifications); on, so own items reach people.
+    notify_by_mail: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
 

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, inspect, select, table
+from sqlalchemy import exists, func, inspect, select, table
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import create_async_engine
 
-# Alembic's own table: a freshly migrated database holds a row there and nothing else.
+# Alembic's own table: a freshly migrated database holds a row there.
 SCHEMA_TABLES = frozenset({"alembic_version"})
+# Tables a migration seeds, with the number of rows a freshly migrated database holds there
+# (the ideas and complaints' "Sonstiges" category); more rows than that are data.
+SEEDED_ROWS = {"concern_categories": 1}
 
 
 class BackupError(Exception):
     """A backup or restore cannot go on; the message is one line."""
 
 
+# A full-text index is derived from the tables it indexes (SQLite's FTS5 `comment_search` and
+# its shadow tables hold rows from the moment they are created): it says nothing of data.
+DERIVED_PREFIXES = ("comment_search",)
+
+
 def _table_names(connection: Connection) -> list[str]:
-    return inspect(connection).get_table_names()
+    names = inspect(connection).get_table_names()
+    return [name for name in names if not name.startswith(DERIVED_PREFIXES)]
 
 
 async def holds_data(database_url: str) -> bool:
@@ -26,7 +35,11 @@ async def holds_data(database_url: str) -> bool:
         async with engine.connect() as connection:
             names = await connection.run_sync(_table_names)
             for name in sorted(set(names) - SCHEMA_TABLES):
-                if await connection.scalar(select(exists().select_from(table(name)))):
+                if name in SEEDED_ROWS:
+                    rows = await connection.scalar(select(func.count()).select_from(table(name)))
+                    if (rows or 0) > SEEDED_ROWS[name]:
+                        return True
+                elif await connection.scalar(select(exists().select_from(table(name)))):
                     return True
         return False
     except (SQLAlchemyError, OSError) as error:

@@ -15,6 +15,7 @@ from dialog.discussion import queries
 from dialog.discussion.partial import comment_context, editable_ids
 from dialog.discussion.present import comment_out
 from dialog.errors import InvalidInput, NotFound
+from dialog.evaluation.queries import offline_lines
 from dialog.i18n import lazy
 from dialog.procedures import queries as procedure_queries
 from dialog.results import queries as results_queries
@@ -48,6 +49,7 @@ async def thread_fragments(request: Request) -> Response:
         shown = [row.comment.id for row in rows]
         votes = await queries.votes_of(session, who.user_id, shown)
         answers = await results_queries.answers_for_thread(session, thread_id)
+        offline = await offline_lines(session, shown)
         comments = [
             comment_out(row.comment, row.author_name, row.author_deleted, who, votes.get(cid))
             for row, cid in zip(rows, shown, strict=True)
@@ -60,7 +62,7 @@ async def thread_fragments(request: Request) -> Response:
         "discussion/_fragments.html",
         {
             "comments": comments,
-            "ctx": comment_context(thread, who, answers, {}, detached=True),
+            "ctx": comment_context(thread, who, answers, {}, detached=True, offline=offline),
             "editable": editable,
             "flagged": flagged,
             "errors": {},

@@ -26,7 +26,10 @@ STANCES = {"for": lazy("For it"), "neutral": lazy("Neutral"), "against": lazy("A
 
 
 def can_comment(thread: Thread) -> bool:
-    return policy.phase_allows(thread.procedure.phase, "comment") and thread.is_open
+    """Whether the thread takes comments now: its phase, closed by hand, or outside its dates."""
+    return policy.phase_allows(thread.procedure.phase, "comment") and policy.thread_is_open(
+        thread.is_open, thread.opens_at, thread.closes_at, utcnow()
+    )
 
 
 def comment_context(
@@ -36,6 +39,7 @@ def comment_context(
     notes: dict[int, str],
     *,
     detached: bool = False,
+    offline: dict[int, str] | None = None,
 ) -> dict[str, Any]:
     """The partial's `ctx`. `detached`: the comments are rendered away from the page, so a
     reply links to its parent's permalink instead of an anchor that may not be on the page."""
@@ -50,6 +54,9 @@ def comment_context(
         "stances": STANCES,
         "max_depth": policy.MAX_DEPTH,
         "detached": detached,
+        # Contributions staff entered from workshops, walks, letters and calls: their source
+        # stands where an author's pseudonym would (dialog.evaluation).
+        "offline": offline or {},
     }
 
 

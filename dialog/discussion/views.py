@@ -8,6 +8,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from dialog.accounts import policy as account_policy
+from dialog.accounts import queries as account_queries
+from dialog.db import utcnow
 from dialog.discussion import actions, policy, queries
 from dialog.discussion.api import (
     CommentQuery,
@@ -25,15 +28,28 @@ from dialog.discussion.page_cache import CSRF_PLACEHOLDER, Entry, Key, PageVersi
 from dialog.discussion.partial import STANCES, can_comment, comment_context, editable_ids
 from dialog.discussion.present import comment_url
 from dialog.discussion.schemas import CommentEdit, CommentIn, FlagIn
-from dialog.errors import Forbidden, InvalidInput, NotFound
+from dialog.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    TooManyRequests,
+)
+from dialog.evaluation.queries import offline_lines
 from dialog.i18n import current_locale, lazy
+from dialog.i18n import gettext as _
 from dialog.live import queries as live_queries
+from dialog.notifications.follows import Target, is_following
 from dialog.procedures import queries as procedure_queries
 from dialog.results import queries as results_queries
 from dialog.web.api import actor, database
 from dialog.web.inputs import form_data, validate
 from dialog.web.services import services
 from dialog.web.templating import render
+
+REFUSALS = (Forbidden, Conflict, NotAuthenticated, TooManyRequests)
+PERMANENT_YEAR = 9999  # moderation blocks "for good" until 9999-12-31
 
 
 async def thread_page(
@@ -58,9 +74,12 @@ async def thread_page(
         # between is then on the page or replayed to the socket (the page script skips doubles).
         last_event = await live_queries.latest_event_id(session)
     page = await load_page(request, thread_id, query)
+    async with database(request).reading() as session:
+        offline = await offline_lines(session, [c.id for c in page.items])
     notes: dict[int, str] = {}
     editable: dict[int, str] = {}
     flagged: set[int] = set()
+    following = False
     if who.user_id is not None:
         own = [
             c.id
@@ -73,6 +92,8 @@ async def thread_page(
                 notes = await hooks.decision_notes(session, who.user_id, own)
             editable = await queries.sources_of(session, editable_ids(who, page.items))
             flagged = await queries.flagged_by(session, who.user_id, [c.id for c in page.items])
+            following = await is_following(session, who.user_id, Target("thread", thread_id))
+    block = await block_of(request) if who.blocked else None
     top = [c for c in page.items if c.parent_id is None]
     children: dict[int, list[Any]] = {}
     for comment in page.items:
@@ -85,7 +106,7 @@ async def thread_page(
             "thread": thread,
             "top": top,
             "children": children,
-            "ctx": comment_context(thread, who, answers, notes),
+            "ctx": comment_context(thread, who, answers, notes, offline=offline),
             "answers": answers,
             "sort": query.sort,
             "next_cursor": page.next_cursor,
@@ -96,9 +117,30 @@ async def thread_page(
             "last_event": last_event,
             "editable": editable,
             "flagged": flagged,
+            "block": block,
+            "can_manage": account_policy.can_manage_procedure(who, thread.procedure.department_id),
+            "handover": request.query_params.get("handover") == "requested",
+            # Closed by hand or past its closing time (whatever the procedure's phase allows).
+            "thread_closed": not policy.thread_is_open(
+                thread.is_open, None, thread.closes_at, utcnow()
+            ),
+            "following": following,
         },
         status_code=status_code,
     )
+
+
+async def block_of(request: Request) -> dict[str, Any]:
+    """What the blocked reader is told instead of the comment form: until when, and why."""
+    who = actor(request)
+    assert who.user_id is not None and who.blocked_until is not None
+    async with database(request).reading() as session:
+        person = await account_queries.user_by_id(session, who.user_id)
+    return {
+        "until": who.blocked_until,
+        "permanent": who.blocked_until.year >= PERMANENT_YEAR,
+        "reason": person.block_reason if person else "",
+    }
 
 
 def _back(thread_id: int, comment_id: int | None = None) -> RedirectResponse:
@@ -140,6 +182,15 @@ async def post_comment(request: Request) -> Response:
         comment, _created = await record_comment(request, thread_id, data)
     except InvalidInput as error:
         return await thread_page(request, thread_id, error.fields, form, status_code=422)
+    except REFUSALS as refused:
+        # The page comes back with the text in it (or beside the block notice): a refused post
+        # never costs the writer their words.
+        response = await thread_page(
+            request, thread_id, {"body": _(refused.message)}, form, status_code=refused.status
+        )
+        if isinstance(refused, TooManyRequests):
+            response.headers["Retry-After"] = str(refused.retry_after)
+        return response
     return _back(thread_id, comment.id)
 
 
@@ -189,7 +240,18 @@ async def flag_form(request: Request) -> Response:
     who = actor(request)
     actions.require_writer(who)
     form = await form_data(request)
-    data = validate(FlagIn, {"reason": form.get("reason", ""), "note": form.get("note", "")})
+    try:
+        data = validate(FlagIn, {"reason": form.get("reason", ""), "note": form.get("note", "")})
+    except InvalidInput:
+        # No reason chosen (the reasons start unselected): the page again, the report open.
+        async with database(request).reading() as session:
+            found = await session.get(Comment, comment_id)
+        if found is None or not policy.can_see(who, found.status, found.author_id):
+            raise NotFound(lazy("This comment does not exist.")) from None
+        message = _(lazy("Please choose why the moderators should look at it."))
+        return await thread_page(
+            request, found.thread_id, {f"flag-{comment_id}": message}, status_code=422
+        )
     await services(request).limiter.hit("flag", f"user:{who.user_id}")
     hooks: DiscussionHooks = services(request).discussion_hooks
     async with database(request).unit_of_work() as uow:

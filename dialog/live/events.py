@@ -65,7 +65,12 @@ USER = TopicKind("user", numbered=True, public=False, audience="that user only")
 SESSION = TopicKind(
     "session", numbered=True, public=False, audience="internal: the sockets of that login"
 )
-TOPIC_KINDS = (THREAD, MODERATION, USER, SESSION)
+PROCEDURE = TopicKind(
+    "procedure", numbered=True, public=False, audience="internal: consumers of the outbox"
+)
+# A published proposal's support count and state (dialog.proposals.events): public.
+PROPOSAL = TopicKind("proposal", numbered=True, public=True, audience="everyone")
+TOPIC_KINDS = (THREAD, MODERATION, USER, SESSION, PROCEDURE, PROPOSAL)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import moderation.models  # noqa: F401  (and of moderation)
 from dialog.db import Base, make_engine
 
 config = context.config
+SEARCH_INDEX = "comment_search"
 target_metadata = Base.metadata
 
 
@@ -23,6 +24,8 @@ def _compared(obj: Any, name: str | None, type_: str, reflected: bool, other: An
     """Indexes on expressions stay out of autogenerate's comparison: SQLAlchemy cannot reflect
     them from SQLite, and compares their SQL text unreliably on PostgreSQL. Their migrations
     write them by hand (0006) and tests/discussion/test_large_thread.py checks the plans."""
+    if type_ == "table" and reflected and name is not None and name.startswith(SEARCH_INDEX):
+        return False  # SQLite's FTS5 search index and its shadow tables (0016), not models
     if type_ == "index" and isinstance(obj, Index):
         return all(isinstance(expression, Column) for expression in obj.expressions)
     return True

@@ -10,9 +10,16 @@ from dialog.accounts.actor import Actor
 from dialog.db import UnitOfWork, utcnow
 from dialog.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 from dialog.i18n import lazy
+from dialog.live.outbox import emit
 from dialog.live.policy import thread_topic
 from dialog.markup import render_markdown
 from dialog.procedures import queries
+from dialog.procedures.events import (
+    PHASE_CHANGED,
+    THREAD_CREATED,
+    PhaseChanged,
+    ThreadCreated,
+)
 from dialog.procedures.models import (
     Department,
     District,
@@ -22,7 +29,14 @@ from dialog.procedures.models import (
     ProcedurePhase,
     Thread,
 )
-from dialog.procedures.schemas import PhaseDates, ProcedureIn, ProcedurePatch, ThreadIn
+from dialog.procedures.schemas import (
+    PhaseDates,
+    ProcedureIn,
+    ProcedurePatch,
+    ThreadCloseIn,
+    ThreadIn,
+)
+from dialog.review import actions as review_actions
 
 PHASES = ("planned", "active", "evaluation", "completed")
 
@@ -118,6 +132,9 @@ async def do_create_procedure(uow: UnitOfWork, actor: Actor, data: ProcedureIn) 
     )
     uow.session.add(procedure)
     await uow.session.flush()
+    # A department's new procedure is a draft until the office releases it (dialog.review),
+    # which also announces it (procedure.published) once it is public.
+    await review_actions.do_record_creation(uow, actor, procedure)
     return procedure
 
 
@@ -136,6 +153,7 @@ async def do_update_procedure(
             )
         procedure.department_id = department.id
     changes = patch.model_dump(exclude_unset=True)
+    phase_before = procedure.phase
     for name in (
         "title",
         "summary",
@@ -164,6 +182,9 @@ async def do_update_procedure(
         procedure.links = _links(patch)
     procedure.updated_at = utcnow()
     await uow.session.flush()
+    if procedure.phase != phase_before:
+        changed = PhaseChanged(id=procedure.id, phase=procedure.phase, before=phase_before)
+        await emit(uow, PHASE_CHANGED, changed, procedure.id)
     # The thread pages show the procedure's title and phase: this process forgets them at once.
     for thread_id in await queries.thread_ids(uow.session, procedure.id):
         uow.touch(thread_topic(thread_id))
@@ -205,5 +226,67 @@ async def do_add_thread(
     )
     uow.session.add(thread)
     procedure.updated_at = utcnow()
+    await uow.session.flush()
+    created = ThreadCreated(id=thread.id, procedure_id=procedure.id, title=thread.title)
+    await emit(uow, THREAD_CREATED, created, procedure.id)
+    return thread
+
+
+def access_manageable_thread(actor: Actor, thread: Thread | None) -> Thread:
+    """The thread (with its procedure loaded), if the actor may change it."""
+    if thread is None:
+        raise NotFound(lazy("This thread does not exist."))
+    access_manageable(actor, thread.procedure)
+    return thread
+
+
+def _changed(uow: UnitOfWork, thread: Thread) -> None:
+    thread.procedure.updated_at = utcnow()
+    # The thread page (kept for readers who are not signed in) and the procedure page show it.
+    uow.touch(thread_topic(thread.id))
+
+
+async def do_update_thread(uow: UnitOfWork, actor: Actor, thread: Thread, data: ThreadIn) -> Thread:
+    access_manageable_thread(actor, thread)
+    thread.title = data.title
+    thread.question = data.question
+    thread.moderation = data.moderation
+    thread.opens_at = data.opens_at
+    thread.closes_at = data.closes_at
+    _changed(uow, thread)
+    await uow.session.flush()
+    return thread
+
+
+async def do_close_thread(
+    uow: UnitOfWork, actor: Actor, thread: Thread, data: ThreadCloseIn
+) -> Thread:
+    """Close now, or set the moment it closes (the hand-over follows once it is closed)."""
+    access_manageable_thread(actor, thread)
+    now = utcnow()
+    if data.at is None or data.at <= now:
+        thread.is_open = False
+        thread.closes_at = (
+            thread.closes_at if thread.closes_at and thread.closes_at <= now else None
+        )
+    else:
+        if thread.opens_at and data.at <= thread.opens_at:
+            raise InvalidInput(
+                lazy("Please check the marked fields."),
+                {"at": lazy("The thread must close after it opens.")},
+            )
+        thread.closes_at = data.at
+    _changed(uow, thread)
+    await uow.session.flush()
+    return thread
+
+
+async def do_reopen_thread(uow: UnitOfWork, actor: Actor, thread: Thread) -> Thread:
+    """Open again: closed by hand or past its closing time (a later closing time stays)."""
+    access_manageable_thread(actor, thread)
+    thread.is_open = True
+    if thread.closes_at is not None and thread.closes_at <= utcnow():
+        thread.closes_at = None
+    _changed(uow, thread)
     await uow.session.flush()
     return thread

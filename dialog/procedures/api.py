@@ -22,6 +22,7 @@ from dialog.procedures.schemas import (
     ThreadIn,
     ThreadOut,
 )
+from dialog.review import policy as review_policy
 from dialog.web.api import ApiRoute, Doc, actor, database, respond
 from dialog.web.inputs import json_body, query_as
 
@@ -95,7 +96,9 @@ async def procedure(request: Request) -> Response:
         return respond(body)
     async with database(request).reading() as session:
         found_or_none = await queries.procedure(session, key)
-        if found_or_none is None:
+        if found_or_none is None or not review_policy.can_see_procedure(
+            actor(request), found_or_none.status, found_or_none.department_id
+        ):
             raise NotFound(lazy("This procedure does not exist."))
         return respond(procedure_out(found_or_none))
 

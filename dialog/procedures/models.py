@@ -31,6 +31,15 @@ class Initiator(StrEnum):
     district_council = "district-council"
 
 
+class Status(StrEnum):
+    """Who sees a procedure: the office reviews a department's draft before it goes public."""
+
+    draft = "draft"  # the department works on it
+    review = "review"  # sent to the office for review
+    public = "public"  # in the Vorhabenliste
+    hidden = "hidden"  # not listed, its threads public: the one that carries proposals' threads
+
+
 class ModerationMode(StrEnum):
     pre = "pre"
     post = "post"
@@ -48,6 +57,8 @@ class Department(Base):
     handover_email: Mapped[str | None] = mapped_column(String(254))
     webhook_url: Mapped[str | None] = mapped_column(String(500))
     webhook_secret: Mapped[str | None] = mapped_column(String(200))
+    # A trusted department publishes its procedures without the office's review (0014).
+    trusted: Mapped[bool] = mapped_column(default=False, server_default="0")
 
 
 class District(Base):
@@ -56,6 +67,9 @@ class District(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The district's contact person, shown on its page (0014).
+    contact_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
 
 
 class Method(Base):
@@ -68,6 +82,9 @@ class Method(Base):
     when_to_use: Mapped[str] = mapped_column(Text)
     effort: Mapped[str] = mapped_column(String(20))  # low | medium | high
     level: Mapped[str] = mapped_column(String(20))
+    # When the method fits, beyond its level and effort (0014): who it reaches, how long it takes.
+    audience: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    duration: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
 
 procedure_districts = Table(
@@ -94,6 +111,9 @@ class Procedure(Base):
     initiator: Mapped[str] = mapped_column(String(20))
     method_id: Mapped[int | None] = mapped_column(ForeignKey("methods.id"))
     phase: Mapped[str] = mapped_column(String(20), default=Phase.planned)
+    status: Mapped[str] = mapped_column(String(10), default=Status.public, server_default="public")
+    # The department asked the office for process support ("Prozessbegleitung anfragen").
+    support_requested_at: Mapped[datetime | None]
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_phone: Mapped[str] = mapped_column(String(50), default="")

@@ -42,6 +42,7 @@ def summary_out(procedure: Procedure) -> ProcedureSummaryOut:
         level=procedure.level,
         initiator=procedure.initiator,
         phase=procedure.phase,
+        status=procedure.status,
         updated_at=procedure.updated_at,
         url=f"/procedures/{procedure.id}",
     )

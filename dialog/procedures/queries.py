@@ -13,6 +13,7 @@ from dialog.procedures.models import (
     District,
     Method,
     Procedure,
+    Status,
     Thread,
     procedure_districts,
 )
@@ -48,7 +49,7 @@ async def method_by_slug(session: AsyncSession, slug: str) -> Method | None:
 
 
 def _filtered(filters: ProcedureFilters) -> Select[Procedure]:
-    query = select(Procedure)
+    query = select(Procedure).where(Procedure.status == Status.public)
     if filters.phase:
         query = query.where(Procedure.phase == filters.phase)
     if filters.level:
@@ -100,7 +101,7 @@ async def list_procedures(
 async def procedures_in_phase(session: AsyncSession, phase: str, limit: int) -> Sequence[Procedure]:
     rows = await session.scalars(
         select(Procedure)
-        .where(Procedure.phase == phase)
+        .where(Procedure.phase == phase, Procedure.status == Status.public)
         .options(joinedload(Procedure.department), selectinload(Procedure.districts))
         .order_by(Procedure.updated_at.desc())
         .limit(limit)

@@ -12,12 +12,14 @@ from pydantic import (
     EmailStr,
     Field,
     HttpUrl,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from dialog.i18n import TIMEZONE, lazy
 from dialog.web.inputs import blank_means_none
+from dialog.web.text import SearchText
 
 PhaseName = Literal["planned", "active", "evaluation", "completed"]
 LevelName = Literal["information", "consultation", "co-decision"]
@@ -99,9 +101,17 @@ class ProcedurePatch(Strict):
         return None if value == "" else value
 
 
+def title_from(question: str) -> str:
+    """A thread without its own title is called by its question (cut at a word, at most 200)."""
+    text = " ".join(question.split())
+    if len(text) <= 200:
+        return text
+    return text[:199].rsplit(" ", 1)[0] + "…"
+
+
 class ThreadIn(Strict):
-    title: str = Field(min_length=3, max_length=200)
     question: str = Field(default="", max_length=2000)
+    title: str = Field(default="", max_length=200, validate_default=True)  # after the question
     moderation: ModerationName = "post"
     opens_at: datetime | None = Field(default=None, json_schema_extra=blank_means_none)
     closes_at: datetime | None = Field(default=None, json_schema_extra=blank_means_none)
@@ -119,6 +129,15 @@ class ThreadIn(Strict):
             return value.replace(tzinfo=ZoneInfo(TIMEZONE))
         return value
 
+    @field_validator("title")
+    @classmethod
+    def _title_or_question(cls, value: str, info: ValidationInfo) -> str:
+        # Each thread is called by what it asks, not by one phrase for every thread.
+        title = value or title_from(str(info.data.get("question", "")))
+        if len(title) < 3:
+            raise ValueError(lazy("Please give the thread a title or a guiding question."))
+        return title
+
     @model_validator(mode="after")
     def _ordered(self) -> ThreadIn:
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
@@ -126,8 +145,26 @@ class ThreadIn(Strict):
         return self
 
 
+class ThreadCloseIn(Strict):
+    """Close now (no time), or at a time (Potsdam's local time without a zone)."""
+
+    at: datetime | None = None
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("at")
+    @classmethod
+    def _local_time(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=ZoneInfo(TIMEZONE))
+        return value
+
+
 class ProcedureFilters(Strict):
-    q: str = Field(default="", max_length=200)
+    q: SearchText = ""
     phase: PhaseName | None = None
     district: Slug | None = None
     department: Slug | None = None
@@ -199,6 +236,9 @@ class ProcedureSummaryOut(BaseModel):
     initiator: str
     phase: str
     updated_at: datetime
+    # draft | review | public | hidden (dialog.review): drafts are seen by their department
+    # and the office only.
+    status: str = "public"
     url: str
 
 

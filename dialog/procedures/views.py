@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -12,11 +14,21 @@ from starlette.routing import BaseRoute, Route
 
 from dialog.accounts import policy
 from dialog.errors import Forbidden, InvalidInput, NotFound
+from dialog.i18n import TIMEZONE, lazy
 from dialog.i18n import gettext as _
-from dialog.i18n import lazy
+from dialog.notifications.follows import Target, is_following
 from dialog.procedures import actions, forms, queries
-from dialog.procedures.schemas import ProcedureFilters, ProcedureIn, ProcedurePatch, ThreadIn
+from dialog.procedures.models import Thread
+from dialog.procedures.schemas import (
+    ProcedureFilters,
+    ProcedureIn,
+    ProcedurePatch,
+    ThreadCloseIn,
+    ThreadIn,
+)
+from dialog.proposals import queries as proposal_queries
 from dialog.results import queries as results_queries
+from dialog.review import policy as review_policy
 from dialog.web.api import actor, database
 from dialog.web.ids import parse_id
 from dialog.web.inputs import form_data, validate
@@ -25,11 +37,13 @@ from dialog.web.templating import render
 
 async def home(request: Request) -> Response:
     async with database(request).reading() as session:
-        context = {
+        lists = {
             phase: await queries.procedures_in_phase(session, phase, 6)
             for phase in ("active", "planned", "completed")
         }
-    return render(request, "pages/home.html", context)
+        shown = [p for items in lists.values() for p in items]
+        figures = await results_queries.card_figures(session, shown)
+    return render(request, "pages/home.html", {**lists, "figures": figures})
 
 
 async def procedure_list(request: Request) -> Response:
@@ -43,6 +57,7 @@ async def procedure_list(request: Request) -> Response:
         context = {
             "filters": filters,
             "items": items,
+            "figures": await results_queries.card_figures(session, items),
             "total": total,
             "pages": max(1, math.ceil(total / filters.per_page)),
             "departments": await queries.departments(session),
@@ -55,6 +70,10 @@ async def procedure_list(request: Request) -> Response:
         return urlencode({**kept, "page": page})
 
     context["query_for"] = query_for
+    # The feed takes the same filters (not the page or the order: it shows the newest first).
+    chosen = filters.model_dump(exclude_defaults=True, exclude={"page", "sort", "per_page"})
+    context["feed_query"] = "?" + urlencode(chosen) if chosen else ""
+    context["saved_filters"] = {k: v for k, v in chosen.items() if k != "sort"}
     return render(request, "procedures/list.html", context)
 
 
@@ -68,7 +87,17 @@ async def procedure_detail(request: Request) -> Response:
         found = await queries.procedure(session, procedure_key(request.path_params["key"]))
         # The public "what became of it" section belongs to the results part.
         results = await results_queries.public_results(session, found.id) if found else None
-    if found is None:
+        # An accepted proposal's procedure links back to it (dialog.proposals).
+        origin = await proposal_queries.of_procedure(session, found.id) if found else None
+        who = actor(request)
+        following = bool(
+            found
+            and who.user_id is not None
+            and await is_following(session, who.user_id, Target("procedure", found.id))
+        )
+    if found is None or not review_policy.can_see_procedure(
+        actor(request), found.status, found.department_id
+    ):
         raise NotFound(lazy("This procedure does not exist."))
     return render(
         request,
@@ -78,6 +107,9 @@ async def procedure_detail(request: Request) -> Response:
             "can_manage": policy.can_manage_procedure(actor(request), found.department_id),
             "can_export": policy.can_export_procedure(actor(request), found.department_id),
             "results": results,
+            "origin": origin,
+            "can_review": review_policy.can_take_part(actor(request), found.department_id),
+            "following": following,
         },
     )
 
@@ -179,10 +211,79 @@ async def thread_new(request: Request) -> Response:
     return render(request, "procedures/thread_form.html", context)
 
 
-async def methods_page(request: Request) -> Response:
+def local_input(moment: datetime | None) -> str:
+    """A stored moment as the value of a datetime-local field (Potsdam's time, to the minute)."""
+    if moment is None:
+        return ""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(TIMEZONE)).strftime("%Y-%m-%dT%H:%M")
+
+
+async def _manageable_thread(request: Request) -> Thread:
     async with database(request).reading() as session:
-        rows = await queries.methods(session)
-    return render(request, "procedures/methods.html", {"methods": rows})
+        found = await queries.thread(session, request.path_params["thread_id"])
+    return actions.access_manageable_thread(actor(request), found)
+
+
+async def thread_edit(request: Request) -> Response:
+    who = actor(request)
+    thread = await _manageable_thread(request)
+    context: dict[str, Any] = {
+        "p": thread.procedure,
+        "thread": thread,
+        "errors": {},
+        "values": {
+            "title": thread.title,
+            "question": thread.question,
+            "moderation": thread.moderation,
+            "opens_at": local_input(thread.opens_at),
+            "closes_at": local_input(thread.closes_at),
+        },
+    }
+    if request.method == "POST":
+        form = await form_data(request)
+        context["values"] = form
+        try:
+            data = validate(ThreadIn, form)
+            async with database(request).unit_of_work() as uow:
+                target = actions.access_manageable_thread(
+                    who, await queries.thread(uow.session, thread.id)
+                )
+                await actions.do_update_thread(uow, who, target, data)
+            return RedirectResponse(f"/threads/{thread.id}#manage-h", status_code=303)
+        except InvalidInput as error:
+            context["errors"] = error.fields
+            return render(request, "procedures/thread_form.html", context, status_code=422)
+    return render(request, "procedures/thread_form.html", context)
+
+
+async def thread_close(request: Request) -> Response:
+    """Close now (no time given) or at a time; errors come back on the thread's page."""
+    who = actor(request)
+    thread = await _manageable_thread(request)
+    form = await form_data(request)
+    try:
+        data = validate(ThreadCloseIn, {"at": form.get("at", "")})
+        async with database(request).unit_of_work() as uow:
+            target = actions.access_manageable_thread(
+                who, await queries.thread(uow.session, thread.id)
+            )
+            await actions.do_close_thread(uow, who, target, data)
+    except InvalidInput as error:
+        from dialog.discussion.views import thread_page  # the page belongs to the discussion
+
+        message = next(iter(error.fields.values()), error.message)
+        return await thread_page(request, thread.id, {"close_at": _(message)}, status_code=422)
+    return RedirectResponse(f"/threads/{thread.id}#manage-h", status_code=303)
+
+
+async def thread_reopen(request: Request) -> Response:
+    who = actor(request)
+    thread = await _manageable_thread(request)
+    async with database(request).unit_of_work() as uow:
+        target = actions.access_manageable_thread(who, await queries.thread(uow.session, thread.id))
+        await actions.do_reopen_thread(uow, who, target)
+    return RedirectResponse(f"/threads/{thread.id}#manage-h", status_code=303)
 
 
 routes: list[BaseRoute] = [
@@ -192,5 +293,7 @@ routes: list[BaseRoute] = [
     Route("/procedures/{procedure_id:int}/edit", procedure_edit, methods=["GET", "POST"]),
     Route("/procedures/{procedure_id:int}/threads/new", thread_new, methods=["GET", "POST"]),
     Route("/procedures/{key:str}", procedure_detail),
-    Route("/methods", methods_page),
+    Route("/threads/{thread_id:int}/edit", thread_edit, methods=["GET", "POST"]),
+    Route("/threads/{thread_id:int}/close", thread_close, methods=["POST"]),
+    Route("/threads/{thread_id:int}/reopen", thread_reopen, methods=["POST"]),
 ]

@@ -16,13 +16,12 @@ from dialog.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, N
 from dialog.i18n import gettext as _
 from dialog.i18n import lazy
 from dialog.live.outbox import emit, redact
-from dialog.markup import plain_text, render_markdown
-from dialog.notifications.actions import do_notify
+from dialog.markup import render_markdown
 from dialog.procedures.models import Department, Procedure, Thread
 from dialog.results import policy, queries
 from dialog.results.events import ANSWER, ANSWER_PUBLISHED, AnswerWithoutText
 from dialog.results.models import Answer, Decision
-from dialog.results.present import answer_out, answer_url, state_label
+from dialog.results.present import answer_out
 from dialog.results.schemas import AnswerIn, DecisionIn, HandoverSettingsIn
 from dialog.settings import Settings
 
@@ -68,8 +67,8 @@ async def do_answer(
 ) -> tuple[Answer, bool]:
     """Answer a comment or (comment None) a thread; answering again updates the answer.
 
-    Returns (answer, created). The thread hears about it live; the people behind the item
-    (the comment's author and its voters, or everyone who wrote in the thread) are notified.
+    Returns (answer, created). The thread hears about it live; the notification consumer
+    (dialog.notifications.consumer) tells the people behind the item from the event.
     """
     target = f"comment:{comment.id}" if comment else f"thread:{thread.id}"
     answer = await uow.session.scalar(select(Answer).where(Answer.target == target))
@@ -98,23 +97,6 @@ async def do_answer(
         gone = AnswerWithoutText(id=answer.id, thread_id=thread.id, comment_id=answer.comment_id)
         await redact(uow, ANSWER, answer.id, gone)
     await emit(uow, ANSWER_PUBLISHED, out, thread.id)
-    if comment is not None:
-        people = await queries.author_and_voters(uow.session, comment.id)
-    else:
-        people = await queries.thread_writers(uow.session, thread.id)
-    people.discard(actor.user_id or 0)
-    await do_notify(
-        uow,
-        settings,
-        people,
-        kind="answer",
-        title=lambda: (
-            _("%(department)s answered: %(state)s")
-            % {"department": department_name, "state": state_label(answer.state)}
-        ),
-        body=plain_text(answer.html)[:500],
-        url=answer_url(answer),
-    )
     return answer, created
 
 

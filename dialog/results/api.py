@@ -82,7 +82,7 @@ async def export(request: Request) -> Response:
             session, actor(request), request.path_params["procedure_id"], policy.can_export
         )
     delimiter = ";" if query.delimiter == "semicolon" else ","
-    return await export_response(database(request), procedure, query.format, delimiter)
+    return await export_response(database(request), procedure, query.format, delimiter, query.lang)
 
 
 async def handover(request: Request) -> Response:
@@ -153,7 +153,9 @@ routes: list[BaseRoute] = [
         docs={
             "GET": Doc(
                 "Export the published contributions as CSV, XLSX or JSON (department staff, "
-                "moderators, admins); delimiter=semicolon for German Excel",
+                "moderators, admins); delimiter=semicolon for German Excel; lang=de|en for "
+                "people: headers in that language, Potsdam time beside each ISO value, words "
+                "for codes (without lang: the fixed machine columns)",
                 None,
                 query=ExportQuery,
                 auth=True,

@@ -34,18 +34,18 @@ async def _file_chunks(handle: IO[bytes]) -> AsyncIterator[bytes]:
 
 
 async def export_response(
-    db: Database, procedure: Procedure, fmt: str, delimiter: str = ","
+    db: Database, procedure: Procedure, fmt: str, delimiter: str = ",", lang: str | None = None
 ) -> Response:
     if fmt == "csv":
-        body: AsyncIterator[bytes] = exports.csv_chunks(db, procedure.id, delimiter)
+        body: AsyncIterator[bytes] = exports.csv_chunks(db, procedure.id, delimiter, lang=lang)
     elif fmt == "json":
-        body = exports.json_chunks(db, procedure.id)
+        body = exports.json_chunks(db, procedure.id, lang=lang)
     else:
         # A zip archive is written whole before it can be read; a temporary file keeps the
         # memory flat, and it disappears when closed.
         handle = tempfile.TemporaryFile()  # noqa: SIM115  (closed by _file_chunks)
         try:
-            await exports.write_xlsx(db, procedure.id, handle)
+            await exports.write_xlsx(db, procedure.id, handle, lang=lang)
         except BaseException:
             handle.close()
             raise

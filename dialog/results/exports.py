@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html import unescape
 from typing import IO, Any
 
@@ -21,9 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialog.db import Database, utcnow
 from dialog.discussion.present import DELETED_ACCOUNT
+from dialog.evaluation import export as evaluation_export
+from dialog.evaluation.queries import THEME_SEPARATOR
 from dialog.i18n import gettext as _
-from dialog.i18n import lazy
-from dialog.results import queries, xlsx
+from dialog.i18n import lazy, using
+from dialog.results import queries, wording, xlsx
 from dialog.results.models import AnswerState
 from dialog.results.present import state_label
 
@@ -63,12 +65,19 @@ COLUMNS = (
     ExportColumn("answer_text", lazy("The department's official answer")),
     ExportColumn("answer_reason", lazy("Why it was not or only partly adopted")),
     ExportColumn("answered_at_utc", lazy("When the answer was given or last changed (UTC)")),
+    ExportColumn("themes", lazy("Themes of the codebook given to it, separated by “; ”")),
+    ExportColumn(
+        "source", lazy("Offline input: workshop, walk, letter, phone or other; empty online")
+    ),
+    ExportColumn("source_date", lazy("Offline input: the day of the event, letter or call")),
+    ExportColumn("source_place", lazy("Offline input: where it took place")),
+    ExportColumn("source_people", lazy("Offline input: how many people took part")),
 )
 HEADERS = [c.key for c in COLUMNS]
 THREAD_HEADERS = ["thread_id", "title", "question", "is_open", "closes_at_utc"]
 THREAD_HEADERS += ["answer_state", "answer_text", "answer_reason"]
 # Column widths in the comments sheet, in characters, in HEADERS order.
-COLUMN_WIDTHS = (11, 9, 30, 10, 6, 18, 20, 9, 80, 9, 10, 8, 6, 18, 60, 40, 18)
+COLUMN_WIDTHS = (11, 9, 30, 10, 6, 18, 20, 9, 80, 9, 10, 8, 6, 18, 60, 40, 18, 30, 10, 12, 20, 8)
 
 
 def escape_formula(value: str) -> str:
@@ -115,14 +124,24 @@ async def raw_rows(
 
 def _row(raw: Sequence[Any], placeholder: str) -> dict[str, Any]:
     (cid, tid, parent, depth, created, name, stance, html) = raw[:8]
-    (up, down, replies, flags, astate, ahtml, areason, aupdated) = raw[8:]
+    (up, down, replies, flags, astate, ahtml, areason, aupdated) = raw[8:16]
+    (themes, kind, held_on, place, people) = raw[16:]
     return {
         "comment_id": cid,
         "thread_id": tid,
         "parent_id": parent,
         "depth": depth,
         "created_at": _utc(created),
-        "author": placeholder if name is None else name,
+        "author": _author_of(name, kind, placeholder),
+        "themes": _themes(themes),
+        "source": {
+            "kind": kind,
+            "date": _day_iso(held_on),
+            "place": place,
+            "people": people,
+        }
+        if kind
+        else None,
         "stance": stance or "",
         "text": text_of(html),
         "html": html,
@@ -145,6 +164,24 @@ async def rows(
     placeholder = _(DELETED_ACCOUNT)
     async for batch in raw_rows(session, procedure_id, thread_id):
         yield [_row(raw, placeholder) for raw in batch]
+
+
+def _author_of(name: str | None, kind: str | None, placeholder: str) -> str:
+    """Offline input has no account: its source columns say where it came from."""
+    if kind:
+        return ""
+    return placeholder if name is None else name
+
+
+def _themes(value: str | None) -> list[str]:
+    return sorted(value.split(THEME_SEPARATOR), key=str.casefold) if value else []
+
+
+def _day_iso(value: object) -> str | None:
+    """A date as the driver gives it (date, or ISO text on SQLite) as YYYY-MM-DD."""
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)[:10]
 
 
 def _cell(value: str) -> str:
@@ -180,7 +217,8 @@ class Tabulator:
 
     def line(self, raw: Sequence[Any]) -> list[Any]:
         (cid, tid, parent, depth, created, name, stance, html) = raw[:8]
-        (up, down, replies, flags, astate, ahtml, areason, aupdated) = raw[8:]
+        (up, down, replies, flags, astate, ahtml, areason, aupdated) = raw[8:16]
+        (themes, kind, held_on, place, people) = raw[16:]
         return [
             cid,
             tid,
@@ -188,7 +226,7 @@ class Tabulator:
             parent,
             depth,
             self._when(created),
-            self._author(name),
+            "" if kind else self._author(name),
             stance or "",
             _cell(text_of(html)),
             up,
@@ -199,22 +237,37 @@ class Tabulator:
             _cell(text_of(ahtml)) if ahtml else "",
             _cell(areason) if areason else "",
             self._when(aupdated) if aupdated else None,
+            _cell(THEME_SEPARATOR.join(_themes(themes))) if themes else "",
+            kind or "",
+            _day_iso(held_on) or "",
+            _cell(place) if place else "",
+            people,
         ]
 
 
 async def csv_chunks(
-    db: Database, procedure_id: int, delimiter: str = ",", thread_id: int | None = None
+    db: Database,
+    procedure_id: int,
+    delimiter: str = ",",
+    thread_id: int | None = None,
+    lang: str | None = None,
 ) -> AsyncIterator[bytes]:
-    """UTF-8 with BOM (Excel then reads umlauts right); `;` for German Excel."""
+    """UTF-8 with BOM (Excel then reads umlauts right); `;` for German Excel. With `lang`:
+    for people (dialog.results.wording); without: the fixed machine columns."""
+    words = wording.wording_for(lang) if lang else None
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     buffer.write(BOM)
-    writer.writerow(HEADERS)
+    writer.writerow(words.headers if words else HEADERS)
     async with db.reading() as session:
         titles = await queries.thread_titles(session, procedure_id)
-        line = Tabulator(_(DELETED_ACCOUNT), iso=True, titles=titles).line
+        placeholder = words.deleted if words else _(DELETED_ACCOUNT)
+        line = Tabulator(placeholder, iso=True, titles=titles).line
         async for batch in raw_rows(session, procedure_id, thread_id):
-            writer.writerows([line(raw) for raw in batch])
+            if words:
+                writer.writerows([words.line(line(raw), raw, xlsx=False) for raw in batch])
+            else:
+                writer.writerows([line(raw) for raw in batch])
             yield buffer.getvalue().encode()
             buffer.seek(0)
             buffer.truncate()
@@ -223,12 +276,21 @@ async def csv_chunks(
 
 
 async def write_xlsx(
-    db: Database, procedure_id: int, target: IO[bytes], thread_id: int | None = None
+    db: Database,
+    procedure_id: int,
+    target: IO[bytes],
+    thread_id: int | None = None,
+    lang: str | None = None,
 ) -> int:
-    """Write the workbook to `target` (streamed sheet by sheet); returns the number of comments."""
+    """Write the workbook to `target` (streamed sheet by sheet); returns the number of comments.
+    With `lang`: for people (dialog.results.wording); without: the fixed machine columns."""
     workbook = xlsx.Workbook()
     try:
-        count = await _fill_workbook(db, workbook, procedure_id, thread_id)
+        if lang:
+            words = wording.wording_for(lang)
+            count = await _fill_people_workbook(db, workbook, procedure_id, thread_id, words)
+        else:
+            count = await _fill_workbook(db, workbook, procedure_id, thread_id)
         await asyncio.to_thread(workbook.save, target)
     finally:
         workbook.close()
@@ -271,6 +333,9 @@ async def _fill_workbook(
                 _cell(answer.reason) if answer else "",
             ]
         )
+    async with db.reading() as session:
+        found = await evaluation_export.evaluation_of(session, procedure_id, thread_id)
+    _evaluation_sheets(workbook, found)
     about = workbook.add_sheet("columns", (18, 90))
     about.frozen_header = True
     about.append_header([_("column"), _("meaning")])
@@ -283,6 +348,78 @@ async def _fill_workbook(
     about.append([_("format"), f"{EXPORT_FORMAT} {EXPORT_VERSION}"])
     about.append([_("answer states"), ", ".join(_state_names())])
     return count
+
+
+async def _fill_people_workbook(
+    db: Database,
+    workbook: xlsx.Workbook,
+    procedure_id: int,
+    thread_id: int | None,
+    words: wording.Wording,
+) -> int:
+    sheet = workbook.add_sheet(words.sheets["comments"], wording.COMMENT_WIDTHS)
+    sheet.frozen_header = sheet.filter_header = True
+    sheet.append_header(words.headers)
+    count = 0
+    async with db.reading() as session:
+        head = await queries.export_head(session, procedure_id, thread_id)
+        assert head is not None, "the caller checked that the procedure exists"
+        titles = {item.thread.id: item.thread.title for item in head[2]}
+        line = Tabulator(words.deleted, iso=False, titles=titles).line
+        async for batch in raw_rows(session, procedure_id, thread_id):
+            lines = [words.line(line(raw), raw, xlsx=True) for raw in batch]
+            await asyncio.to_thread(sheet.extend, lines)
+            count += len(lines)
+    procedure, department, threads = head
+    threads_sheet = workbook.add_sheet(words.sheets["threads"], (12, 40, 60, 8, 20, 20, 60, 40))
+    threads_sheet.frozen_header = threads_sheet.filter_header = True
+    threads_sheet.append_header(words.thread_headers)
+    for item in threads:
+        answer = item.answer
+        threads_sheet.append(
+            [
+                item.thread.id,
+                _cell(item.thread.title),
+                _cell(item.thread.question),
+                words.yes if item.thread.is_open else words.no,
+                wording.local(item.thread.closes_at),
+                words.state(answer.state) if answer else "",
+                _cell(text_of(answer.html)) if answer else "",
+                _cell(answer.reason) if answer else "",
+            ]
+        )
+    with using(words.locale):  # no await inside: the language stays this export's
+        about = workbook.add_sheet(words.sheets["columns"], (28, 90))
+        about.frozen_header = True
+        about.append_header([_("column"), _("meaning")])
+        meaning = {column.key: _(column.meaning) for column in COLUMNS}
+        for (key, _label), header in zip(wording.COMMENT_COLUMNS, words.headers, strict=True):
+            about.append([header, words.meanings.get(key) or meaning.get(key, "")])
+        about.append([])
+        about.append([_("procedure"), _cell(procedure.title)])
+        about.append([_("department"), _cell(department)])
+        about.append([_("exported at (Potsdam time)"), wording.local(utcnow())])
+        about.append([_("format"), f"{EXPORT_FORMAT} {EXPORT_VERSION}"])
+    return count
+
+
+def _evaluation_sheets(workbook: xlsx.Workbook, found: evaluation_export.Evaluation) -> None:
+    """Themes, offline input and opinion groups (dialog/evaluation/export.py)."""
+    themes = workbook.add_sheet("themes", (40, 14, 8, 8, 8, 10, 8))
+    themes.frozen_header = True
+    themes.append_header(evaluation_export.THEME_HEADERS)
+    for line in evaluation_export.theme_rows(found):
+        themes.append([_cell(line[0]), *line[1:]])
+    offline = workbook.add_sheet("offline", (14, 14, 10))
+    offline.frozen_header = True
+    offline.append_header(evaluation_export.OFFLINE_HEADERS)
+    for line in evaluation_export.offline_rows(found):
+        offline.append(line)
+    opinion = workbook.add_sheet("opinion_groups", (9, 18, 6, 6, 11, 80, 9, 9, 9, 9, 30))
+    opinion.frozen_header = opinion.filter_header = True
+    opinion.append_header(evaluation_export.GROUP_HEADERS)
+    for line in evaluation_export.opinion_rows(found, lambda html: _cell(text_of(html))):
+        opinion.append(line)
 
 
 def _state_names() -> list[str]:
@@ -298,8 +435,12 @@ async def json_chunks(
     procedure_id: int,
     thread_id: int | None = None,
     handover: dict[str, Any] | None = None,
+    lang: str | None = None,
 ) -> AsyncIterator[bytes]:
-    """The versioned JSON document (docs/export-schema.json), streamed comment by comment."""
+    """The versioned JSON document (docs/export-schema.json), streamed comment by comment.
+    With `lang`, each moment also in Potsdam's time (`*_local`) and each code as a word in
+    that language (`*_label`)."""
+    words = wording.wording_for(lang) if lang else None
     async with db.reading() as session:
         head = await queries.export_head(session, procedure_id, thread_id)
         assert head is not None, "the caller checked that the procedure exists"
@@ -335,21 +476,47 @@ async def json_chunks(
                 for item in threads
             ],
         }
+        if words:
+            top["language"] = words.locale
+            for item, shown in zip(threads, top["threads"], strict=True):
+                shown["closes_at_local"] = _local_iso(item.thread.closes_at)
+                if item.answer and shown["answer"]:
+                    _label_answer(shown["answer"], item.answer.updated_at, words)
+        found = await evaluation_export.evaluation_of(session, procedure_id, thread_id)
+        top.update(found.to_json())
         if handover is not None:
             top["handover"] = handover
         opening = json.dumps(top, ensure_ascii=False)
         yield (opening[:-1] + ', "comments": [').encode()
-        count = up = down = 0
+        count = up = down = offline = 0
         async for batch in rows(session, procedure_id, thread_id):
             parts = []
             for row in batch:
-                parts.append(json.dumps(_comment_json(row), ensure_ascii=False))
+                shown = _comment_json(row)
+                if words:
+                    shown["created_at_local"] = _local_iso(row["created_at"])
+                    shown["stance_label"] = words.stance(row["stance"]) or None
+                    if shown["answer"]:
+                        _label_answer(shown["answer"], row["answered_at"], words)
+                parts.append(json.dumps(shown, ensure_ascii=False))
                 up += row["votes_up"]
                 down += row["votes_down"]
+                offline += row["source"] is not None
             yield (("," if count else "") + ",".join(parts)).encode()
             count += len(batch)
-    counts = {"comments": count, "votes_up": up, "votes_down": down}
+    counts = {"comments": count, "votes_up": up, "votes_down": down, "offline": offline}
     yield ('], "counts": ' + json.dumps(counts) + "}").encode()
+
+
+def _local_iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(wording.POTSDAM).isoformat() if moment else None
+
+
+def _label_answer(
+    answer: dict[str, Any], answered_at: datetime | None, words: wording.Wording
+) -> None:
+    answer["state_label"] = words.state(answer["state"])
+    answer["answered_at_local"] = _local_iso(answered_at)
 
 
 def _answer_json(state: str, html: str, reason: str, updated_at: datetime | None) -> dict[str, Any]:
@@ -376,6 +543,8 @@ def _comment_json(row: dict[str, Any]) -> dict[str, Any]:
         "votes": {"up": row["votes_up"], "down": row["votes_down"]},
         "replies": row["replies"],
         "flags": row["flags"],
+        "themes": row["themes"],
+        "source": row["source"],
         "answer": _answer_json(
             row["answer_state"], row["answer_html"], row["answer_reason"], row["answered_at"]
         )

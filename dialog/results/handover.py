@@ -7,11 +7,13 @@ import hmac
 import io
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 import httpx
 
 from dialog import mail, outbound
-from dialog.db import Database
+from dialog.db import Database, utcnow
+from dialog.i18n import format_moment
 from dialog.i18n import gettext as _
 from dialog.procedures.models import Department
 from dialog.results import exports
@@ -20,6 +22,7 @@ from dialog.settings import Settings
 SIGNATURE_HEADER = "X-Dialog-Signature"
 DELIVERY_HEADER = "X-Dialog-Delivery"
 EVENT_HEADER = "X-Dialog-Event"
+DEPARTMENT_LANGUAGE = "de"
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -55,7 +58,9 @@ class Parcel:
     procedure_title: str
     thread_id: int
     thread_title: str
-    trigger: str
+    trigger: str  # closed | staff | open (staff handed over a thread that is still open)
+    closed: bool = True
+    as_of: datetime | None = None
 
 
 async def deliver(db: Database, settings: Settings, target: Target, parcel: Parcel) -> None:
@@ -67,22 +72,47 @@ async def deliver(db: Database, settings: Settings, target: Target, parcel: Parc
 
 async def _mail(db: Database, settings: Settings, target: Target, parcel: Parcel) -> None:
     buffer = io.BytesIO()
-    count = await exports.write_xlsx(db, parcel.procedure_id, buffer, parcel.thread_id)
+    # People in the department open the attachment: German headers, Potsdam time, words.
+    count = await exports.write_xlsx(
+        db, parcel.procedure_id, buffer, parcel.thread_id, lang=DEPARTMENT_LANGUAGE
+    )
     link = f"{settings.base_url}/procedures/{parcel.procedure_id}/report"
-    text = _(
-        "The discussion “%(thread)s” of the procedure “%(procedure)s” is closed. "
-        "Attached are its %(count)s published contributions with votes, stance and answers.\n\n"
-        "Report: %(link)s\nDelivery: %(delivery)s\n"
-    ) % {
+    facts = {
         "thread": parcel.thread_title,
         "procedure": parcel.procedure_title,
         "count": count,
         "link": link,
         "delivery": parcel.delivery_id,
+        "moment": format_moment(parcel.as_of or utcnow()),
     }
+    # The mail says what happened: a closed discussion's final results, or the state of one
+    # that is still open (then the final results follow when it closes).
+    if parcel.closed:
+        text = (
+            _(
+                "The discussion “%(thread)s” of the procedure “%(procedure)s” is closed. "
+                "Attached are its %(count)s published contributions with votes, stance and "
+                "answers.\n\nReport: %(link)s\nDelivery: %(delivery)s\n"
+            )
+            % facts
+        )
+    else:
+        text = (
+            _(
+                "The discussion “%(thread)s” of the procedure “%(procedure)s” is still open; "
+                "staff handed over its current state. Attached are the %(count)s contributions "
+                "published until %(moment)s with votes, stance and answers. The final results "
+                "follow when the discussion closes.\n\nReport: %(link)s\nDelivery: %(delivery)s\n"
+            )
+            % facts
+        )
     message = mail.Mail(
         to=target.address,
-        subject=_("Results: %(procedure)s – %(thread)s")
+        subject=(
+            _("Results: %(procedure)s – %(thread)s")
+            if parcel.closed
+            else _("Interim results: %(procedure)s – %(thread)s")
+        )
         % {"procedure": parcel.procedure_title, "thread": parcel.thread_title},
         text=text,
         attachments=(
@@ -114,6 +144,7 @@ async def _post(db: Database, settings: Settings, target: Target, parcel: Parcel
         "delivery_id": parcel.delivery_id,
         "thread_id": parcel.thread_id,
         "trigger": parcel.trigger,
+        "closed": parcel.closed,
     }
     body = b"".join(
         [

@@ -70,10 +70,15 @@ async def do_request_handover(uow: UnitOfWork, actor: Actor, thread_id: int) -> 
     if not policy.can_hand_over(actor, department_id):
         raise Forbidden(lazy("Only staff of the responsible department hand results over."))
     now = utcnow()
+    # An open thread's results are an interim state: the job remembers it ("open"), and the
+    # final results are delivered again once the thread closes (enqueue_closed).
+    trigger = "staff" if is_closed(thread, now) else "open"
     job = await uow.session.scalar(select(HandoverJob).where(HandoverJob.thread_id == thread.id))
     if job is None:
-        job = _new_job(thread, "staff", now)
+        job = _new_job(thread, trigger, now)
         uow.session.add(job)
+    elif job.state == JobState.done:
+        _deliver_again(job, trigger, now)
     elif job.state == JobState.failed or (
         job.state == JobState.pending and job.next_attempt_at and job.next_attempt_at > now
     ):
@@ -83,8 +88,39 @@ async def do_request_handover(uow: UnitOfWork, actor: Actor, thread_id: int) -> 
     return job
 
 
+def is_closed(thread: Thread, now: datetime) -> bool:
+    return not thread.is_open or (thread.closes_at is not None and thread.closes_at <= now)
+
+
+def _deliver_again(job: HandoverJob, trigger: str, now: datetime) -> None:
+    """The same row, a new delivery (a new id: the receiver must not drop it as a repeat)."""
+    job.delivery_id = str(uuid.uuid4())
+    job.trigger = trigger
+    job.state = JobState.pending
+    job.attempts = 0
+    job.next_attempt_at = now
+    job.delivered_at = None
+    job.last_error = ""
+
+
 async def enqueue_closed(db: Database, now: datetime) -> int:
-    """A job for every closed thread that has none yet and whose department has a channel."""
+    """A job for every closed thread that has none yet and whose department has a channel;
+    the final delivery of a thread handed over while it was still open."""
+    async with db.unit_of_work() as uow:
+        again = (
+            await uow.session.scalars(
+                select(HandoverJob)
+                .join(Thread, Thread.id == HandoverJob.thread_id)
+                .where(
+                    HandoverJob.trigger == "open",
+                    HandoverJob.state == JobState.done,
+                    closed_condition(now),
+                )
+                .limit(100)
+            )
+        ).all()
+        for job in again:
+            _deliver_again(job, "closed", now)
     async with db.reading() as session:
         rows = (
             await session.execute(
@@ -133,8 +169,18 @@ async def claim_due(db: Database, now: datetime) -> tuple[HandoverJob, Parcel] |
         job.state = JobState.running
         job.attempts += 1
         job.next_attempt_at = now + LEASE
+        closed = is_closed(thread, now)
+        if closed and job.trigger == "open":
+            job.trigger = "staff"  # it closed before the delivery: these are the final results
         parcel = Parcel(
-            job.delivery_id, procedure.id, procedure.title, thread.id, thread.title, job.trigger
+            job.delivery_id,
+            procedure.id,
+            procedure.title,
+            thread.id,
+            thread.title,
+            job.trigger,
+            closed=closed,
+            as_of=now,
         )
     return job, parcel
 

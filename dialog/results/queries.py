@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialog.accounts.models import User
 from dialog.discussion.models import Comment, CommentStatus, Vote
+from dialog.evaluation.models import OfflineSource
+from dialog.evaluation.queries import theme_names_of_comment
 from dialog.procedures.models import Department, Procedure, ProcedurePhase, Thread
 from dialog.results.models import Answer, Decision, HandoverJob, JobState
 from dialog.results.present import answer_out
@@ -348,10 +350,17 @@ def export_query(procedure_id: int, thread_id: int | None = None) -> Select[*tup
             Answer.html,
             Answer.reason,
             type_coerce(Answer.updated_at, DateTime()),
+            # The evaluation workbench: themes, and the source of offline input.
+            theme_names_of_comment(),
+            OfflineSource.kind,
+            OfflineSource.held_on,
+            OfflineSource.place,
+            OfflineSource.people,
         )
         .join(Thread, Thread.id == Comment.thread_id)
         .outerjoin(User, User.id == Comment.author_id)
         .outerjoin(Answer, Answer.comment_id == Comment.id)
+        .outerjoin(OfflineSource, OfflineSource.comment_id == Comment.id)
         .where(Thread.procedure_id == procedure_id, Comment.status == CommentStatus.published)
         # Conversations stay together: each top-level comment, then its replies.
         .order_by(Comment.thread_id, Comment.root_id, Comment.id)
@@ -396,3 +405,79 @@ async def export_head(
         query = query.where(Thread.id == thread_id)
     threads = [ExportThread(t, a) for t, a in (await session.execute(query)).all()]
     return row[0], row[1], threads
+
+
+@dataclass(frozen=True)
+class CardFigures:
+    """What a procedure card shows besides its title: how long the current phase still runs,
+    how many contributions and official answers it has."""
+
+    phase_ends_on: date | None
+    contributions: int
+    answers: int
+
+
+async def card_figures(
+    session: AsyncSession, procedures: Sequence[Procedure]
+) -> dict[int, CardFigures]:
+    """Figures for the cards of a list page, in three grouped queries whatever its length."""
+    ids = [p.id for p in procedures]
+    if not ids:
+        return {}
+    contributions = dict(
+        (
+            await session.execute(
+                select(Thread.procedure_id, func.coalesce(func.sum(Thread.comment_count), 0))
+                .where(Thread.procedure_id.in_(ids))
+                .group_by(Thread.procedure_id)
+            )
+        ).all()
+    )
+    answers = dict(
+        (
+            await session.execute(
+                select(Thread.procedure_id, func.count(Answer.id))
+                .join(Answer, Answer.thread_id == Thread.id)
+                .where(Thread.procedure_id.in_(ids))
+                .group_by(Thread.procedure_id)
+            )
+        ).all()
+    )
+    ends = dict(
+        (
+            await session.execute(
+                select(ProcedurePhase.procedure_id, func.max(ProcedurePhase.ends_on))
+                .join(Procedure, Procedure.id == ProcedurePhase.procedure_id)
+                .where(
+                    ProcedurePhase.procedure_id.in_(ids), ProcedurePhase.phase == Procedure.phase
+                )
+                .group_by(ProcedurePhase.procedure_id)
+            )
+        ).all()
+    )
+    return {
+        i: CardFigures(ends.get(i), int(contributions.get(i, 0)), int(answers.get(i, 0)))
+        for i in ids
+    }
+
+
+async def unanswered_count(session: AsyncSession, department_id: int) -> int:
+    """Published contributions in the department's procedures without an official answer (the
+    workspace's list, counted for the header)."""
+    found = await session.scalar(
+        select(func.count())
+        .select_from(Comment)
+        .join(Thread, Thread.id == Comment.thread_id)
+        .join(Procedure, Procedure.id == Thread.procedure_id)
+        .outerjoin(Answer, Answer.comment_id == Comment.id)
+        .where(
+            Procedure.department_id == department_id,
+            Comment.status == CommentStatus.published,
+            Answer.id.is_(None),
+        )
+    )
+    return int(found or 0)
+
+
+async def department_slug(session: AsyncSession, department_id: int) -> str | None:
+    return await session.scalar(select(Department.slug).where(Department.id == department_id))

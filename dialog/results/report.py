@@ -6,7 +6,7 @@ Charts are plain SVG built from rectangles and text; the template draws them wit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import case, func, select
@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialog.accounts.models import User
 from dialog.discussion.models import Comment, CommentStatus, Flag, Vote
+from dialog.evaluation import groups
+from dialog.evaluation import queries as evaluation_queries
 from dialog.i18n import format_day
 from dialog.i18n import gettext as _
 from dialog.procedures.models import Procedure, Thread
@@ -108,6 +110,19 @@ class Report:
     answers: list[queries.AnsweredItem]
     states: list[tuple[str, int]]
     moderation: dict[str, int]
+    # The evaluation workbench (dialog/evaluation): codebook counts, offline input, opinion groups.
+    themes: list[evaluation_queries.ThemeCount] = field(default_factory=list)
+    coding: evaluation_queries.CodingProgress | None = None
+    offline: list[evaluation_queries.OfflineCount] = field(default_factory=list)
+    opinion: list[groups.ThreadGroups] = field(default_factory=list)
+
+    @property
+    def offline_contributions(self) -> int:
+        return sum(item.contributions for item in self.offline)
+
+    @property
+    def offline_people(self) -> int:
+        return sum(item.people for item in self.offline)
 
 
 def _day(value: object) -> date:
@@ -226,6 +241,10 @@ async def build(session: AsyncSession, procedure_id: int, top: int = TOP) -> Rep
         answers=answers,
         states=list(counted.items()),
         moderation=moderation,
+        themes=await evaluation_queries.theme_counts(session, procedure_id),
+        coding=await evaluation_queries.coding_progress(session, procedure_id),
+        offline=await evaluation_queries.offline_counts(session, procedure_id),
+        opinion=await groups.of_procedure(session, procedure_id),
     )
 
 
@@ -254,4 +273,21 @@ def charts(found: Report) -> dict[str, Chart]:
             [Bar(state_label(state), (count,)) for state, count in found.states],
             (_("Answers"),),
         ),
+        "themes": Chart(
+            "themes",
+            [Bar(t.name, (t.total,)) for t in found.themes],
+            (_("Contributions"),),
+        ),
+        **{
+            f"groups-{item.thread_id}": Chart(
+                f"groups-{item.thread_id}",
+                [
+                    Bar(_("Group %(label)s") % {"label": g.label}, (g.size,))
+                    for g in item.analysis.groups
+                ],
+                (_("Participants"),),
+            )
+            for item in found.opinion
+            if item.analysis is not None and item.analysis.shown
+        },
     }

@@ -133,6 +133,9 @@ class HandoverSettingsIn(Strict):
 class ExportQuery(Strict):
     format: ExportFormat = "csv"
     delimiter: Literal["comma", "semicolon"] = "comma"
+    # For people: headers, times and words in this language (the pages' links send theirs);
+    # without it the fixed machine columns that other programs import.
+    lang: Literal["de", "en"] | None = None
 
 
 class HandoverJobOut(BaseModel):

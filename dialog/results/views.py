@@ -10,6 +10,8 @@ from starlette.routing import BaseRoute, Route
 
 from dialog.db import utcnow
 from dialog.errors import InvalidInput, NotFound
+from dialog.evaluation import policy as evaluation_policy
+from dialog.evaluation.schemas import offline_label
 from dialog.i18n import gettext as _
 from dialog.i18n import lazy
 from dialog.results import actions, jobs, policy, queries, report
@@ -77,8 +79,13 @@ async def handover_settings(request: Request) -> Response:
 
 async def hand_over(request: Request) -> Response:
     who = actor(request)
+    back = (await form_data(request)).get("back")
     async with database(request).unit_of_work() as uow:
         job = await jobs.do_request_handover(uow, who, request.path_params["thread_id"])
+    if back == "thread":  # pressed on the thread's own page
+        return RedirectResponse(
+            f"/threads/{job.thread_id}?handover=requested#manage-h", status_code=303
+        )
     async with database(request).reading() as session:
         slug = await queries.department_slug_of_thread(session, job.thread_id)
     return RedirectResponse(f"/departments/{slug}#handover-h", status_code=303)
@@ -172,7 +179,7 @@ async def report_page(request: Request) -> Response:
     raw_top = request.query_params.get("top", "")
     top = min(int(raw_top), 500) if is_id(raw_top) else report.TOP
     async with database(request).reading() as session:
-        await actions.access_procedure_for(
+        procedure = await actions.access_procedure_for(
             session, who, request.path_params["procedure_id"], policy.can_read_report
         )
         found = await report.build(session, request.path_params["procedure_id"], top)
@@ -181,7 +188,13 @@ async def report_page(request: Request) -> Response:
     return render(
         request,
         "results/report.html",
-        {"r": found, "charts": report.charts(found), "now": utcnow()},
+        {
+            "r": found,
+            "charts": report.charts(found),
+            "now": utcnow(),
+            "can_code": evaluation_policy.can_code(who, procedure.department_id),
+            "offline_label": offline_label,
+        },
     )
 
 

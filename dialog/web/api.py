@@ -115,9 +115,10 @@ def openapi_document(routes: Sequence[BaseRoute], prefix: str = "/api/v1") -> di
                     params.append(param)
             if params:
                 operation["parameters"] = params
-            if doc.request is not None:
+            if doc.request is not None and doc.request.model_fields:  # a body of no fields: none
                 operation["requestBody"] = {
-                    "required": True,
+                    # A body whose fields all have defaults may be left out.
+                    "required": any(f.is_required() for f in doc.request.model_fields.values()),
                     "content": {"application/json": {"schema": schema_of(doc.request)}},
                 }
             if doc.response is None:

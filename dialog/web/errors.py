@@ -76,7 +76,7 @@ async def domain_error_handler(request: Request, exc: Exception) -> Response:
 
 async def http_error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    error = DomainError(TITLES.get(exc.status_code, "Error"))
+    error = DomainError(TITLES.get(exc.status_code, TITLES[400]))
     error.status = exc.status_code
     error.code = {404: NotFound.code, 405: "method_not_allowed"}.get(exc.status_code, "error")
     response = error_response(request, error)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from dialog.accounts.personal_data import PersonalData
     from dialog.background import Background
+    from dialog.concerns.hooks import ConcernHooks
     from dialog.db import Database
     from dialog.direct import Direct
     from dialog.discussion.hooks import DiscussionHooks
@@ -42,6 +43,7 @@ class Services:
     vote_events: VoteEvents
     discussion_hooks: DiscussionHooks  # what moderation adds to posting
     personal_data: PersonalData  # every package's part of a person's data export and erasure
+    concern_hooks: ConcernHooks  # what moderation adds to ideas and complaints (audit log)
 
 
 def services(connection: HTTPConnection) -> Services:

@@ -12,6 +12,9 @@ from starlette.templating import Jinja2Templates
 from dialog import i18n, labels
 from dialog.accounts.actor import ANONYMOUS
 from dialog.accounts.devices import device_label
+from dialog.identity import Identity
+from dialog.proposals import labels as proposal_labels
+from dialog.review import labels as review_labels
 from dialog.settings import PROJECT_ROOT
 from dialog.web.services import services
 
@@ -31,6 +34,7 @@ def make_templates() -> Jinja2Templates:
     )
     env.filters["day"] = i18n.format_day
     env.filters["moment"] = i18n.format_moment
+    env.filters["machine"] = i18n.machine_time
     env.filters["number"] = i18n.format_number
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["device_label"] = device_label
@@ -41,11 +45,18 @@ def make_templates() -> Jinja2Templates:
         "effort_label",
         "moderation_label",
         "sort_label",
+        "time_left",
     ):
         env.globals[name] = getattr(labels, name)
     env.globals["PHASES"] = list(labels.PHASES)
     env.globals["LEVELS"] = list(labels.LEVELS)
     env.globals["INITIATORS"] = list(labels.INITIATORS)
+    # Proposals and organisations (dialog.proposals.labels).
+    env.globals["proposal_state_label"] = proposal_labels.state_label
+    env.globals["organisation_kind_label"] = proposal_labels.kind_label
+    env.globals["review_status_label"] = review_labels.status_label
+    env.globals["review_entry_label"] = review_labels.entry_label
+    env.globals["method_duration_label"] = review_labels.duration_label
     return Jinja2Templates(env=env, context_processors=[page_context])
 
 
@@ -57,6 +68,8 @@ def page_context(request: Request) -> dict[str, Any]:
         "csrf_token": state.get("csrf_token", ""),
         "locale": state.get("locale", i18n.DEFAULT_LOCALE),
         "path": request.url.path,
+        "brand": Identity.of(services(request).settings),
+        "nav": state.get("nav", []),
     }
 
 

@@ -1,7 +1,9 @@
 // dialog's one ES module. The site works without it; it adds live updates and conveniences.
 import "./dialogs.js";
+import { watchNotifications } from "./notifications.js";
 import { watchSession } from "./session.js";
 import { startThread } from "./thread.js";
+import { startCoding } from "./coding.js";
 
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 
@@ -15,3 +17,5 @@ if (summary) summary.focus();
 
 watchSession(csrf);
 startThread();
+watchNotifications();
+startCoding();

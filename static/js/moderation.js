@@ -1,5 +1,6 @@
-// The moderation queue: keyboard shortcuts inside the list, and a polite note when the queue
-// changes (topic "moderation"). Nothing here moves focus on its own or reorders the page.
+// The moderation queue: keyboard shortcuts inside the list, posts that enter the queue added
+// at its end, and a polite note when the queue changes (topic "moderation"). Nothing here moves
+// focus on its own or reorders what is on the page.
 
 import { connect } from "/static/js/live.js";
 
@@ -45,27 +46,74 @@ if (list) {
   });
 }
 
-// -- live: count changes, offer to show them; never move focus ------------------------------
+// -- live: posts entering the queue appear at its end; other changes are counted -------------
+// New items are added after the last one (the list is oldest first), so nothing the moderator
+// is reading or has focused moves; the polite note says how many came, in plural forms.
 let changes = 0;
+let added = 0;
+const waiting = new Set();
 
 const show = document.getElementById("queue-show");
 if (show) show.addEventListener("click", () => window.location.reload());
 
-function announce() {
-  // Only the text changes; the button stays where it is, so focus on it is never lost.
-  if (!live) return;
+function say(one, many, count) {
+  return count === 1 ? live.dataset[one] : live.dataset[many].replace("{n}", String(count));
+}
+
+function note() {
+  const parts = [];
+  if (added) parts.push(say("newOne", "newMany", added));
+  if (changes) parts.push(say("liveOne", "liveMany", changes));
+  live.textContent = parts.join(" · ");
+  if (show) show.hidden = changes === 0;
+}
+
+function counted() {
   changes += 1;
-  live.textContent = live.dataset.liveText.replace("{n}", String(changes));
-  if (show) show.hidden = false;
+  note();
+}
+
+async function addItems() {
+  const ids = [...waiting];
+  waiting.clear();
+  if (!ids.length || !list) return;
+  try {
+    const response = await fetch(`${list.dataset.fragments}?ids=${ids.join(",")}`, {
+      headers: { Accept: "text/html" },
+      credentials: "same-origin",
+    });
+    if (!response.ok) throw new Error(String(response.status));
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    for (const fresh of page.querySelectorAll("[data-fragments] > li.queue-item")) {
+      if (document.getElementById(fresh.id)) continue;
+      list.append(document.importNode(fresh, true));
+      added += 1;
+    }
+    document.querySelector("[data-empty]")?.remove();
+    note();
+  } catch {
+    counted(); // not shown: offered as a change, the reload shows it
+  }
+}
+
+let pendingAdd = null;
+
+function onEvent(frame) {
+  const id = frame.data?.id;
+  if (frame.type === "comment.queued" && id && !document.getElementById(`item-${id}`)) {
+    waiting.add(id);
+    // Several posts held in one moment come in one request.
+    pendingAdd = pendingAdd || setTimeout(() => { pendingAdd = null; addItems(); }, 100);
+  } else {
+    counted();
+  }
 }
 
 if (live) {
-  // Any change in the queue (queued, flagged, claimed, decided) is worth a polite note; the
-  // moderator decides when to reload. On a reset the same note offers the fresh page.
   connect({
     topics: ["moderation"],
     since: Number(live.dataset.since || "0"),
-    onEvent: announce,
-    onReset: announce,
+    onEvent,
+    onReset: counted,
   });
 }

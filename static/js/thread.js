@@ -141,12 +141,37 @@ async function insertNew(ids) {
   const items = await fetchFragments(section.dataset.threadId, ids);
   const list = section.querySelector("[data-comment-list]");
   const sort = section.dataset.sort || "new";
+  const inserted = [];
   // Oldest first, so a parent that arrived in the same batch is placed before its replies.
   for (const fresh of items) {
     if (document.getElementById(fresh.id)) continue;
-    place(list, document.importNode(fresh, true), sort);
+    const item = document.importNode(fresh, true);
+    place(list, item, sort);
+    inserted.push(item);
   }
   if (items.length) section.querySelector("[data-empty]")?.remove();
+  return inserted;
+}
+
+function shownLabel(count) {
+  if (count === 1) return document.getElementById("shown-comment-label").content.textContent;
+  return document.getElementById("shown-comments-label").content.textContent.replace("{n}", String(count));
+}
+
+// The button the reader pressed disappears: focus goes to the first of the new comments in
+// reading order (its article is focusable for this), so keyboard and screen reader users go
+// on reading from there; the status region says how many were shown. Nothing new (all were
+// there already): focus goes to the list's heading.
+function focusFirst(inserted) {
+  const note = section.querySelector("[data-shown-note]");
+  if (note) note.textContent = inserted.length ? shownLabel(inserted.length) : "";
+  const first = inserted
+    .slice()
+    .sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1))[0];
+  const target = first ? first.querySelector(":scope > article") : section.querySelector("#comments-h");
+  if (!target) return;
+  target.setAttribute("tabindex", "-1");
+  target.focus();
 }
 
 export function startThread() {
@@ -162,13 +187,16 @@ export function startThread() {
   button.addEventListener("click", async () => {
     const ids = [...pending].sort((a, b) => a - b);
     pending.clear();
+    const hadFocus = document.activeElement === button;
     button.hidden = true;
     try {
-      await insertNew(ids);
+      const inserted = await insertNew(ids);
+      if (hadFocus) focusFirst(inserted);
     } catch {
-      // Not shown yet: announced again, so the reader can try once more.
+      // Not shown yet: announced again, so the reader can try once more (focus stays there).
       for (const id of ids) if (!document.getElementById(`comment-${id}`)) pending.add(id);
       announce();
+      if (hadFocus) button.focus();
     }
   });
   const draftId = document.querySelector("[data-client-id]");

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
+from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
@@ -83,7 +85,243 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
         "*": "2xx",
     },
     ("GET", "/healthz"): {"*": 200},
+    # Thread lifecycle (staff of the responsible department and admins).
+    ("GET", "/threads/{thread_id:int}/edit"): {
+        "anonymous": 401,
+        "staff": 200,
+        "admin": 200,
+        "*": 403,
+    },
+    ("POST", "/threads/{thread_id:int}/edit"): {"staff": 422, "admin": 422, "*": 403},
+    ("POST", "/threads/{thread_id:int}/close"): {"staff": 303, "admin": 303, "*": 403},
+    ("POST", "/threads/{thread_id:int}/reopen"): {"staff": 303, "admin": 303, "*": 403},
+    ("GET", "/moderation/fragments"): {
+        "anonymous": 401,
+        "moderator": 200,
+        "admin": 200,
+        "*": 403,
+    },
+    # notifications
+    ("GET", "/notifications"): {"anonymous": 401, "*": 200},
+    ("POST", "/notifications/read"): {"anonymous": 403, "*": 303},
+    ("POST", "/follows"): {"anonymous": 403, "*": 422},
+    ("GET", "/me/following"): {"anonymous": 401, "*": 200},
+    ("GET", "/me/notifications"): {"anonymous": 401, "*": 200},
+    ("POST", "/me/notifications"): {"anonymous": 403, "*": 303},
+    ("GET", "/unsubscribe/{token:str}"): {"*": 404},
+    ("POST", "/unsubscribe/{token:str}"): {"*": 404},
+    ("GET", "/api/v1/me/follows"): {"anonymous": 401, "*": 200},
+    ("GET", "/api/v1/me/follows/{kind:str}/{target_id:int}"): {"anonymous": 401, "*": 422},
+    ("PUT", "/api/v1/me/follows/{kind:str}/{target_id:int}"): {"anonymous": 401, "*": 422},
+    ("DELETE", "/api/v1/me/follows/{kind:str}/{target_id:int}"): {"anonymous": 401, "*": 422},
+    ("GET", "/api/v1/me/notifications/unread"): {"anonymous": 401, "*": 200},
+    ("POST", "/api/v1/me/notifications/read-all"): {"anonymous": 401, "*": 204},
+    ("GET", "/api/v1/me/notification-preferences"): {"anonymous": 401, "*": 200},
+    ("PUT", "/api/v1/me/notification-preferences"): {"anonymous": 401, "*": 200},
+    # Feeds and calendars (dialog/feeds): public, the same for every role.
+    ("GET", "/procedures.atom"): {"*": 200},
+    ("GET", "/procedures/{procedure_id:int}.atom"): {"*": 200},
+    ("GET", "/procedures/{procedure_id:int}.ics"): {"*": 200},
+    ("GET", "/threads/{thread_id:int}.atom"): {"*": 200},
+    # Search (dialog/search) and saved Vorhabenliste searches (dialog/saved_searches).
+    ("GET", "/search"): {"*": 200},
+    ("GET", "/api/v1/search"): {"*": 422},  # without q
+    ("GET", "/me/searches"): {"anonymous": 401, "*": 200},
+    ("POST", "/me/searches"): {"anonymous": 403, "*": 422},
+    ("POST", "/me/searches/{search_id:int}/delete"): {"anonymous": 403, "*": 404},
+    # Proposals (their routes with an id: tests/proposals/test_roles.py).
+    ("GET", "/proposals"): {"*": 200},
+    ("GET", "/proposals/new"): {"anonymous": 401, "*": 200},
+    ("POST", "/proposals/new"): {"anonymous": 403, "*": 422},
+    ("GET", "/api/v1/proposals"): {"*": 200},
+    ("POST", "/api/v1/proposals"): {"anonymous": 401, "*": 422},
+    ("GET", "/organisations"): {"*": 200},
+    ("GET", "/organisations/new"): {"anonymous": 401, "office": 200, "admin": 200, "*": 403},
+    ("POST", "/organisations/new"): {"anonymous": 403, "office": 422, "admin": 422, "*": 403},
+    ("GET", "/api/v1/organisations"): {"*": 200},
+    ("GET", "/districts"): {"*": 200},
+    # The office's review (dialog.review): the matrix's procedure is public.
+    ("GET", "/procedures/{procedure_id:int}/review"): {
+        "anonymous": 401,
+        "office": 200,
+        "staff": 200,
+        "admin": 200,
+        "*": 403,
+    },
+    ("GET", "/office"): {"anonymous": 401, "office": 200, "admin": 200, "*": 403},
+    ("GET", "/office/checklist"): {"anonymous": 401, "office": 200, "admin": 200, "*": 403},
+    ("POST", "/office/checklist"): {"anonymous": 403, "office": 422, "admin": 422, "*": 403},
+    ("GET", "/methods/new"): {"anonymous": 401, "office": 200, "admin": 200, "*": 403},
+    ("POST", "/methods/new"): {"anonymous": 403, "office": 422, "admin": 422, "*": 403},
 }
+
+# The evaluation workbench: the procedure's department and the office (admins included).
+_CODERS_READ: dict[str, int | str] = {
+    "anonymous": 401,
+    "office": 200,
+    "staff": 200,
+    "admin": 200,
+    "*": 403,
+}
+EXPECTED.update(
+    {
+        ("GET", "/procedures/{procedure_id:int}/coding"): _CODERS_READ,
+        ("POST", "/procedures/{procedure_id:int}/coding"): {
+            "anonymous": 403,
+            "office": 303,
+            "staff": 303,
+            "admin": 303,
+            "*": 403,
+        },
+        ("GET", "/procedures/{procedure_id:int}/themes"): _CODERS_READ,
+        ("POST", "/procedures/{procedure_id:int}/themes"): {
+            "anonymous": 403,
+            "office": 422,
+            "staff": 422,
+            "admin": 422,
+            "*": 403,
+        },
+        ("POST", "/themes/{theme_id:int}/rename"): {"anonymous": 403, "*": 404},
+        ("POST", "/themes/{theme_id:int}/merge"): {"anonymous": 403, "*": 404},
+        ("GET", "/procedures/{procedure_id:int}/offline"): _CODERS_READ,
+        ("GET", "/api/v1/procedures/{procedure_id:int}/opinion-groups"): _CODERS_READ,
+        ("POST", "/procedures/{procedure_id:int}/offline"): {
+            "anonymous": 403,
+            "office": 422,
+            "staff": 422,
+            "admin": 422,
+            "*": 403,
+        },
+    }
+)
+
+
+# Ideas and complaints: one public item by the resident, with a photo, routed to `staff`'s
+# department. Workflow forms: office steps need the office; handler steps the office or the
+# routed department; a permitted step with an empty body answers 422 (accept needs nothing).
+OFFICE: dict[str, int | str] = {"anonymous": 401, "office": 422, "admin": 422, "*": 403}
+HANDLER: dict[str, int | str] = {
+    "anonymous": 401,
+    "office": 422,
+    "admin": 422,
+    "staff": 422,
+    "*": 403,
+}
+FORM_OFFICE: dict[str, int | str] = {"anonymous": 403, "office": 422, "admin": 422, "*": 403}
+FORM_HANDLER: dict[str, int | str] = {
+    "anonymous": 403,
+    "office": 422,
+    "admin": 422,
+    "staff": 422,
+    "*": 403,
+}
+CONCERN_STEPS = {
+    "route": "office",
+    "forward": "office",
+    "merge": "office",
+    "category": "office",
+    "unpublish": "office",
+    "return": "handler",
+    "notes": "handler",
+    "answer": "handler",
+}
+CONCERNS: dict[tuple[str, str], dict[str, int | str]] = {
+    ("GET", "/concerns"): {"*": 200},
+    ("GET", "/concerns/new"): {"*": 200},
+    ("POST", "/concerns/new"): {"anonymous": 403, "*": 422},
+    ("GET", "/concerns/similar"): {"*": 200},
+    ("GET", "/concerns/department"): {
+        "anonymous": 401,
+        "staff": 200,
+        "staff_other": 200,
+        "*": 403,
+    },
+    ("GET", "/concerns/photos/{photo_id:int}"): {"*": 200},
+    ("GET", "/concerns/track/{token}"): {"*": 404},
+    ("POST", "/concerns/track/{token}"): {"anonymous": 403, "*": 404},
+    ("GET", "/concerns/{concern_id:int}"): {"*": 200},
+    ("POST", "/concerns/{concern_id:int}/support"): {"anonymous": 403, "resident": 409, "*": 303},
+    ("POST", "/concerns/{concern_id:int}/unsupport"): {"anonymous": 403, "*": 303},
+    ("POST", "/concerns/{concern_id:int}/reopen"): {"anonymous": 403, "resident": 422, "*": 403},
+    ("POST", "/concerns/{concern_id:int}/photos/{photo_id:int}/hide"): FORM_OFFICE,
+    ("POST", "/concerns/{concern_id:int}/accept"): {
+        "anonymous": 403,
+        "office": 303,
+        "admin": 303,
+        "staff": 303,
+        "*": 403,
+    },
+    ("POST", "/concerns/{concern_id:int}/archive"): {
+        "anonymous": 403,
+        "office": 409,
+        "admin": 409,
+        "*": 403,
+    },
+    ("POST", "/concerns/{concern_id:int}/approve"): {
+        "anonymous": 403,
+        "office": 409,
+        "admin": 409,
+        "*": 403,
+    },
+    ("GET", "/office/concerns"): {"anonymous": 401, "office": 200, "admin": 200, "*": 403},
+    ("POST", "/office/concerns/routes"): FORM_OFFICE,
+    ("GET", "/me/concerns"): {"anonymous": 401, "*": 200},
+    ("GET", "/office/concerns/settings"): {
+        "anonymous": 401,
+        "office": 200,
+        "admin": 200,
+        "*": 403,
+    },
+    # {part} is "x" here: no such part (categories, departments, templates are tested apart).
+    ("POST", "/office/concerns/settings/{part}"): {
+        "anonymous": 403,
+        "office": 404,
+        "admin": 404,
+        "*": 403,
+    },
+    ("GET", "/api/v1/concerns"): {"*": 200},
+    ("POST", "/api/v1/concerns"): {"*": 422},
+    ("GET", "/api/v1/concerns/queue"): {
+        "anonymous": 401,
+        "office": 200,
+        "admin": 200,
+        "*": 403,
+    },
+    ("GET", "/api/v1/concerns/{concern_id:int}"): {"*": 200},
+    ("PUT", "/api/v1/concerns/{concern_id:int}/support"): {
+        "anonymous": 401,
+        "resident": 409,
+        "*": 200,
+    },
+    ("DELETE", "/api/v1/concerns/{concern_id:int}/support"): {"anonymous": 401, "*": 200},
+    ("POST", "/api/v1/concerns/{concern_id:int}/accept"): {
+        "anonymous": 401,
+        "office": 200,
+        "admin": 200,
+        "staff": 200,
+        "*": 403,
+    },
+    ("POST", "/api/v1/concerns/{concern_id:int}/archive"): {
+        "anonymous": 401,
+        "office": 409,
+        "admin": 409,
+        "*": 403,
+    },
+    ("POST", "/api/v1/concerns/{concern_id:int}/approve"): {
+        "anonymous": 401,
+        "office": 409,
+        "admin": 409,
+        "*": 403,
+    },
+}
+for _step, _who in CONCERN_STEPS.items():
+    CONCERNS[("POST", f"/concerns/{{concern_id:int}}/{_step}")] = (
+        FORM_OFFICE if _who == "office" else FORM_HANDLER
+    )
+    CONCERNS[("POST", f"/api/v1/concerns/{{concern_id:int}}/{_step}")] = (
+        OFFICE if _who == "office" else HANDLER
+    )
+EXPECTED.update(CONCERNS)
 
 
 @dataclass
@@ -93,6 +331,8 @@ class Fixtures:
     procedure: Procedure
     thread: Thread
     comment: Comment
+    concern_id: int = 0
+    photo_id: int = 0
 
 
 def routes_of(routes: Sequence[BaseRoute], prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -118,6 +358,8 @@ def concrete(path: str, fx: Fixtures) -> str:
         "comment": fx.comment.id,
         "user": fx.users["resident"].id,
         "department": fx.department.id,
+        "concern": fx.concern_id,
+        "photo": fx.photo_id,
     }
 
     def value(match: re.Match[str]) -> str:
@@ -170,7 +412,33 @@ async def fixtures(
         )
         uow.session.add(comment)
         await uow.session.flush()
-    return Fixtures(users, department, procedure, thread, comment)
+    concern_id, photo_id = await public_concern(db, users["resident"], department)
+    return Fixtures(users, department, procedure, thread, comment, concern_id, photo_id)
+
+
+async def public_concern(db: Database, author: User, department: Department) -> tuple[int, int]:
+    """A public item by `author`, routed to `department` (in review), with one photo."""
+    from dialog.concerns.models import Category, Concern, Photo
+
+    async with db.unit_of_work() as uow:
+        category = await uow.session.scalar(select(Category).where(Category.is_other.is_(True)))
+        assert category is not None
+        item = Concern(
+            kind="idea",
+            category_id=category.id,
+            text="Mehr Bäume in der Innenstadt.",
+            author_id=author.id,
+            department_id=department.id,
+            state="in-review",
+            first_reply_due=date(2026, 1, 5),
+            answer_due=date(2026, 2, 2),
+        )
+        uow.session.add(item)
+        await uow.session.flush()
+        photo = Photo(concern_id=item.id, data=b"\xff\xd8\xff", width=1, height=1)
+        uow.session.add(photo)
+        await uow.session.flush()
+        return item.id, photo.id
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -120,10 +120,13 @@ class LiveServer:
                 if detail["threads"]
             )
             self.states["ids"] = {
+                "concern": self.get_json("/api/v1/concerns")[0]["id"],
                 "procedure": active[0]["id"],
                 "own_procedure": own[0]["id"],
                 "thread": thread,
                 "own_thread": own_thread,
+                # A demo proposal that collects support (dialog.proposals.demo).
+                "proposal": self.get_json("/api/v1/proposals?state=collecting")["items"][0]["id"],
             }
         ids: dict[str, int] = self.states["ids"]
         return ids

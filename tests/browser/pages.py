@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from playwright.sync_api import Page
 
@@ -17,6 +18,10 @@ STAFF = "stadtplanung@example.org"
 MODERATOR = "moderation@example.org"
 ADMIN = "admin@example.org"
 RESIDENT = "anna-aus-babelsberg@example.org"
+OFFICE = "werkstadt@example.org"
+
+
+THIS_YEAR = date.today().year
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,15 @@ def submit_wrong_login(page: Page) -> None:
 def submit_empty_form(page: Page) -> None:
     page.click("main form button[type=submit]")
     page.wait_for_selector("#error-summary")
+
+
+def fill_concern_step_one(page: Page) -> None:
+    """Step 1 of /concerns/new filled in: the confirm step with similar items and photos."""
+    page.check("#kind-defect")
+    page.select_option("#category", index=2)
+    page.fill("#text", "Die Straßenlaterne vor dem Haus flackert seit Tagen.")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#photos")
 
 
 def submit_empty_feedback(page: Page) -> None:
@@ -104,6 +118,84 @@ PAGES: list[PageCase] = [
     PageCase("thread-answer-form", "/threads/{own_thread}/answer", user=STAFF),
     PageCase("decision-form", "/procedures/{own_procedure}/decision", user=STAFF),
     PageCase("report", "/procedures/{own_procedure}/report", user=STAFF),
+    # Ideas and complaints (dialog/concerns)
+    PageCase("concerns", "/concerns"),
+    PageCase("concern-new", "/concerns/new"),
+    PageCase("concern-new-errors", "/concerns/new", prepare=submit_empty_form),
+    PageCase("concern-confirm", "/concerns/new", prepare=fill_concern_step_one),
+    PageCase("concern", "/concerns/{concern}"),
+    PageCase("concern-as-office", "/concerns/{concern}", user=OFFICE),
+    PageCase("concerns-office-queue", "/office/concerns", user=OFFICE),
+    PageCase("concerns-annual-report", f"/concerns/report/{date.today().year}"),
+    PageCase(
+        "concerns-annual-report-as-office", f"/concerns/report/{date.today().year}", user=OFFICE
+    ),
+    PageCase("concerns-office-settings", "/office/concerns/settings", user=OFFICE),
+    PageCase("concerns-department-queue", "/concerns/department", user=STAFF),
+    PageCase("my-concerns", "/me/concerns", user=RESIDENT),
     PageCase("not-found", "/gibt-es-nicht", status=404),
     PageCase("procedure-not-found", "/procedures/999999", status=404),
+    # Proposals, organisations, districts, the office's review (dialog.proposals, .review).
+    PageCase("proposals", "/proposals"),
+    PageCase("proposals-as-author", "/proposals", user=RESIDENT),
+    PageCase("proposal", "/proposals/{proposal}"),
+    PageCase("proposal-as-resident", "/proposals/{proposal}", user=RESIDENT),
+    PageCase("proposal-as-office", "/proposals/{proposal}", user=OFFICE),
+    PageCase("proposal-new", "/proposals/new", user=RESIDENT),
+    PageCase("proposal-new-errors", "/proposals/new", user=RESIDENT, prepare=submit_empty_form),
+    PageCase("organisations", "/organisations"),
+    PageCase("organisation", "/organisations/initiative-radweg-zeppelinstrasse"),
+    PageCase("organisation-as-office", "/organisations/stadtteilrat-babelsberg", user=OFFICE),
+    PageCase("organisation-new", "/organisations/new", user=OFFICE),
+    PageCase("districts", "/districts"),
+    PageCase("district", "/districts/babelsberg-nord"),
+    PageCase("office", "/office", user=OFFICE),
+    PageCase("office-checklist", "/office/checklist", user=OFFICE),
+    PageCase("procedure-review", "/procedures/{own_procedure}/review", user=OFFICE),
+    PageCase("methods-guide", "/methods?level=consultation&effort=low&duration=short"),
+    PageCase("methods-as-office", "/methods", user=OFFICE),
+    PageCase("method-new", "/methods/new", user=OFFICE),
+    PageCase("method-edit", "/methods/online-dialog/edit", user=OFFICE),
+    # staff (issue 18): the thread's own management, its edit form
+    PageCase("thread-as-staff", "/threads/{own_thread}", user=STAFF),
+    PageCase("thread-edit", "/threads/{own_thread}/edit", user=STAFF),
+]
+
+# notifications
+PAGES += [
+    PageCase("notifications", "/notifications", user=RESIDENT),
+    PageCase("notifications-following", "/me/following", user=RESIDENT),
+    PageCase("notifications-mail-choices", "/me/notifications", user=RESIDENT),
+    PageCase("unsubscribe-invalid", "/unsubscribe/1.all.nicht-signiert", status=404),
+]
+
+# The evaluation workbench (dialog/evaluation/): coding, codebook, offline input.
+PAGES += [
+    PageCase("coding", "/procedures/{own_procedure}/coding", user=STAFF),
+    PageCase("coding-uncoded", "/procedures/{own_procedure}/coding?uncoded=1", user=STAFF),
+    PageCase("codebook", "/procedures/{own_procedure}/themes", user=STAFF),
+    PageCase(
+        "codebook-errors",
+        "/procedures/{own_procedure}/themes",
+        user=STAFF,
+        prepare=submit_empty_form,
+    ),
+    PageCase("offline-input", "/procedures/{own_procedure}/offline", user=STAFF),
+    PageCase(
+        "offline-input-errors",
+        "/procedures/{own_procedure}/offline",
+        user=STAFF,
+        prepare=submit_empty_form,
+    ),
+    PageCase("thread-with-offline-input", "/threads/{own_thread}", user=STAFF),
+]
+
+# Search, feeds' links and saved searches (dialog/search, dialog/feeds, dialog/saved_searches).
+PAGES += [
+    PageCase("search-form", "/search"),
+    PageCase("search-results", "/search?q=Radwege"),
+    PageCase("search-none-found", "/search?q=gibtesnichtxyz"),
+    PageCase("search-refused", "/search?q=%00", status=422),
+    PageCase("procedures-filtered-signed-in", "/procedures?phase=active", user=RESIDENT),
+    PageCase("saved-searches", "/me/searches", user=RESIDENT),
 ]

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
-from dialog.results.exports import HEADERS
+from dialog.results import wording
 from tests.browser.conftest import LiveServer, new_context
 from tests.browser.pages import MODERATOR, STAFF
 
@@ -100,15 +100,16 @@ def download_the_export(page: Page, tmp_path: Path, comment_id: int) -> None:
     target = tmp_path / download.suggested_filename
     download.save_as(target)
     workbook = load_workbook(target, read_only=True)
-    rows = list(workbook["comments"].iter_rows(values_only=True))
+    # The German page links to the file for people in German (dialog.results.wording).
+    rows = list(workbook["Beiträge"].iter_rows(values_only=True))
     header = list(rows[0])
-    assert header == HEADERS
-    assert header[:3] == ["comment_id", "thread_id", "thread_title"]
+    assert header == wording.wording_for("de").headers
+    assert header[:3] == ["Beitrag Nr.", "Diskussion Nr.", "Diskussion"]
     line = next(dict(zip(header, r, strict=True)) for r in rows[1:] if r[0] == comment_id)
-    assert line["text"] == COMMENT
-    assert line["author"] == RESIDENT_NAME
-    assert line["answer_state"] == "under-consideration"
-    assert line["answer_text"] == ANSWER
+    assert line["Text"] == COMMENT
+    assert line["Pseudonym"] == RESIDENT_NAME
+    assert line["Antwort: Stand"] == "In Prüfung"
+    assert line["Antwort: Text"] == ANSWER
     assert "@" not in "".join(str(v) for v in line.values() if v is not None)  # no e-mail
     workbook.close()
 

@@ -60,8 +60,11 @@ async def test_staff_creates_a_procedure_for_their_own_department(
         "evaluation",
         "completed",
     ]
-    fetched = await api.request(None, "GET", f"/api/v1/procedures/{body['id']}")
+    fetched = await api.request(staff, "GET", f"/api/v1/procedures/{body['id']}")
     assert fetched.json()["title"] == "Neue Grünfläche am Bassinplatz"
+    # A department's new procedure is a draft until the office releases it (dialog.review).
+    assert body["status"] == "draft"
+    assert (await api.request(None, "GET", f"/api/v1/procedures/{body['id']}")).status_code == 404
 
 
 async def test_anonymous_cannot_create_a_procedure(

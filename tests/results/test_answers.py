@@ -17,12 +17,14 @@ from dialog.results import queries
 from dialog.settings import Settings
 from tests import factories
 from tests.mailbox import settled
+from tests.notifications.helpers import consumed, mail_now
 from tests.results.conftest import Helpers
 
 MakeUser = Callable[..., Awaitable[User]]
 
 
 async def notified(db: Database) -> dict[int, list[Notification]]:
+    await consumed(db)  # the notification consumer writes them from the answer's event
     async with db.reading() as session:
         rows = (await session.scalars(select(Notification).order_by(Notification.id))).all()
     found: dict[int, list[Notification]] = {}
@@ -108,6 +110,7 @@ async def test_the_author_and_every_voter_are_notified_but_not_the_staff_member(
     assert note.kind == "answer"
     assert note.url == f"/comments/{comment['id']}"
     assert "Wird umgesetzt." in note.body
+    assert note.event_id is not None
 
 
 async def test_answering_again_updates_the_one_answer(
@@ -209,6 +212,7 @@ async def test_the_answer_reaches_each_reader_in_the_reader_s_language(
     found = await notified(db)
     assert found[english.id][0].title == "Fachbereich Stadtplanung answered: Adopted"
     assert found[german.id][0].title == "Fachbereich Stadtplanung hat geantwortet: Übernommen"
+    assert await mail_now(db, settings) == 2  # after the hold-back, one mail each
     await settled(db)
     subjects = {
         str(mail["To"]): str(mail["Subject"])

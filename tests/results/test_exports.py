@@ -143,10 +143,17 @@ async def test_the_xlsx_opens_with_filters_frozen_header_and_an_explanation_shee
 ) -> None:
     content = await download(api, staff, procedure, "format=xlsx")
     book = openpyxl.load_workbook(io.BytesIO(content))
-    assert book.sheetnames == ["comments", "threads", "columns"]
+    assert book.sheetnames == [
+        "comments",
+        "threads",
+        "themes",
+        "offline",
+        "opinion_groups",
+        "columns",
+    ]
     sheet = book["comments"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:Q9"
+    assert sheet.auto_filter.ref == "A1:V9"
     header = [cell.value for cell in sheet[1]]
     rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(2)]
     comments, up, down = await database_counts(db, procedure)
@@ -208,7 +215,12 @@ async def test_the_json_is_versioned_and_its_counts_match_the_database(
     document = json.loads(content)
     assert (document["format"], document["version"]) == ("dialog.procedure-export", 1)
     comments, up, down = await database_counts(db, procedure)
-    assert document["counts"] == {"comments": comments, "votes_up": up, "votes_down": down}
+    assert document["counts"] == {
+        "comments": comments,
+        "votes_up": up,
+        "votes_down": down,
+        "offline": 0,
+    }
     assert len(document["comments"]) == comments
     assert [t["title"] for t in document["threads"]] == [
         "Ihre Meinung",

@@ -148,7 +148,8 @@ async def test_a_closed_thread_is_mailed_with_a_valid_xlsx_to_a_real_smtp_server
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename().endswith(".xlsx")
     book = openpyxl.load_workbook(io.BytesIO(attachment.get_payload(decode=True)))
-    texts = [row[8].value for row in book["comments"].iter_rows(2)]
+    # The department's people open it: German sheet and headers (dialog.results.wording).
+    texts = [row[9].value for row in book["Beiträge"].iter_rows(2)]
     assert texts == ["Mehr Schatten", "'=cmd|' /C calc'!A0"]
     [job] = await stored_jobs(db)
     assert (job.state, job.attempts, job.channel, job.trigger) == ("done", 1, "email", "closed")

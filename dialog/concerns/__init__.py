@@ -1,0 +1,1 @@
+"""Ideas and complaints ("Anliegen"): submit, route, answer on time, in working days."""

@@ -1,0 +1,1 @@
+"""District pages: a district's procedures, proposals, organisations and contact person."""

@@ -1,0 +1,1 @@
+"""Evaluation workbench: coding contributions with themes, offline input, opinion groups."""

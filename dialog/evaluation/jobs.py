@@ -1,0 +1,161 @@
+"""Opinion groups are computed in the background, never per request.
+
+A durable consumer of the outbox notes which threads changed (votes, comments published or
+taken away) in `opinion_groups`; a periodic job recomputes a changed thread once it has been
+quiet for SETTLE (no such event for 60 s), from the votes on its published comments, and
+stores the analysis with the k-smoother state for the next run. The stored analysis holds no
+membership lists: which group a person fell into is their opinion, and nobody needs it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from dialog.accounts.models import User
+from dialog.db import Database, UnitOfWork, utcnow
+from dialog.discussion.events import (
+    COMMENT_HIDDEN,
+    COMMENT_PUBLISHED,
+    COMMENT_REJECTED,
+    COMMENT_WITHDRAWN,
+    VOTES_CHANGED,
+)
+from dialog.discussion.models import Comment, CommentStatus, Vote
+from dialog.evaluation.models import OpinionGroups
+from dialog.evaluation.opinion_groups import Analysis, KState, build_matrix, compute
+from dialog.live.events import THREAD
+from dialog.live.models import Event
+from dialog.procedures.models import Thread
+
+SETTLE = timedelta(seconds=60)
+INTERVAL = 30.0  # seconds between looks for settled threads
+BATCH = 20  # threads recomputed per round at most; the rest follow in the next one
+NAME = "opinion-groups"
+
+
+class ThreadChanges:
+    """The consumer: remembers the newest relevant event per thread (idempotent: a maximum)."""
+
+    name = NAME
+    types: Collection[str] = frozenset(
+        t.name
+        for t in (
+            VOTES_CHANGED,
+            COMMENT_PUBLISHED,
+            COMMENT_HIDDEN,
+            COMMENT_REJECTED,
+            COMMENT_WITHDRAWN,
+        )
+    )
+
+    async def handle(self, uow: UnitOfWork, events: Sequence[Event]) -> None:
+        latest: dict[int, tuple[int, datetime]] = {}
+        for event in events:
+            thread_id = THREAD.number_of(event.topic)
+            if thread_id is not None:
+                latest[thread_id] = (event.id, event.created_at)
+        await note_changes(uow, latest)
+
+
+async def note_changes(uow: UnitOfWork, latest: dict[int, tuple[int, datetime]]) -> None:
+    if not latest:
+        return
+    existing = {
+        row.thread_id: row
+        for row in await uow.session.scalars(
+            select(OpinionGroups).where(OpinionGroups.thread_id.in_(latest))
+        )
+    }
+    alive = set(await uow.session.scalars(select(Thread.id).where(Thread.id.in_(latest))))
+    for thread_id, (event_id, moment) in latest.items():
+        row = existing.get(thread_id)
+        if row is None:
+            if thread_id in alive:
+                uow.session.add(
+                    OpinionGroups(
+                        thread_id=thread_id,
+                        changed_event=event_id,
+                        changed_at=moment,
+                        computed_event=-1,
+                    )
+                )
+        elif event_id > row.changed_event:
+            row.changed_event = event_id
+            row.changed_at = max(row.changed_at, moment)
+    await uow.session.flush()
+
+
+async def thread_votes(db: Database, thread_id: int) -> list[tuple[int, int, int]]:
+    """Votes on the thread's published comments by accounts that still exist."""
+    async with db.reading() as session:
+        rows = await session.execute(
+            select(Vote.user_id, Vote.comment_id, Vote.value)
+            .join(Comment, Comment.id == Vote.comment_id)
+            .join(User, User.id == Vote.user_id)
+            .where(
+                Comment.thread_id == thread_id,
+                Comment.status == CommentStatus.published,
+                User.deleted_at.is_(None),
+            )
+        )
+        return [(int(u), int(c), int(v)) for u, c, v in rows]
+
+
+def stored_json(analysis: Analysis) -> dict[str, Any]:
+    """The analysis as stored and served: the groups without their members."""
+    data = analysis.to_json()
+    for group in data["groups"]:
+        group["members"] = []
+    return data
+
+
+async def recompute(db: Database, thread_id: int, upto_event: int | None = None) -> Analysis:
+    """Compute the thread's opinion groups now and store them (used by the job and the demo)."""
+    async with db.reading() as session:
+        row = await session.get(OpinionGroups, thread_id)
+        previous = KState.from_json(row.state) if row is not None and row.state else None
+        if upto_event is None:
+            upto_event = row.changed_event if row is not None else 0
+    votes = await thread_votes(db, thread_id)
+    # numpy and scikit-learn release the GIL for most of the work; the loop stays free.
+    analysis = await asyncio.to_thread(compute, build_matrix(votes), previous)
+    async with db.unit_of_work() as uow:
+        stored = await uow.session.get(OpinionGroups, thread_id)
+        if stored is None:
+            stored = OpinionGroups(
+                thread_id=thread_id, changed_event=upto_event, changed_at=utcnow()
+            )
+            uow.session.add(stored)
+        stored.analysis = stored_json(analysis)
+        if analysis.state is not None:
+            stored.state = analysis.state.to_json()
+        stored.computed_event = max(stored.computed_event, upto_event)
+        stored.computed_at = utcnow()
+    return analysis
+
+
+async def due_threads(db: Database, now: datetime) -> list[tuple[int, int]]:
+    async with db.reading() as session:
+        rows = await session.execute(
+            select(OpinionGroups.thread_id, OpinionGroups.changed_event)
+            .where(
+                OpinionGroups.changed_event > OpinionGroups.computed_event,
+                OpinionGroups.changed_at <= now - SETTLE,
+            )
+            .order_by(OpinionGroups.changed_at)
+            .limit(BATCH)
+        )
+        return [(int(t), int(e)) for t, e in rows]
+
+
+async def recompute_settled(db: Database, now: datetime | None = None) -> int:
+    """One round of the periodic job: recompute threads that changed and then went quiet."""
+    due = await due_threads(db, now or utcnow())
+    for thread_id, changed_event in due:
+        await recompute(db, thread_id, changed_event)
+    return len(due)

@@ -1,0 +1,1 @@
+"""The methods toolkit: the office keeps it; a short guide narrows it without JavaScript."""

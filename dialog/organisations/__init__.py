@@ -1,0 +1,2 @@
+"""Organisations: initiatives, associations, district councils, neighbourhood management, the
+participation council; public profiles and members the office confirms."""

@@ -1,0 +1,1 @@
+"""Bottom-up proposals: residents and organisations propose, others support, the office decides."""

@@ -1,0 +1,1 @@
+"""The office's review of departments' draft procedures, and its overview."""

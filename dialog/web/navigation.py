@@ -1,0 +1,98 @@
+"""The header's links by role, with what waits behind them: the department's workspace (its
+unanswered contributions), the moderation queue (its length), the people admin.
+
+Counted for HTML pages of the people who see the links, at most every few seconds per process
+(a small cache per department and one for the queue): a busy page costs no query for them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from dialog.accounts import policy
+from dialog.accounts.actor import Actor
+from dialog.db import Database
+
+Count = Callable[[AsyncSession], Awaitable[int]]
+DepartmentCount = Callable[[AsyncSession, int], Awaitable[int]]
+DepartmentSlug = Callable[[AsyncSession, int], Awaitable[str | None]]
+FRESH_SECONDS = 15.0
+SKIPPED = ("/api/", "/static/", "/healthz", "/readyz")
+
+
+@dataclass(frozen=True)
+class NavLink:
+    kind: str  # workspace | moderation | people (the template names it)
+    href: str
+    waiting: int | None = None
+
+
+@dataclass
+class Counters:
+    queue_length: Count
+    unanswered: DepartmentCount
+    department_slug: DepartmentSlug
+    kept: dict[tuple[str, int], tuple[float, int | str | None]]
+
+    async def cached(
+        self, key: tuple[str, int], load: Callable[[], Awaitable[int | str | None]]
+    ) -> int | str | None:
+        now = time.monotonic()
+        found = self.kept.get(key)
+        if found is not None and found[0] > now:
+            return found[1]
+        value = await load()
+        self.kept[key] = (now + FRESH_SECONDS, value)
+        return value
+
+
+async def links_for(actor: Actor, db: Database, counters: Counters) -> list[NavLink]:
+    links: list[NavLink] = []
+    if actor.role not in ("staff", "moderator", "admin"):
+        return links
+    async with db.reading() as session:
+        if actor.role == "staff" and actor.department_id is not None:
+            department = actor.department_id
+            slug = await counters.cached(
+                ("slug", department), lambda: counters.department_slug(session, department)
+            )
+            waiting = await counters.cached(
+                ("unanswered", department), lambda: counters.unanswered(session, department)
+            )
+            if isinstance(slug, str):
+                links.append(NavLink("workspace", f"/departments/{slug}", int(waiting or 0)))
+        if policy.is_moderator(actor):
+            length = await counters.cached(("queue", 0), lambda: counters.queue_length(session))
+            links.append(NavLink("moderation", "/moderation", int(length or 0)))
+        if actor.role == "admin":
+            links.append(NavLink("people", "/admin/people"))
+    return links
+
+
+class NavigationMiddleware:
+    """Puts the header's role links into the request state (read by the page context)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        db: Database,
+        queue_length: Count,
+        unanswered: DepartmentCount,
+        department_slug: DepartmentSlug,
+    ) -> None:
+        self.app = app
+        self.db = db
+        self.counters = Counters(queue_length, unanswered, department_slug, {})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = str(scope.get("path", ""))
+            actor = scope.get("state", {}).get("actor")
+            if isinstance(actor, Actor) and not path.startswith(SKIPPED):
+                scope["state"]["nav"] = await links_for(actor, self.db, self.counters)
+        await self.app(scope, receive, send)

@@ -1,0 +1,90 @@
+"""The header links each role to what it may use, with the count of what waits there."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+
+import httpx
+
+from dialog.accounts.models import User
+from dialog.db import Database
+from dialog.discussion.models import Comment, CommentStatus
+from dialog.procedures.models import Department, Thread
+from tests.discussion.helpers import counting_queries
+
+MakeUser = Callable[..., Awaitable[User]]
+SignIn = Callable[[User], Awaitable[str]]
+
+
+def header(page: httpx.Response) -> str:
+    found = re.search(r'<nav aria-label="[^"]*">\s*<ul class="nav">(.*?)</ul>', page.text, re.S)
+    assert found, "the page has the main navigation"
+    return found.group(1)
+
+
+async def add_comments(db: Database, thread: Thread, author: User, *statuses: str) -> None:
+    async with db.unit_of_work() as uow:
+        for number, status in enumerate(statuses):
+            uow.session.add(
+                Comment(
+                    thread_id=thread.id,
+                    author_id=author.id,
+                    body=f"Beitrag {number}",
+                    html=f"<p>Beitrag {number}</p>",
+                    status=CommentStatus(status),
+                )
+            )
+
+
+async def test_staff_see_their_workspace_with_the_unanswered_count(
+    client: httpx.AsyncClient,
+    db: Database,
+    make_user: MakeUser,
+    browser_session: SignIn,
+    department: Department,
+    thread: Thread,
+) -> None:
+    await add_comments(db, thread, await make_user(), "published", "published", "pending")
+    await browser_session(await make_user(role="staff", department=department))
+    links = header(await client.get("/"))
+    assert f'href="/departments/{department.slug}"' in links
+    assert '<span class="count" aria-hidden="true">2</span>' in links
+    assert "2 Beiträge ohne Antwort" in links
+    assert "/moderation" not in links and "/admin/people" not in links
+
+
+async def test_moderators_see_the_queue_with_its_length(
+    client: httpx.AsyncClient,
+    db: Database,
+    make_user: MakeUser,
+    browser_session: SignIn,
+    thread: Thread,
+) -> None:
+    await add_comments(db, thread, await make_user(), "pending", "published")
+    await browser_session(await make_user(role="moderator"))
+    links = header(await client.get("/procedures"))
+    assert 'href="/moderation"' in links and "1 Beitrag wartet" in links
+    assert "/departments/" not in links and "/admin/people" not in links
+
+
+async def test_admins_see_moderation_and_people_and_residents_none_of_them(
+    client: httpx.AsyncClient, make_user: MakeUser, browser_session: SignIn
+) -> None:
+    assert "/moderation" not in header(await client.get("/"))
+    await browser_session(await make_user(role="resident"))
+    resident = header(await client.get("/"))
+    assert "/moderation" not in resident and "/admin/people" not in resident
+    await browser_session(await make_user(role="admin"))
+    admin = header(await client.get("/"))
+    assert 'href="/moderation"' in admin and 'href="/admin/people"' in admin
+
+
+async def test_the_counts_are_kept_for_a_few_seconds_not_counted_on_every_page(
+    client: httpx.AsyncClient, db: Database, make_user: MakeUser, browser_session: SignIn
+) -> None:
+    await browser_session(await make_user(role="moderator"))
+    await client.get("/methods")
+    with counting_queries(db) as statements:
+        await client.get("/methods")
+    assert [s for s in statements if "count(" in s.lower()] == []
