@@ -28,10 +28,9 @@ class ProposalIn(Strict):
     summary: str = Field(min_length=10, max_length=600)  # what
     reason: str = Field(min_length=10, max_length=10_000)  # why
     districts: list[Slug] = Field(default_factory=list, max_length=40)
-    department: Slug | None = None
-    organisation: Slug | None = Field(
-        default=None, json_schema_extra=blank_means_none
-    )  # as this organisation (a confirmed member)
+    department: Slug | None = Field(default=None, json_schema_extra=blank_means_none)
+    # Propose as this organisation (a confirmed member).
+    organisation: Slug | None = Field(default=None, json_schema_extra=blank_means_none)
 
     @field_validator("department", "organisation", mode="before")
     @classmethod
