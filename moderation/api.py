@@ -12,7 +12,7 @@ from dialog.i18n import gettext as _
 from dialog.i18n import lazy
 from dialog.settings import Settings
 from dialog.web.api import ApiRoute, Doc, actor, database, respond
-from dialog.web.inputs import json_body, validate
+from dialog.web.inputs import json_body, query_as
 from dialog.web.services import services
 from moderation import actions, audit, policy, queries
 from moderation.schemas import (
@@ -44,7 +44,7 @@ def _settings(request: Request) -> Settings:
 
 async def queue(request: Request) -> Response:
     actions.require_moderator(actor(request))
-    query = validate(QueueQuery, dict(request.query_params))
+    query = query_as(request, QueueQuery)
     async with database(request).reading() as session:
         items = await queries.queue(
             session,
@@ -225,7 +225,7 @@ class FiguresQuery(BaseModel):
 
 async def figures(request: Request) -> Response:
     actions.require_moderator(actor(request))
-    query = validate(FiguresQuery, dict(request.query_params))
+    query = query_as(request, FiguresQuery)
     async with database(request).reading() as session:
         if query.procedure is not None:
             found = [await queries.figures_for_procedure(session, query.procedure)]
@@ -242,7 +242,7 @@ class AuditQuery(BaseModel):
 
 async def audit_log(request: Request) -> Response:
     actions.require_moderator(actor(request))
-    query = validate(AuditQuery, dict(request.query_params))
+    query = query_as(request, AuditQuery)
     async with database(request).reading() as session:
         rows = await queries.audit_page(session, query.before, query.limit)
     return respond(

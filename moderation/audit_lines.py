@@ -55,9 +55,9 @@ def person_href(user_id: int | None, admin: bool) -> str | None:
 
 def subject_of(subject: str, names: dict[int, str], admin: bool) -> tuple[str, str | None]:
     kind, _sep, key = subject.partition(":")
-    if kind == "comment" and key.isdigit():
+    if kind == "comment" and (key.isascii() and key.isdigit()):
         return _("Contribution %(num)s") % {"num": key}, f"/comments/{key}"
-    if kind == "user" and key.isdigit():
+    if kind == "user" and (key.isascii() and key.isdigit()):
         name = names.get(int(key)) or _("Account %(num)s") % {"num": key}
         return name, person_href(int(key), admin)
     if kind == "rule":

@@ -155,7 +155,11 @@ async def queue_fragments(request: Request) -> Response:
     the page shows them, for the page's script to add when they enter the queue live."""
     actions.require_moderator(actor(request))
     raw = request.query_params.get("ids", "")
-    ids = [int(part) for part in raw.split(",")[:50] if part.isdigit() and 0 < int(part) < 2**31]
+    ids = [
+        int(part)
+        for part in raw.split(",")[:50]
+        if (part.isascii() and part.isdigit()) and 0 < int(part) < 2**31
+    ]
     async with database(request).reading() as session:
         items = await queries.open_items(session, ids)
     return render(

@@ -18,8 +18,8 @@ from dialog.concerns.present import ConcernOut, StaffConcernOut, concern_out
 from dialog.concerns.schemas import (
     MAX_ID,
     AcceptIn,
-    AnswerIn,
     CategoryIn,
+    ConcernAnswerIn,
     ForwardIn,
     MergeIn,
     NoteIn,
@@ -28,10 +28,10 @@ from dialog.concerns.schemas import (
     SubmitIn,
 )
 from dialog.db import UnitOfWork, utcnow
-from dialog.errors import Conflict, NotFound
+from dialog.errors import Conflict, NotAuthenticated, NotFound
 from dialog.i18n import lazy
 from dialog.web.api import ApiRoute, Doc, actor, database, respond
-from dialog.web.inputs import json_body, validate
+from dialog.web.inputs import json_body, query_as, validate
 from dialog.web.services import services
 
 
@@ -58,7 +58,7 @@ class Supported(BaseModel):
     supporter_count: int
 
 
-class QueueQuery(BaseModel):
+class ConcernQueueQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     state: str | None = Field(default=None, max_length=20)
@@ -101,7 +101,7 @@ async def one(request: Request) -> Response:
 
 async def staff_queue(request: Request) -> Response:
     who = actor(request)
-    query = validate(QueueQuery, dict(request.query_params))
+    query = query_as(request, ConcernQueueQuery)
     if not policy.can_see_internals(who, query.department):
         actions.check_office(who)
     states = (query.state,) if query.state else tuple(policy.OPEN)
@@ -119,6 +119,8 @@ async def staff_queue(request: Request) -> Response:
 
 async def support(request: Request) -> Response:
     who = actor(request)
+    if who.user_id is None:  # 401 before anything is looked up
+        raise NotAuthenticated(lazy("Please sign in to support an item."))
     async with database(request).unit_of_work() as uow:
         item = await actions.access_readable(uow.session, who, concern_id(request))
         if request.method == "PUT":
@@ -170,7 +172,9 @@ async def _note(uow: UnitOfWork, ctx: Context, who: Actor, item: Concern, d: Not
     await workflow.do_note(uow, ctx, who, item, d.body)
 
 
-async def _draft(uow: UnitOfWork, ctx: Context, who: Actor, item: Concern, d: AnswerIn) -> None:
+async def _draft(
+    uow: UnitOfWork, ctx: Context, who: Actor, item: Concern, d: ConcernAnswerIn
+) -> None:
     await workflow.do_draft_answer(uow, ctx, who, item, d.outcome, d.body)
 
 
@@ -196,7 +200,12 @@ STEPS: dict[str, tuple[type[BaseModel], str, Step, str]] = {
     "unpublish": (ReasonIn, "office", _unpublish, "Do not publish, reason to the author only"),
     "archive": (NoBody, "office", _archive, "Archive a closed item (office)"),
     "notes": (NoteIn, "handler", _note, "Add an internal note"),
-    "answer": (AnswerIn, "handler", _draft, "Draft the answer (published at once if trusted)"),
+    "answer": (
+        ConcernAnswerIn,
+        "handler",
+        _draft,
+        "Draft the answer (published at once if trusted)",
+    ),
     "approve": (NoBody, "office", _approve, "Approve and publish the draft answer (office)"),
 }
 
@@ -253,7 +262,7 @@ routes: list[BaseRoute] = [
             "GET": Doc(
                 "The office's queue (or a department's, for its staff), filtered",
                 list[StaffConcernOut],
-                query=QueueQuery,
+                query=ConcernQueueQuery,
                 auth=True,
             )
         },

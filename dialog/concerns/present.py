@@ -56,7 +56,7 @@ def category_name(category: Category) -> str:
     return category.name_de if i18n.current_locale.get() == "de" else category.name_en
 
 
-class AnswerOut(BaseModel):
+class ConcernAnswerOut(BaseModel):
     body: str
     outcome: str
     published_at: datetime | None
@@ -82,7 +82,7 @@ class ConcernOut(BaseModel):
     supporter_count: int
     author: str | None  # only when the author chose to show the name
     created_at: datetime
-    answer: AnswerOut | None
+    answer: ConcernAnswerOut | None
     photos: list[int]
 
 
@@ -127,7 +127,7 @@ async def concern_out(
         "supporter_count": item.supporter_count,
         "author": item.author_name or None if item.show_name else None,
         "created_at": item.created_at,
-        "answer": AnswerOut(
+        "answer": ConcernAnswerOut(
             body=answer.body, outcome=answer.outcome, published_at=answer.published_at
         )
         if answer

@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from dialog.concerns.models import Channel, Kind
+from dialog.web.inputs import blank_means_none
 
 MAX_ID = 2**31 - 1
 
@@ -27,7 +28,7 @@ class SubmitIn(BaseModel):
     lon: float | None = Field(default=None, ge=-180, le=180)
     public: bool = False
     show_name: bool = False
-    email: EmailStr | None = None
+    email: EmailStr | None = Field(default=None, json_schema_extra=blank_means_none)
     author_name: str = Field(default="", max_length=60)
     channel: Channel = Channel.online
 
@@ -78,7 +79,7 @@ class NoteIn(BaseModel):
     body: str = Field(min_length=1, max_length=5000)
 
 
-class AnswerIn(BaseModel):
+class ConcernAnswerIn(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
 
     outcome: str = Field(pattern="^(answered|not-feasible)$")

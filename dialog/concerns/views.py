@@ -137,7 +137,7 @@ async def read_photos(uploads: list[UploadFile]) -> list[CleanPhoto]:
 
 def _int_param(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name, "")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
         return None
     return int(raw)
 

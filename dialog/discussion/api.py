@@ -29,14 +29,14 @@ from dialog.errors import NotFound
 from dialog.i18n import current_locale, lazy
 from dialog.live.policy import thread_topic
 from dialog.web.api import ApiRoute, Doc, actor, database, respond
-from dialog.web.inputs import json_body, validate
+from dialog.web.inputs import json_body, query_as
 from dialog.web.services import services
 
 
 class CommentQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sort: Literal["new", "top", "controversial"] = "new"
-    cursor: str | None = Field(default=None, max_length=200)
+    cursor: str | None = Field(default=None, min_length=1, max_length=200)
     limit: int = Field(default=20, ge=1, le=100)
 
 
@@ -130,7 +130,7 @@ async def thread_comments(request: Request) -> Response:
         return respond(
             comment_out(comment, who.display_name, viewer=who), status=201 if created else 200
         )
-    query = validate(CommentQuery, dict(request.query_params))
+    query = query_as(request, CommentQuery)
     if actor(request).user_id is None and query.cursor is None:
         entry = await anonymous_first_page(request, thread_id, query)
         if entry.body is None:
@@ -268,6 +268,7 @@ routes: list[BaseRoute] = [
                 CommentOut,
                 request=CommentIn,
                 status=201,
+                also=(200,),
                 auth=True,
             ),
         },

@@ -5,13 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, field_validator
 
 from dialog.i18n import lazy
 from dialog.web.ids import Id, not_a_bool
 from dialog.web.inputs import is_blank
 
 MAX_BODY = 5000
+# Something a reader can see: the API document says so, is_blank() is the rule that decides
+# (with its own message, where a pattern in the model would give a generic one).
+VISIBLE_TEXT: dict[str, JsonValue] = {
+    "minLength": 1,
+    "pattern": r"[^\s\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]",
+}
 StanceName = Literal["for", "neutral", "against"]
 FlagReasonName = Literal["spam", "insult", "discrimination", "personal-data", "off-topic", "other"]
 
@@ -21,7 +27,7 @@ class Strict(BaseModel):
 
 
 class CommentIn(Strict):
-    body: str = Field(max_length=MAX_BODY)
+    body: str = Field(max_length=MAX_BODY, json_schema_extra=VISIBLE_TEXT)
     parent_id: Id | None = None
     client_id: str | None = Field(default=None, min_length=1, max_length=64)
     stance: StanceName | None = None
@@ -40,7 +46,7 @@ class CommentIn(Strict):
 
 
 class CommentEdit(Strict):
-    body: str = Field(max_length=MAX_BODY)
+    body: str = Field(max_length=MAX_BODY, json_schema_extra=VISIBLE_TEXT)
 
     @field_validator("body")
     @classmethod

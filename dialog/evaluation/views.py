@@ -31,7 +31,9 @@ MAX_ID = 2**31 - 1
 
 def _number(raw: object, default: int = 0) -> int:
     text = raw if isinstance(raw, str) else ""
-    return int(text) if text.isdigit() and 0 <= int(text) <= MAX_ID else default
+    return (
+        int(text) if (text.isascii() and text.isdigit()) and 0 <= int(text) <= MAX_ID else default
+    )
 
 
 def _ids(raw: object) -> list[int]:

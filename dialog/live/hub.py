@@ -156,4 +156,4 @@ class RedisHub:
 
 def _ids(raw: bytes | str) -> list[int]:
     text = raw.decode() if isinstance(raw, bytes) else raw
-    return [int(part) for part in text.split(",") if part.isdigit()]
+    return [int(part) for part in text.split(",") if (part.isascii() and part.isdigit())]

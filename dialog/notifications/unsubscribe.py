@@ -35,7 +35,7 @@ def token(secret: str, user_id: int, scope: str) -> str:
 def read(secret: str, raw: str) -> tuple[int, str] | None:
     """(user id, scope) of a well-signed token, else None."""
     parts = raw.split(".")
-    if len(parts) != 3 or not parts[0].isdigit() or len(parts[0]) > 10:
+    if len(parts) != 3 or not (parts[0].isascii() and parts[0].isdigit()) or len(parts[0]) > 10:
         return None
     user_id, scope, signature = int(parts[0]), parts[1], parts[2]
     if scope not in SCOPES or not 0 < user_id < 2**31:

@@ -175,7 +175,7 @@ def _moment(raw: str | None, field: str) -> datetime | None:
 def _whole(raw: str | None, field: str, default: int, highest: int) -> int:
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= highest:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= highest:
         raise Open311Error(400, f"{field}: a whole number from 1 to {highest}")
     return int(raw)
 
@@ -230,7 +230,7 @@ async def request_list(request: Request) -> Response:
 async def request_one(request: Request) -> Response:
     fmt = _format(request)
     raw = str(request.path_params["request_id"])
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
         raise Open311Error(404, "service_request_id: no such request")
     async with database(request).reading() as session:
         item = await queries.request(session, int(raw))
@@ -248,7 +248,7 @@ def issue_token(secret: str, concern_id: int) -> str:
 
 def token_id(secret: str, token: str) -> int | None:
     number, _sep, _mac = token.partition("-")
-    if not number.isdigit() or not 1 <= int(number) <= MAX_ID:
+    if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= MAX_ID:
         return None
     return int(number) if hmac.compare_digest(issue_token(secret, int(number)), token) else None
 

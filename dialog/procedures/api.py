@@ -24,7 +24,7 @@ from dialog.procedures.schemas import (
 )
 from dialog.review import policy as review_policy
 from dialog.web.api import ApiRoute, Doc, actor, database, respond
-from dialog.web.inputs import json_body, validate
+from dialog.web.inputs import json_body, query_as
 
 
 async def list_departments(request: Request) -> Response:
@@ -67,7 +67,7 @@ async def procedures(request: Request) -> Response:
             assert loaded is not None
             body = procedure_out(loaded)
         return respond(body, status=201)
-    filters = validate(ProcedureFilters, dict(request.query_params))
+    filters = query_as(request, ProcedureFilters)
     async with database(request).reading() as session:
         rows, total = await queries.list_procedures(session, filters)
         page = ProcedurePage(

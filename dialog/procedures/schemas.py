@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from dialog.i18n import TIMEZONE, lazy
+from dialog.web.inputs import blank_means_none
 from dialog.web.text import SearchText
 
 PhaseName = Literal["planned", "active", "evaluation", "completed"]
@@ -56,11 +57,11 @@ class ProcedureFields(Strict):
     districts: list[Slug] = Field(default_factory=list, max_length=40)
     level: LevelName
     initiator: InitiatorName
-    method: Slug | None = None
+    method: Slug | None = Field(default=None, json_schema_extra=blank_means_none)
     phase: PhaseName = "planned"
     timeline: list[PhaseDates] = Field(default_factory=list, max_length=4)
     contact_name: str = Field(default="", max_length=200)
-    contact_email: EmailStr | None = None
+    contact_email: EmailStr | None = Field(default=None, json_schema_extra=blank_means_none)
     contact_phone: str = Field(default="", max_length=50)
     cost: str = Field(default="", max_length=200)
     location: str = Field(default="", max_length=200)
@@ -84,11 +85,11 @@ class ProcedurePatch(Strict):
     districts: list[Slug] | None = Field(default=None, max_length=40)
     level: LevelName | None = None
     initiator: InitiatorName | None = None
-    method: Slug | None = None
+    method: Slug | None = Field(default=None, json_schema_extra=blank_means_none)
     phase: PhaseName | None = None
     timeline: list[PhaseDates] | None = Field(default=None, max_length=4)
     contact_name: str | None = Field(default=None, max_length=200)
-    contact_email: EmailStr | None = None
+    contact_email: EmailStr | None = Field(default=None, json_schema_extra=blank_means_none)
     contact_phone: str | None = Field(default=None, max_length=50)
     cost: str | None = Field(default=None, max_length=200)
     location: str | None = Field(default=None, max_length=200)
@@ -112,8 +113,8 @@ class ThreadIn(Strict):
     question: str = Field(default="", max_length=2000)
     title: str = Field(default="", max_length=200, validate_default=True)  # after the question
     moderation: ModerationName = "post"
-    opens_at: datetime | None = None
-    closes_at: datetime | None = None
+    opens_at: datetime | None = Field(default=None, json_schema_extra=blank_means_none)
+    closes_at: datetime | None = Field(default=None, json_schema_extra=blank_means_none)
 
     @field_validator("opens_at", "closes_at", mode="before")
     @classmethod

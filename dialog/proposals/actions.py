@@ -28,7 +28,7 @@ from dialog.proposals import events, policy, queries
 from dialog.proposals.models import Proposal, State, Support
 from dialog.proposals.notices import tell_about_step
 from dialog.proposals.present import status_of
-from dialog.proposals.schemas import DecisionIn, ProposalIn, StatementIn
+from dialog.proposals.schemas import ProposalDecisionIn, ProposalIn, StatementIn
 from dialog.settings import Settings
 
 # The unlisted procedure whose threads are the proposals' discussions (see README).
@@ -181,7 +181,7 @@ async def _move(uow: UnitOfWork, settings: Settings, proposal: Proposal, state: 
 
 
 async def do_decide(
-    uow: UnitOfWork, settings: Settings, actor: Actor, proposal_id: int, data: DecisionIn
+    uow: UnitOfWork, settings: Settings, actor: Actor, proposal_id: int, data: ProposalDecisionIn
 ) -> Proposal:
     """The office publishes, forwards, accepts or declines."""
     check_office(actor)
@@ -219,7 +219,7 @@ async def do_decide(
     return proposal
 
 
-async def _assign_department(uow: UnitOfWork, proposal: Proposal, data: DecisionIn) -> None:
+async def _assign_department(uow: UnitOfWork, proposal: Proposal, data: ProposalDecisionIn) -> None:
     if data.department is not None:
         department = await procedure_queries.department_by_slug(uow.session, data.department)
         if department is None:

@@ -11,7 +11,7 @@ from dialog.db import UnitOfWork
 from dialog.proposals import actions, policy, queries
 from dialog.proposals.present import proposal_out
 from dialog.proposals.schemas import (
-    DecisionIn,
+    ProposalDecisionIn,
     ProposalFilters,
     ProposalIn,
     ProposalOut,
@@ -20,7 +20,7 @@ from dialog.proposals.schemas import (
     SupportOut,
 )
 from dialog.web.api import ApiRoute, Doc, actor, database, respond
-from dialog.web.inputs import json_body, validate
+from dialog.web.inputs import json_body, query_as
 from dialog.web.services import services
 
 
@@ -40,7 +40,7 @@ async def proposals(request: Request) -> Response:
             created = await actions.do_create_proposal(uow, who, data)
             body = await _out(uow, created.id)
         return respond(body, status=201)
-    filters = validate(ProposalFilters, dict(request.query_params))
+    filters = query_as(request, ProposalFilters)
     states = policy.PUBLIC | ({"submitted", "rejected"} if policy.can_decide(who) else set())
     async with database(request).reading() as session:
         rows, total = await queries.list_proposals(session, filters, states)
@@ -80,7 +80,7 @@ async def support(request: Request) -> Response:
 async def decision(request: Request) -> Response:
     who = actor(request)
     actions.check_office(who)
-    data = await json_body(request, DecisionIn)
+    data = await json_body(request, ProposalDecisionIn)
     key: int = request.path_params["proposal_id"]
     async with database(request).unit_of_work() as uow:
         await actions.do_decide(uow, services(request).settings, who, key, data)
@@ -138,7 +138,7 @@ routes: list[BaseRoute] = [
             "POST": Doc(
                 "The office publishes, forwards, accepts or declines",
                 ProposalOut,
-                request=DecisionIn,
+                request=ProposalDecisionIn,
                 auth=True,
             )
         },

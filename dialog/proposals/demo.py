@@ -16,7 +16,7 @@ from dialog.organisations.schemas import OrganisationIn
 from dialog.procedures.models import Department, District, Method, Procedure, Status
 from dialog.proposals.actions import do_create_proposal, do_decide, do_give_statement, do_support
 from dialog.proposals.models import Proposal
-from dialog.proposals.schemas import DecisionIn, ProposalIn, StatementIn
+from dialog.proposals.schemas import ProposalDecisionIn, ProposalIn, StatementIn
 from dialog.review.models import Entry, EntryKind
 from dialog.settings import Settings
 
@@ -144,12 +144,12 @@ async def add_proposals(uow: UnitOfWork, settings: Settings | None = None) -> No
         if state == "submitted":
             continue
         threshold = 3 if state in ("threshold-reached", "forwarded", "accepted") else 100
-        publish = DecisionIn(action="publish", threshold=threshold, days=90)
+        publish = ProposalDecisionIn(action="publish", threshold=threshold, days=90)
         await do_decide(uow, settings, office, created.id, publish)
         for email in residents[: 3 if threshold == 3 else 2]:
             await do_support(uow, settings, as_actor(email), created.id)
         if state == "forwarded":
-            await do_decide(uow, settings, office, created.id, DecisionIn(action="forward"))
+            await do_decide(uow, settings, office, created.id, ProposalDecisionIn(action="forward"))
             statement = StatementIn(
                 body="Der Fachbereich prüft einen Standort in der Nähe der Grundschule. "
                 "Eine Entscheidung folgt nach den Sommerferien."
@@ -160,12 +160,20 @@ async def add_proposals(uow: UnitOfWork, settings: Settings | None = None) -> No
         elif state == "accepted":
             reason = "Die WerkStadt plant mit dem Fachbereich ein Beteiligungsverfahren."
             await do_decide(
-                uow, settings, office, created.id, DecisionIn(action="accept", reason=reason)
+                uow,
+                settings,
+                office,
+                created.id,
+                ProposalDecisionIn(action="accept", reason=reason),
             )
         elif state == "declined":
             reason = "Eine Seilbahn liegt außerhalb der Zuständigkeit und des Haushalts der Stadt."
             await do_decide(
-                uow, settings, office, created.id, DecisionIn(action="decline", reason=reason)
+                uow,
+                settings,
+                office,
+                created.id,
+                ProposalDecisionIn(action="decline", reason=reason),
             )
         elif state == "expired":
             found = await uow.session.get(Proposal, created.id)

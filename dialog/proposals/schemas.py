@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from dialog.procedures.schemas import DepartmentOut, DistrictOut, Slug, Strict
+from dialog.web.inputs import blank_means_none
 
 StateName = Literal[
     "submitted",
@@ -27,8 +28,9 @@ class ProposalIn(Strict):
     summary: str = Field(min_length=10, max_length=600)  # what
     reason: str = Field(min_length=10, max_length=10_000)  # why
     districts: list[Slug] = Field(default_factory=list, max_length=40)
-    department: Slug | None = None
-    organisation: Slug | None = None  # propose as this organisation (a confirmed member)
+    department: Slug | None = Field(default=None, json_schema_extra=blank_means_none)
+    # Propose as this organisation (a confirmed member).
+    organisation: Slug | None = Field(default=None, json_schema_extra=blank_means_none)
 
     @field_validator("department", "organisation", mode="before")
     @classmethod
@@ -36,7 +38,7 @@ class ProposalIn(Strict):
         return None if value == "" else value
 
 
-class DecisionIn(Strict):
+class ProposalDecisionIn(Strict):
     action: Action
     reason: str = Field(default="", max_length=5_000)
     department: Slug | None = None  # forward/accept: when the proposal names none

@@ -18,7 +18,7 @@ from dialog.organisations import queries as organisation_queries
 from dialog.procedures import queries as procedure_queries
 from dialog.proposals import actions, policy, queries
 from dialog.proposals.labels import STATES
-from dialog.proposals.schemas import DecisionIn, ProposalFilters, ProposalIn, StatementIn
+from dialog.proposals.schemas import ProposalDecisionIn, ProposalFilters, ProposalIn, StatementIn
 from dialog.web.api import actor, database
 from dialog.web.inputs import form_data, validate
 from dialog.web.services import services
@@ -135,7 +135,7 @@ async def decision(request: Request) -> Response:
     key: int = request.path_params["proposal_id"]
     form = await form_data(request)
     try:
-        data = validate(DecisionIn, form)
+        data = validate(ProposalDecisionIn, form)
         async with database(request).unit_of_work() as uow:
             await actions.do_decide(uow, services(request).settings, who, key, data)
     except (InvalidInput, Conflict) as error:

@@ -15,11 +15,11 @@ from dialog.results import actions, jobs, policy, queries
 from dialog.results.download import export_response
 from dialog.results.schemas import AnswerIn, AnswerOut, DecisionIn, ExportQuery, HandoverJobOut
 from dialog.web.api import ApiRoute, Doc, actor, database, respond
-from dialog.web.inputs import json_body, validate
+from dialog.web.inputs import json_body, query_as
 from dialog.web.services import services
 
 
-class DecisionOut(BaseModel):
+class ProcedureDecisionOut(BaseModel):
     procedure_id: int
     text: str
     html: str
@@ -76,7 +76,7 @@ async def answer_thread(request: Request) -> Response:
 
 
 async def export(request: Request) -> Response:
-    query = validate(ExportQuery, dict(request.query_params))
+    query = query_as(request, ExportQuery)
     async with database(request).reading() as session:
         procedure = await actions.access_procedure_for(
             session, actor(request), request.path_params["procedure_id"], policy.can_export
@@ -94,7 +94,7 @@ async def handover(request: Request) -> Response:
 async def handovers(request: Request) -> Response:
     async with database(request).reading() as session:
         procedure = await actions.access_procedure_for(
-            session, actor(request), request.path_params["procedure_id"], policy.can_hand_over
+            session, actor(request), request.path_params["procedure_id"], policy.can_see_handovers
         )
         rows = await queries.handovers_of_procedure(session, procedure.id)
     return respond([job_out(row.job) for row in rows])
@@ -109,7 +109,7 @@ async def decision(request: Request) -> Response:
             uow.session, who, request.path_params["procedure_id"], policy.can_hand_over
         )
         saved = await actions.do_set_decision(uow, who, procedure, data)
-        out = DecisionOut.model_validate(saved, from_attributes=True)
+        out = ProcedureDecisionOut.model_validate(saved, from_attributes=True)
     return respond(out)
 
 
@@ -124,6 +124,7 @@ routes: list[BaseRoute] = [
                 AnswerOut,
                 request=AnswerIn,
                 status=201,
+                also=(200,),
                 auth=True,
             )
         },
@@ -141,6 +142,7 @@ routes: list[BaseRoute] = [
                 AnswerOut,
                 request=AnswerIn,
                 status=201,
+                also=(200,),
                 auth=True,
             ),
         },
@@ -187,7 +189,7 @@ routes: list[BaseRoute] = [
         docs={
             "PUT": Doc(
                 "Record the decision taken on a procedure (shown in its public results)",
-                DecisionOut,
+                ProcedureDecisionOut,
                 request=DecisionIn,
                 auth=True,
             )

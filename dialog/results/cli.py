@@ -26,7 +26,7 @@ async def _export(settings: Settings, key: str, fmt: str, target: IO[bytes]) -> 
     try:
         async with db.reading() as session:
             procedure = await procedure_queries.procedure(
-                session, int(key) if key.isdigit() else key
+                session, int(key) if (key.isascii() and key.isdigit()) else key
             )
         if procedure is None:
             raise ExportError(f"no procedure {key!r} (give its number or slug)")

@@ -23,5 +23,10 @@ def can_hand_over(actor: Actor, department_id: int) -> bool:
     return can_manage_procedure(actor, department_id)
 
 
+def can_see_handovers(actor: Actor, department_id: int) -> bool:
+    """The hand-overs' state is read like the export: the department, moderators, admins."""
+    return can_export_procedure(actor, department_id)
+
+
 def can_see_workspace(actor: Actor, department_id: int) -> bool:
     return can_manage_procedure(actor, department_id)

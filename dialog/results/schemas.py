@@ -15,9 +15,10 @@ from pydantic import (
     model_validator,
 )
 
+from dialog.discussion.schemas import VISIBLE_TEXT
 from dialog.i18n import lazy
 from dialog.results.models import NEEDS_REASON, AnswerState
-from dialog.web.inputs import is_blank
+from dialog.web.inputs import blank_means_none, is_blank
 
 AnswerStateName = Literal[
     "received", "under-consideration", "adopted", "partly-adopted", "not-adopted"
@@ -43,7 +44,7 @@ def _blank_is_none(value: object) -> object:
 
 
 class AnswerIn(Strict):
-    body: str = Field(max_length=10000)
+    body: str = Field(max_length=10000, json_schema_extra=VISIBLE_TEXT)
     state: AnswerStateName = "received"
     reason: str = Field(default="", max_length=5000, validate_default=True)
 
@@ -79,16 +80,24 @@ class AnswerOut(BaseModel):
 
 class DecisionIn(Strict):
     text: str = Field(default="", max_length=10000)
-    decided_on: date | None = None
+    decided_on: date | None = Field(default=None, json_schema_extra=blank_means_none)
 
     _blank = field_validator("decided_on", mode="before")(_blank_is_none)
 
 
 class HandoverSettingsIn(Strict):
-    handover_channel: Literal["email", "webhook"] | None = None
-    handover_email: str | None = Field(default=None, max_length=254)
-    webhook_url: str | None = Field(default=None, max_length=500)
-    webhook_secret: str | None = Field(default=None, min_length=16, max_length=200)
+    handover_channel: Literal["email", "webhook"] | None = Field(
+        default=None, json_schema_extra=blank_means_none
+    )
+    handover_email: str | None = Field(
+        default=None, json_schema_extra=blank_means_none, max_length=254
+    )
+    webhook_url: str | None = Field(
+        default=None, json_schema_extra=blank_means_none, max_length=500
+    )
+    webhook_secret: str | None = Field(
+        default=None, json_schema_extra=blank_means_none, min_length=16, max_length=200
+    )
 
     _blank = field_validator(
         "handover_channel", "handover_email", "webhook_url", "webhook_secret", mode="before"

@@ -9,12 +9,11 @@ from starlette.routing import BaseRoute
 from dialog.search.present import search
 from dialog.search.schemas import SearchPage, SearchQuery
 from dialog.web.api import ApiRoute, Doc, database, respond
-from dialog.web.inputs import validate
+from dialog.web.inputs import query_as
 
 
 async def search_api(request: Request) -> Response:
-    raw = {k: v for k, v in request.query_params.items()}
-    query = validate(SearchQuery, raw)
+    query = query_as(request, SearchQuery)
     async with database(request).reading() as session:
         return respond(await search(session, query))
 

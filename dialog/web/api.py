@@ -25,6 +25,7 @@ class Doc:
     query: type[BaseModel] | None = None
     status: int = 200
     auth: bool = False
+    also: tuple[int, ...] = ()  # further success statuses with the same body (200 on a retry)
 
 
 class ApiRoute(Route):
@@ -76,12 +77,15 @@ ERROR_SCHEMA = {
 def openapi_document(routes: Sequence[BaseRoute], prefix: str = "/api/v1") -> dict[str, Any]:
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
+    models: dict[str, type[BaseModel]] = {}
 
     def schema_of(model: Any) -> dict[str, Any]:
         """Named models go to components and are referenced; anything else is inlined."""
         generated = TypeAdapter(model).json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(generated.pop("$defs", {}))
         if isinstance(model, type) and issubclass(model, BaseModel):
+            known = models.setdefault(model.__name__, model)
+            assert known is model, f"two models named {model.__name__} in the API document"
             schemas[model.__name__] = generated
             return {"$ref": f"#/components/schemas/{model.__name__}"}
         return generated
@@ -95,29 +99,36 @@ def openapi_document(routes: Sequence[BaseRoute], prefix: str = "/api/v1") -> di
                 for name in route.param_convertors
             ]
             if doc.query is not None:
+                # The model's own schema keeps each field's constraints (minimum, maxLength).
+                schema_of(doc.query)
+                properties = schemas[doc.query.__name__].get("properties", {})
                 for name, field in doc.query.model_fields.items():
-                    params.append(
-                        {
-                            "name": name,
-                            "in": "query",
-                            "required": field.is_required(),
-                            "schema": schema_of(field.annotation),
-                        }
-                    )
+                    param = {
+                        "name": name,
+                        "in": "query",
+                        "required": field.is_required(),
+                        "schema": properties[name],
+                    }
+                    if not field.is_required():
+                        # Like an HTML form's empty field: `?district=` means no filter.
+                        param["allowEmptyValue"] = True
+                    params.append(param)
             if params:
                 operation["parameters"] = params
-            if doc.request is not None:
+            if doc.request is not None and doc.request.model_fields:  # a body of no fields: none
                 operation["requestBody"] = {
-                    "required": True,
+                    # A body whose fields all have defaults may be left out.
+                    "required": any(f.is_required() for f in doc.request.model_fields.values()),
                     "content": {"application/json": {"schema": schema_of(doc.request)}},
                 }
             if doc.response is None:
                 operation["responses"][str(doc.status)] = {"description": "Done"}
             else:
-                operation["responses"][str(doc.status)] = {
-                    "description": "OK",
-                    "content": {"application/json": {"schema": schema_of(doc.response)}},
-                }
+                for success in (doc.status, *doc.also):
+                    operation["responses"][str(success)] = {
+                        "description": "OK",
+                        "content": {"application/json": {"schema": schema_of(doc.response)}},
+                    }
             for status in ("400", "401", "403", "404", "409", "422", "429"):
                 operation["responses"][status] = {"$ref": "#/components/responses/Error"}
             if doc.auth:

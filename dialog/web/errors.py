@@ -79,7 +79,10 @@ async def http_error_handler(request: Request, exc: Exception) -> Response:
     error = DomainError(TITLES.get(exc.status_code, TITLES[400]))
     error.status = exc.status_code
     error.code = {404: NotFound.code, 405: "method_not_allowed"}.get(exc.status_code, "error")
-    return error_response(request, error)
+    response = error_response(request, error)
+    if exc.headers:  # a 405 names the methods the resource allows (Allow, RFC 9110)
+        response.headers.update(exc.headers)
+    return response
 
 
 async def server_error_handler(request: Request, exc: Exception) -> Response:

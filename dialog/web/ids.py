@@ -23,15 +23,19 @@ OUT_OF_RANGE = lazy("This is not a valid id.")
 
 
 def not_a_bool(value: object) -> object:
-    """JSON's true and false are not numbers (pydantic would take them for 1 and 0)."""
+    """JSON's true and false are not numbers (pydantic would take them for 1 and 0); 12.0 is
+    the whole number 12, as JSON Schema's integer has it."""
     if isinstance(value, bool):
         raise ValueError(lazy("Please enter a whole number."))
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
 
 
-Id = Annotated[int, BeforeValidator(not_a_bool), Field(ge=1, le=MAX_ID)]
+# The bounds first: after a BeforeValidator pydantic would not put them into the JSON schema.
+Id = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(not_a_bool)]
 # Counters and other whole numbers stored in the same integer columns.
-Whole = Annotated[int, BeforeValidator(not_a_bool), Field(ge=0, le=MAX_ID)]
+Whole = Annotated[int, Field(ge=0, le=MAX_ID), BeforeValidator(not_a_bool)]
 
 
 def is_id(text: str) -> bool:

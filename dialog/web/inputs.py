@@ -67,6 +67,12 @@ def _message(detail: ErrorDetails) -> str:
         return template
 
 
+def blank_means_none(schema: dict[str, Any]) -> None:
+    """json_schema_extra of an optional field that takes "" for none (an empty form field):
+    the API document then says that "" is accepted."""
+    schema.setdefault("anyOf", []).append({"type": "string", "maxLength": 0})
+
+
 def is_blank(text: str) -> bool:
     """Nothing a reader could see: whitespace and invisible format characters only (zero-width
     spaces and joiners, bidi controls, soft hyphens: Unicode category Cf)."""
@@ -101,6 +107,18 @@ def validate(model: type[M], data: Mapping[str, Any]) -> M:
         raise InvalidInput(lazy("Please check the marked fields."), field_errors(error)) from None
 
 
+def _whole_if_integral(text: str) -> float | int:
+    """12.0 is the integer 12 (as in JSON Schema); a float field takes it as well."""
+    number = float(text)
+    return int(number) if number.is_integer() else number
+
+
+def query_as(request: Request, model: type[M]) -> M:
+    """The query string as the model; an empty parameter (`?page=`) counts as left out, as an
+    HTML form's empty field does (the API document says allowEmptyValue)."""
+    return validate(model, {k: v for k, v in request.query_params.items() if v != ""})
+
+
 async def json_body(request: Request, model: type[M]) -> M:
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
     if content_type != "application/json":
@@ -109,7 +127,7 @@ async def json_body(request: Request, model: type[M]) -> M:
     if len(raw) > MAX_JSON_BYTES:
         raise BadRequest(lazy("The request body is too large."))
     try:
-        data = json.loads(raw or b"null")
+        data = json.loads(raw or b"null", parse_float=_whole_if_integral)
     except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's stack
         raise BadRequest(lazy("The request body is not valid JSON.")) from None
     if not isinstance(data, dict):
@@ -118,7 +136,7 @@ async def json_body(request: Request, model: type[M]) -> M:
         raise InvalidInput(lazy("Please check the marked fields."), found)
     try:
         # Strict: JSON's true is not the number 1, nor "5" the number 5.
-        return model.model_validate_json(raw, strict=True)
+        return model.model_validate_json(json.dumps(data), strict=True)
     except ValidationError as error:
         raise InvalidInput(lazy("Please check the marked fields."), field_errors(error)) from None
 
