@@ -130,3 +130,19 @@ async def test_the_thread_page_offers_the_follow_button_to_signed_in_readers_onl
     assert 'action="/follows"' not in (await client.get(f"/threads/{thread.id}")).text
     await factories.sign_in(client, await make_user())
     assert 'name="kind" value="thread"' in (await client.get(f"/threads/{thread.id}")).text
+
+
+async def test_a_draft_procedure_cannot_be_followed_and_its_changes_tell_nobody(
+    api: factories.ApiAs, make_user: MakeUser, department: Department, db: Database, talk: Talk
+) -> None:
+    draft = await factories.procedure(db, department, status="draft")
+    resident = await make_user()
+    refused = await api.request(resident, "PUT", f"/api/v1/me/follows/procedure/{draft.id}")
+    assert refused.status_code == 404
+    await api.request(resident, "PUT", f"/api/v1/me/follows/department/{department.id}")
+    staff = await make_user("staff", department)
+    changed = await api.request(
+        staff, "PATCH", f"/api/v1/procedures/{draft.id}", json={"phase": "evaluation"}
+    )
+    assert changed.status_code == 200, changed.text
+    assert await talk.notices(resident) == []
