@@ -22,7 +22,8 @@ PAGE = 30
 async def notification_list(request: Request) -> Response:
     user_id = service.signed_in(actor(request))
     raw = request.query_params.get("before", "")
-    before = int(raw) if raw.isdigit() and 0 < int(raw) <= service.MAX_ID else None
+    digits = raw.isascii() and raw.isdigit() and len(raw) < 11
+    before = int(raw) if digits and 0 < int(raw) <= service.MAX_ID else None
     context = await pages.notification_page(database(request), user_id, before, PAGE)
     context["done"] = request.query_params.get("done", "")
     return render(request, "notifications/list.html", context)
@@ -32,7 +33,11 @@ async def mark_read(request: Request) -> Response:
     user_id = service.signed_in(actor(request))
     form = await form_data(request)
     raw = form.get("ids", [])
-    ids = [int(v) for v in ([raw] if isinstance(raw, str) else raw) if v.isdigit() and len(v) < 11]
+    ids = [
+        int(v)
+        for v in ([raw] if isinstance(raw, str) else raw)
+        if v.isascii() and v.isdigit() and len(v) < 11
+    ]
     await pages.mark_read(database(request), user_id, ids, every=bool(form.get("all")))
     return RedirectResponse("/notifications?done=read", status_code=303)
 
