@@ -74,6 +74,8 @@ class NotificationConsumer:
 
     async def answer_published(self, uow: UnitOfWork, event_id: int, data: dict[str, Any]) -> None:
         """An answer to a comment: its author and voters; to a thread: the thread's followers."""
+        if "department" not in data:  # redacted: answered again since; that event tells
+            return
         comment_id = data.get("comment_id")
         if comment_id:
             people = await queries.author_and_voters(uow.session, int(comment_id))

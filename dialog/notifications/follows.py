@@ -21,10 +21,9 @@ from dialog.discussion.models import Comment, Vote
 from dialog.errors import InvalidInput, NotFound
 from dialog.i18n import lazy
 from dialog.notifications.models import Follow
-from dialog.procedures.models import Department, District, Procedure, Thread
+from dialog.procedures.models import Department, District, Procedure, Status, Thread
 
 KINDS = ("procedure", "thread", "district", "department")
-_TABLES = {"procedure": Procedure, "thread": Thread, "district": District, "department": Department}
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,19 @@ async def follow(session: AsyncSession, account_id: int, target: Target) -> None
 
 
 async def access_target(session: AsyncSession, target: Target) -> None:
-    if await session.get(_TABLES[target.kind], target.id) is None:
+    """It exists, and a procedure or thread is public (drafts are not followed)."""
+    if target.kind == "procedure":
+        query = select(Procedure.id).where(Procedure.id == target.id)
+    elif target.kind == "thread":
+        query = select(Thread.id).join(Procedure, Procedure.id == Thread.procedure_id)
+        query = query.where(Thread.id == target.id)
+    elif target.kind == "district":
+        query = select(District.id).where(District.id == target.id)
+    else:
+        query = select(Department.id).where(Department.id == target.id)
+    if target.kind in ("procedure", "thread"):
+        query = query.where(Procedure.status == Status.public)
+    if await session.scalar(query) is None:
         raise NotFound(lazy("There is nothing to follow here."))
 
 

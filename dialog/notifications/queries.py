@@ -18,7 +18,7 @@ from dialog.live.models import Event
 from dialog.markup import plain_text
 from dialog.notifications.follows import Target
 from dialog.notifications.models import Notification, NotificationPreference
-from dialog.procedures.models import Procedure, Thread, procedure_districts
+from dialog.procedures.models import Procedure, Status, Thread, procedure_districts
 from dialog.results.models import Answer
 from dialog.results.queries import author_and_voters
 
@@ -152,7 +152,10 @@ class ProcedureNotice:
 async def procedure_for_notice(session: AsyncSession, procedure_id: int) -> ProcedureNotice | None:
     row = (
         await session.execute(
-            select(Procedure.title, Procedure.department_id).where(Procedure.id == procedure_id)
+            select(Procedure.title, Procedure.department_id).where(
+                Procedure.id == procedure_id,
+                Procedure.status == Status.public,  # a draft's changes are nobody's news yet
+            )
         )
     ).first()
     if row is None:

@@ -22,9 +22,8 @@ PAGE = 30
 async def notification_list(request: Request) -> Response:
     user_id = service.signed_in(actor(request))
     raw = request.query_params.get("before", "")
-    before = (
-        int(raw) if (raw.isascii() and raw.isdigit()) and 0 < int(raw) <= service.MAX_ID else None
-    )
+    digits = raw.isascii() and raw.isdigit() and len(raw) < 11
+    before = int(raw) if digits and 0 < int(raw) <= service.MAX_ID else None
     context = await pages.notification_page(database(request), user_id, before, PAGE)
     context["done"] = request.query_params.get("done", "")
     return render(request, "notifications/list.html", context)
@@ -37,7 +36,7 @@ async def mark_read(request: Request) -> Response:
     ids = [
         int(v)
         for v in ([raw] if isinstance(raw, str) else raw)
-        if (v.isascii() and v.isdigit()) and len(v) < 11
+        if v.isascii() and v.isdigit() and len(v) < 11
     ]
     await pages.mark_read(database(request), user_id, ids, every=bool(form.get("all")))
     return RedirectResponse("/notifications?done=read", status_code=303)
@@ -49,7 +48,7 @@ async def follow_form(request: Request) -> Response:
     kind, raw_id = str(form.get("kind", "")), str(form.get("id", ""))
     if kind not in follows.KINDS:
         raise InvalidInput(lazy("Please check the marked fields."), {"kind": lazy("Unknown kind.")})
-    if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 10:
+    if not raw_id.isdigit() or len(raw_id) > 10:
         raise InvalidInput(lazy("Please check the marked fields."), {"id": lazy("No such id.")})
     wanted = service.target(kind, int(raw_id))
     following = form.get("following") == "1"

@@ -63,8 +63,8 @@ async def test_following_needs_an_account_a_known_kind_and_an_existing_target(
     missing = await api.request(resident, "PUT", "/api/v1/me/follows/procedure/999999")
     assert missing.status_code == 404
     huge = await api.request(resident, "PUT", "/api/v1/me/follows/thread/99999999999")
-    assert huge.status_code == 404
-    assert huge.json()["error"]["fields"] == {"id": "Diese Nummer gibt es nicht."}
+    assert huge.status_code == 422  # ids are checked at the route (dialog.web.ids)
+    assert list(huge.json()["error"]["fields"]) == ["target_id"]
 
 
 async def test_writing_and_voting_follow_the_thread_automatically(
@@ -130,3 +130,19 @@ async def test_the_thread_page_offers_the_follow_button_to_signed_in_readers_onl
     assert 'action="/follows"' not in (await client.get(f"/threads/{thread.id}")).text
     await factories.sign_in(client, await make_user())
     assert 'name="kind" value="thread"' in (await client.get(f"/threads/{thread.id}")).text
+
+
+async def test_a_draft_procedure_cannot_be_followed_and_its_changes_tell_nobody(
+    api: factories.ApiAs, make_user: MakeUser, department: Department, db: Database, talk: Talk
+) -> None:
+    draft = await factories.procedure(db, department, status="draft")
+    resident = await make_user()
+    refused = await api.request(resident, "PUT", f"/api/v1/me/follows/procedure/{draft.id}")
+    assert refused.status_code == 404
+    await api.request(resident, "PUT", f"/api/v1/me/follows/department/{department.id}")
+    staff = await make_user("staff", department)
+    changed = await api.request(
+        staff, "PATCH", f"/api/v1/procedures/{draft.id}", json={"phase": "evaluation"}
+    )
+    assert changed.status_code == 200, changed.text
+    assert await talk.notices(resident) == []
