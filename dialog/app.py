@@ -23,6 +23,7 @@ from dialog.concerns import api as concern_api
 from dialog.concerns import events as concern_events
 from dialog.concerns import jobs as concern_jobs
 from dialog.concerns import personal_data as concern_data
+from dialog.concerns import queries as concern_queries
 from dialog.concerns import retention as concern_retention
 from dialog.concerns import views as concern_views
 from dialog.concerns.hooks import ConcernHooks
@@ -242,6 +243,7 @@ def create_app(settings: Settings) -> Starlette:
                 queue_length=moderation_queries.queue_length,
                 unanswered=results_queries.unanswered_count,
                 department_slug=results_queries.department_slug,
+                office_open=concern_queries.count_open,
             ),
         ],
         exception_handlers={

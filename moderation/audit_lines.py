@@ -84,7 +84,10 @@ def details_of(entry: AuditEntry) -> list[Detail]:
         reason = str(data.get("reason", ""))
         shown = [
             Detail(_("Action"), _(policy.ACTIONS.get(str(data.get("action")), "–"))),
-            Detail(_("Reason"), _(policy.REASONS.get(reason, reason)), f"/netiquette#{reason}"),
+            # Approving needs no reason: then there is none to link.
+            Detail(_("Reason"), _(policy.REASONS[reason]), f"/netiquette#{reason}")
+            if reason in policy.REASONS
+            else Detail(_("Reason"), reason or "–"),
             Detail(
                 _("Status"),
                 f"{_(STATUS.get(str(data.get('status_before')), '–'))} → "

@@ -88,3 +88,13 @@ async def test_the_counts_are_kept_for_a_few_seconds_not_counted_on_every_page(
     with counting_queries(db) as statements:
         await client.get("/methods")
     assert [s for s in statements if "count(" in s.lower()] == []
+
+
+async def test_the_office_reaches_its_queue_of_ideas_and_complaints(
+    client: httpx.AsyncClient, make_user: MakeUser, browser_session: SignIn
+) -> None:
+    await browser_session(await make_user(role="office"))
+    links = header(await client.get("/"))
+    assert 'href="/office/concerns"' in links
+    assert "/moderation" not in links and "/admin/people" not in links
+    assert (await client.get("/office/concerns")).status_code == 200

@@ -1,5 +1,6 @@
 """The header's links by role, with what waits behind them: the department's workspace (its
-unanswered contributions), the moderation queue (its length), the people admin.
+unanswered contributions), the moderation queue (its length), the office's queue of ideas and
+complaints (its open items), the people admin.
 
 Counted for HTML pages of the people who see the links, at most every few seconds per process
 (a small cache per department and one for the queue): a busy page costs no query for them.
@@ -27,7 +28,7 @@ SKIPPED = ("/api/", "/static/", "/healthz", "/readyz")
 
 @dataclass(frozen=True)
 class NavLink:
-    kind: str  # workspace | moderation | people (the template names it)
+    kind: str  # workspace | moderation | office | people (the template names it)
     href: str
     waiting: int | None = None
 
@@ -37,6 +38,7 @@ class Counters:
     queue_length: Count
     unanswered: DepartmentCount
     department_slug: DepartmentSlug
+    office_open: Count
     kept: dict[tuple[str, int], tuple[float, int | str | None]]
 
     async def cached(
@@ -53,7 +55,7 @@ class Counters:
 
 async def links_for(actor: Actor, db: Database, counters: Counters) -> list[NavLink]:
     links: list[NavLink] = []
-    if actor.role not in ("staff", "moderator", "admin"):
+    if actor.role not in ("staff", "moderator", "office", "admin"):
         return links
     async with db.reading() as session:
         if actor.role == "staff" and actor.department_id is not None:
@@ -69,6 +71,9 @@ async def links_for(actor: Actor, db: Database, counters: Counters) -> list[NavL
         if policy.is_moderator(actor):
             length = await counters.cached(("queue", 0), lambda: counters.queue_length(session))
             links.append(NavLink("moderation", "/moderation", int(length or 0)))
+        if policy.is_office(actor):
+            open_items = await counters.cached(("office", 0), lambda: counters.office_open(session))
+            links.append(NavLink("office", "/office/concerns", int(open_items or 0)))
         if actor.role == "admin":
             links.append(NavLink("people", "/admin/people"))
     return links
@@ -84,10 +89,11 @@ class NavigationMiddleware:
         queue_length: Count,
         unanswered: DepartmentCount,
         department_slug: DepartmentSlug,
+        office_open: Count,
     ) -> None:
         self.app = app
         self.db = db
-        self.counters = Counters(queue_length, unanswered, department_slug, {})
+        self.counters = Counters(queue_length, unanswered, department_slug, office_open, {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":

@@ -100,16 +100,16 @@ def download_the_export(page: Page, tmp_path: Path, comment_id: int) -> None:
     target = tmp_path / download.suggested_filename
     download.save_as(target)
     workbook = load_workbook(target, read_only=True)
-    # The German page links to the file for people in German (dialog.results.wording).
-    rows = list(workbook["Beiträge"].iter_rows(values_only=True))
+    # The page links to the file for people in its language (dialog.results.wording).
+    rows = list(workbook["Contributions"].iter_rows(values_only=True))
     header = list(rows[0])
-    assert header == wording.wording_for("de").headers
-    assert header[:3] == ["Beitrag Nr.", "Diskussion Nr.", "Diskussion"]
+    assert header == wording.wording_for("en").headers
+    assert header[:3] == ["Contribution no.", "Discussion no.", "Discussion"]
     line = next(dict(zip(header, r, strict=True)) for r in rows[1:] if r[0] == comment_id)
     assert line["Text"] == COMMENT
     assert line["Pseudonym"] == RESIDENT_NAME
-    assert line["Antwort: Stand"] == "In Prüfung"
-    assert line["Antwort: Text"] == ANSWER
+    assert line["Answer: state"] == "Under consideration"
+    assert line["Answer: text"] == ANSWER
     assert "@" not in "".join(str(v) for v in line.values() if v is not None)  # no e-mail
     workbook.close()
 

@@ -54,3 +54,19 @@ async def test_moderators_see_names_without_links_to_the_people_admin(
     page = (await client.get("/moderation/audit")).text
     assert "Account blocked</span>: Rita Redlich" in page and "/admin/people/" not in page
     assert 'Decision</span>: <a href="/comments/' in page
+
+
+async def test_an_approval_without_a_reason_shows_no_empty_link(
+    client: httpx.AsyncClient,
+    api: factories.ApiAs,
+    make_user: MakeUser,
+    browser_session: SignIn,
+    thread: Thread,
+) -> None:
+    moderator = await make_user("moderator")
+    comment = await post(api, await make_user(), thread, "Text")
+    assert (await decide(api, moderator, comment["id"], "hide", "spam")).status_code == 200
+    assert (await decide(api, moderator, comment["id"], "restore", "")).status_code == 200
+    await browser_session(moderator)
+    page = (await client.get("/moderation/audit")).text
+    assert 'href="/netiquette#"' not in page and "<dt>Grund</dt><dd>–</dd>" in page
