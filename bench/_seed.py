@@ -38,13 +38,13 @@ def text(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
 
 
-async def thread(db: Database) -> int:
-    """One department, one active procedure, one open thread; returns the thread id."""
+async def procedure(db: Database) -> tuple[int, int]:
+    """One department with one active procedure; returns (department id, procedure id)."""
     async with db.unit_of_work() as uow:
         department = Department(slug="bench", name="Benchmark", email="bench@example.org")
         uow.session.add(department)
         await uow.session.flush()
-        procedure = Procedure(
+        found = Procedure(
             slug="bench",
             title="Benchmark-Vorhaben",
             summary="Ein Vorhaben für Messungen.",
@@ -53,12 +53,27 @@ async def thread(db: Database) -> int:
             initiator="administration",
             phase="active",
         )
-        uow.session.add(procedure)
-        await uow.session.flush()
-        found = Thread(procedure_id=procedure.id, title="Ihre Meinung", question="Was fehlt?")
         uow.session.add(found)
         await uow.session.flush()
-        return found.id
+        return department.id, found.id
+
+
+async def threads_in(db: Database, procedure_id: int, count: int = 1) -> list[int]:
+    """`count` open threads in a procedure; returns their ids."""
+    async with db.unit_of_work() as uow:
+        made = [
+            Thread(procedure_id=procedure_id, title=f"Ihre Meinung {n}", question="Was fehlt?")
+            for n in range(count)
+        ]
+        uow.session.add_all(made)
+        await uow.session.flush()
+        return [t.id for t in made]
+
+
+async def thread(db: Database) -> int:
+    """One department, one active procedure, one open thread; returns the thread id."""
+    _department, procedure_id = await procedure(db)
+    return (await threads_in(db, procedure_id))[0]
 
 
 async def accounts(db: Database, count: int, prefix: str) -> list[Account]:

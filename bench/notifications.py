@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from bench import _load
+from bench import _load, _seed
 from bench.machine import describe
 from dialog import migrate
 from dialog.accounts.models import User
@@ -42,7 +42,6 @@ from dialog.notifications.consumer import NotificationConsumer
 from dialog.notifications.kinds import Mode
 from dialog.notifications.mailing import digest_moment, run_digests
 from dialog.notifications.models import Follow, Notification
-from dialog.procedures.models import Department, Procedure, Thread
 from dialog.results.events import ANSWER_PUBLISHED
 from dialog.results.models import Answer
 from dialog.results.present import answer_out
@@ -83,25 +82,9 @@ async def seed_people(db: Database, count: int, prefix: str) -> int:
 
 
 async def seed_thread(db: Database) -> tuple[int, int]:
-    async with db.unit_of_work() as uow:
-        department = Department(slug="bench", name="Fachbereich Bench", email="b@example.org")
-        uow.session.add(department)
-        await uow.session.flush()
-        procedure = Procedure(
-            slug="bench-notify",
-            title="Benachrichtigungs-Benchmark",
-            summary="Viele folgen",
-            department_id=department.id,
-            level="consultation",
-            initiator="administration",
-            phase="active",
-        )
-        uow.session.add(procedure)
-        await uow.session.flush()
-        thread = Thread(procedure_id=procedure.id, title="Ihre Meinung ist gefragt")
-        uow.session.add(thread)
-        await uow.session.flush()
-        return department.id, thread.id
+    """(department id, thread id) of one open thread (bench/_seed.py)."""
+    department_id, procedure_id = await _seed.procedure(db)
+    return department_id, (await _seed.threads_in(db, procedure_id))[0]
 
 
 async def answer_to_followers(db: Database, settings: Settings) -> None:

@@ -19,12 +19,12 @@ from pathlib import Path
 import httpx
 from sqlalchemy import insert, text
 
+from bench import _seed
 from bench.machine import describe
 from dialog import migrate
 from dialog.app import create_app
 from dialog.db import Database, utcnow
 from dialog.discussion.models import Comment
-from dialog.procedures.models import Department, Procedure, Thread
 from dialog.settings import Settings
 
 COUNT = int(os.environ.get("DIALOG_BENCH_COMMENTS", "100000"))
@@ -73,25 +73,8 @@ async def fill(database_url: str) -> str:
     words = filler(rng)
     weights = [1 / (rank + 10) for rank in range(len(words))]
     db = Database(database_url)
-    async with db.unit_of_work() as uow:
-        department = Department(slug="bau", name="Bauamt")
-        uow.session.add(department)
-        await uow.session.flush()
-        procedure = Procedure(
-            slug="p",
-            title="Vorhaben",
-            summary="Ein Vorhaben mit vielen Beiträgen.",
-            department_id=department.id,
-            level="consultation",
-            initiator="administration",
-            phase="active",
-        )
-        uow.session.add(procedure)
-        await uow.session.flush()
-        threads = [Thread(procedure_id=procedure.id, title=f"Thema {i}") for i in range(THREADS)]
-        uow.session.add_all(threads)
-        await uow.session.flush()
-        thread_ids = [t.id for t in threads]
+    _department, procedure_id = await _seed.procedure(db)
+    thread_ids = await _seed.threads_in(db, procedure_id, THREADS)
     now = utcnow()
     for start in range(0, COUNT, CHUNK):
         rows = []
