@@ -240,11 +240,22 @@ async def do_change_display_name(
     )
 
 
-async def do_request_email_change(uow: UnitOfWork, user: User, new_email: str) -> str:
+@dataclass(frozen=True)
+class EmailChange:
+    """A link for the new address, or (the address has an account) that account's owner,
+    who is told instead: the person asking learns nothing about whose address it is."""
+
+    token: str | None
+    owner: User | None
+
+
+async def do_request_email_change(uow: UnitOfWork, user: User, new_email: str) -> EmailChange:
     existing = await queries.user_by_email(uow.session, new_email)
     if existing is not None:
-        raise InvalidInput(EMAIL_TAKEN, {"email": EMAIL_TAKEN})
-    return await do_issue_link(uow, user, "email", new_email=new_email.lower())
+        if existing.id != user.id:
+            await do_audit(uow, user.id, existing.id, "email.taken", {}, {})
+        return EmailChange(None, existing)
+    return EmailChange(await do_issue_link(uow, user, "email", new_email=new_email.lower()), None)
 
 
 async def do_confirm_email_change(uow: UnitOfWork, raw: str) -> User:

@@ -21,6 +21,7 @@ SUBJECTS = {
     "reset": lazy("Reset your password"),
     "email": lazy("Confirm your new e-mail address"),
     "exists": lazy("Someone tried to register with your e-mail address"),
+    "email_taken": lazy("Someone tried to use your e-mail address"),
 }
 
 

@@ -100,11 +100,15 @@ async def _display_name(request: Request, uow: UnitOfWork, user: User, form: dic
 
 async def _email(request: Request, uow: UnitOfWork, user: User, form: dict[str, Any]) -> str:
     data = validate(EmailForm, form)
-    token = await actions.do_request_email_change(uow, user, str(data.email))
+    change = await actions.do_request_email_change(uow, user, str(data.email))
     settings = services(request).settings
-    link = f"{settings.base_url}/email/confirm?token={token}"
     env = services(request).templates.env
-    await mails.queue(uow, settings, env, "email", user, to=str(data.email), link=link)
+    if change.token is not None:
+        link = f"{settings.base_url}/email/confirm?token={change.token}"
+        await mails.queue(uow, settings, env, "email", user, to=str(data.email), link=link)
+    elif change.owner is not None and change.owner.id != user.id:
+        login, reset = f"{settings.base_url}/login", f"{settings.base_url}/password/reset"
+        await mails.queue(uow, settings, env, "email_taken", change.owner, login=login, reset=reset)
     return "email"
 
 

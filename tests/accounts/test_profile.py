@@ -76,6 +76,32 @@ async def test_a_new_email_takes_effect_only_after_its_link_is_opened(
     assert (await api.request(user, "GET", "/api/v1/me")).json()["email"] == "neu@example.org"
 
 
+async def test_a_taken_address_answers_alike_and_tells_its_owner_instead(
+    client: httpx.AsyncClient,
+    browser_session: SignIn,
+    make_user: MakeUser,
+    inbox: Inbox,
+    api: factories.ApiAs,
+) -> None:
+    owner = await make_user(email="besetzt@example.org", display_name="Besitzerin")
+    user = await make_user(email="alt@example.org")
+    token = await browser_session(user)
+    taken = await client.post(
+        "/me/email", data={"email": "Besetzt@example.org", "csrf_token": token}
+    )
+    free = await client.post("/me/email", data={"email": "frei@example.org", "csrf_token": token})
+    # The same answer for a taken and a free address: nothing tells whose address it is.
+    assert (taken.status_code, taken.headers["location"]) == (
+        free.status_code,
+        free.headers["location"],
+    )
+    note = await inbox.last_to("besetzt@example.org")
+    assert "Besitzerin" in str(note.get_body(("plain",)))
+    assert "/email/confirm" not in str(note)
+    assert (await api.request(user, "GET", "/api/v1/me")).json()["email"] == "alt@example.org"
+    assert (await api.request(owner, "GET", "/api/v1/me")).json()["email"] == "besetzt@example.org"
+
+
 async def test_changing_the_password_needs_the_current_one(
     client: httpx.AsyncClient, browser_session: SignIn, make_user: MakeUser
 ) -> None:
