@@ -114,15 +114,17 @@ class LiveServer:
                 for detail in (self.get_json(f"/api/v1/procedures/{p['id']}") for p in active)
                 if detail["threads"]
             )
-            own_thread = next(
-                detail["threads"][0]["id"]
-                for detail in (self.get_json(f"/api/v1/procedures/{p['id']}") for p in own)
+            # The staff account's procedure with a discussion, and that discussion.
+            own_procedure, own_thread = next(
+                (p["id"], detail["threads"][0]["id"])
+                for p in own
+                for detail in [self.get_json(f"/api/v1/procedures/{p['id']}")]
                 if detail["threads"]
             )
             self.states["ids"] = {
                 "concern": self.get_json("/api/v1/concerns")[0]["id"],
                 "procedure": active[0]["id"],
-                "own_procedure": own[0]["id"],
+                "own_procedure": own_procedure,
                 "thread": thread,
                 "own_thread": own_thread,
                 # A demo proposal that collects support (dialog.proposals.demo).
