@@ -16,6 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dialog import logs
+from dialog.settings import Settings
 from dialog.web import errors
 from dialog.web.middleware import SECURITY_HEADERS, RequestContextMiddleware
 from dialog.web.templating import make_templates
@@ -107,7 +108,8 @@ async def test_an_error_raised_in_a_middleware_answers_with_the_security_headers
         middleware=[Middleware(RequestContextMiddleware), Middleware(ExplodingMiddleware)],
         exception_handlers={Exception: errors.server_error_handler},
     )
-    tiny.state.services = SimpleNamespace(templates=make_templates())  # what error pages use
+    # What error pages use: the templates, and the settings for the city's name and colour.
+    tiny.state.services = SimpleNamespace(templates=make_templates(), settings=Settings())
     transport = httpx.ASGITransport(app=tiny, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         response = await client.get(path, headers={"X-Request-ID": "mw42"})

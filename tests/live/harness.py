@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from sqlalchemy import func, select
 from starlette.applications import Starlette
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.client import ClientProtocol
@@ -21,6 +22,7 @@ from websockets.protocol import State
 from websockets.uri import parse_uri
 
 from dialog.db import Database
+from dialog.live.models import ConsumerPosition
 from dialog.live.transport import uvicorn_websocket_options
 from tests.any_events import emit_any
 
@@ -208,3 +210,20 @@ class StalledReader:
                 self._flush()
                 if not data:
                     return ids, None
+
+
+async def consumers_caught_up(db: Database, event_id: int, seconds: float = 20.0) -> None:
+    """Wait until every durable consumer of the outbox has handled `event_id` (pruning keeps
+    what a consumer has not read yet, so a test of pruning waits for them first)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        async with db.reading() as session:
+            behind = await session.scalar(
+                select(func.count())
+                .select_from(ConsumerPosition)
+                .where(ConsumerPosition.position < event_id)
+            )
+        if not behind:
+            return
+        assert asyncio.get_running_loop().time() < deadline, f"{behind} consumers stay behind"
+        await asyncio.sleep(0.05)

@@ -18,7 +18,14 @@ from dialog.live.models import Event
 from dialog.procedures.models import Department
 from tests import factories
 from tests.any_events import emit_any
-from tests.live.harness import StalledReader, emit, frames, subscribe, until_listening
+from tests.live.harness import (
+    StalledReader,
+    consumers_caught_up,
+    emit,
+    frames,
+    subscribe,
+    until_listening,
+)
 
 
 async def test_events_arrive_in_id_order_with_topic_type_and_data(
@@ -76,7 +83,7 @@ async def test_a_cursor_whose_event_was_pruned_gets_a_reset(
     app: Starlette, db: Database, live_url: str
 ) -> None:
     old = await emit(db, "thread:1", n=0)
-    await emit(db, "thread:1", n=1)
+    await consumers_caught_up(db, await emit(db, "thread:1", n=1))
     async with db.unit_of_work() as uow:
         await uow.session.execute(
             update(Event).where(Event.id == old).values(created_at=utcnow() - timedelta(days=30))
