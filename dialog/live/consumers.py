@@ -22,6 +22,7 @@ from typing import Protocol
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from dialog import unreachable
 from dialog.db import Database, UnitOfWork, utcnow
 from dialog.live.models import ConsumerPosition, Event
 
@@ -91,7 +92,11 @@ async def run_round(db: Database, consumer: Consumer, batch: int = BATCH) -> Rou
             row.failures = 0
             row.updated_at = utcnow()
             return Round(len(seen), len(events))
-    except Exception:
+    except Exception as error:
+        # A database outage is one line for all the work that meets it (dialog.unreachable),
+        # and no failure of the consumer's own: its events simply wait.
+        if unreachable.watch(db).noted(error):
+            return Round(0, 0)
         log.exception("consumer %s failed; its events are tried again", consumer.name)
         await _count_failure(db, consumer.name)
         return Round(0, 0)
