@@ -12,6 +12,7 @@ from pydantic import (
     EmailStr,
     Field,
     HttpUrl,
+    UrlConstraints,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -46,7 +47,7 @@ class PhaseDates(Strict):
 
 class LinkIn(Strict):
     title: str = Field(min_length=1, max_length=200)
-    url: HttpUrl
+    url: Annotated[HttpUrl, UrlConstraints(max_length=500)]  # the column's length
     is_document: bool = False
 
 
