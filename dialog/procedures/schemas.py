@@ -48,6 +48,15 @@ class PhaseDates(Strict):
 class LinkIn(Strict):
     title: str = Field(min_length=1, max_length=200)
     url: Annotated[HttpUrl, UrlConstraints(max_length=500)]  # the column's length
+
+    @field_validator("url")
+    @classmethod
+    def _fits_the_column(cls, url: HttpUrl) -> HttpUrl:
+        # Normalising (a host in punycode, a trailing slash) can lengthen what was given.
+        if len(str(url)) > 500:
+            raise ValueError("at most 500 characters")
+        return url
+
     is_document: bool = False
 
 
