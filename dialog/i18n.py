@@ -58,6 +58,10 @@ def using(locale: str | None) -> Iterator[str]:
 
 
 def gettext(message: str) -> str:
+    """The message in the current locale; an empty one stays empty (gettext would answer
+    with the catalog's header, "Project-Id-Version: …", for it)."""
+    if not message:
+        return ""
     return translations(current_locale.get()).gettext(message)
 
 

@@ -26,6 +26,15 @@ def test_every_message_has_a_german_translation() -> None:
     assert untranslated == [], "run python -m dialog.i18n_tools add <part> and translate"
 
 
+@pytest.mark.parametrize("locale", ["de", "en"])
+def test_an_empty_message_stays_empty_instead_of_showing_the_catalog_header(locale: str) -> None:
+    """A decision without a reason once showed "Report-Msgid-Bugs-To: …" in the moderation
+    figures: gettext answers the empty message with the catalog's header."""
+    with i18n.using(locale):
+        assert i18n.gettext("") == ""
+        assert i18n.gettext("Procedure") != ""
+
+
 @pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.name)
 def test_every_german_translation_keeps_the_placeholders_of_its_message(path: Path) -> None:
     with path.open("rb") as handle:

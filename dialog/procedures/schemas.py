@@ -54,7 +54,7 @@ class LinkIn(Strict):
     def _fits_the_column(cls, url: HttpUrl) -> HttpUrl:
         # Normalising (a host in punycode, a trailing slash) can lengthen what was given.
         if len(str(url)) > 500:
-            raise ValueError("at most 500 characters")
+            raise ValueError(lazy("The address may have at most 500 characters."))
         return url
 
     is_document: bool = False

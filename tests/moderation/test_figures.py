@@ -27,3 +27,16 @@ async def test_figures_count_the_queue_and_the_decisions_by_reason(
     assert found.median_seconds_to_decision >= 0
     listed = (await api.request(moderator, "GET", "/api/v1/moderation/figures")).json()
     assert [(f["procedure_id"], f["queue_length"]) for f in listed] == [(procedure.id, 1)]
+
+
+async def test_the_figures_name_a_decision_without_a_reason_in_the_page_language(
+    api: factories.ApiAs, make_user: MakeUser, db: Database, procedure: Procedure
+) -> None:
+    held = await factories.thread(db, procedure, moderation="pre")
+    author, moderator = await make_user(), await make_user("moderator")
+    comment = (await post(api, author, held, "Ein Beitrag ohne Einwand"))["id"]
+    assert (await decide(api, moderator, comment, "approve", "")).status_code == 200
+    page = await api.request(moderator, "GET", "/moderation", headers={"Accept-Language": "de"})
+    assert page.status_code == 200
+    assert "ohne Begründung: 1" in page.text
+    assert "Msgid" not in page.text
