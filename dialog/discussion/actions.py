@@ -6,6 +6,8 @@ the same checks and rows, run on the driver's connection.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,6 +37,7 @@ from dialog.live.outbox import emit, redact
 from dialog.live.policy import thread_topic
 from dialog.markup import render_markdown
 from dialog.procedures.models import Procedure, Thread
+from dialog.review.policy import can_see_procedure
 
 
 async def access_thread(uow: UnitOfWork, thread_id: int) -> tuple[Thread, Procedure]:
@@ -50,10 +53,19 @@ async def access_thread(uow: UnitOfWork, thread_id: int) -> tuple[Thread, Proced
     return row[0], row[1]
 
 
-async def access_thread_for_reading(session: AsyncSession, thread_id: int) -> Thread:
-    thread = await session.get(Thread, thread_id)
-    if thread is None:
+async def access_thread_for_reading(session: AsyncSession, actor: Actor, thread_id: int) -> Thread:
+    """The thread, if the actor may read it: a draft procedure's threads (or one in review) are
+    there only for its department and the office; for everyone else they do not exist."""
+    row = (
+        await session.execute(
+            select(Thread, Procedure.status, Procedure.department_id)
+            .join(Procedure, Procedure.id == Thread.procedure_id)
+            .where(Thread.id == thread_id)
+        )
+    ).first()
+    if row is None or not can_see_procedure(actor, row[1], row[2]):
         raise NotFound(lazy("This thread does not exist."))
+    thread: Thread = row[0]
     return thread
 
 
@@ -74,7 +86,8 @@ BY_CLIENT_ID = Sql(
 # The thread's state, and whether this author already stored a comment with this client_id.
 THREAD_FOR_POSTING = Sql(
     "SELECT t.is_open, t.opens_at, t.closes_at, t.moderation, p.phase, "
-    "(SELECT c.id FROM comments c WHERE c.author_id = :author_id AND c.client_id = :client_id) "
+    "(SELECT c.id FROM comments c WHERE c.author_id = :author_id AND c.client_id = :client_id), "
+    "p.status, p.department_id "
     "FROM threads t JOIN procedures p ON p.id = t.procedure_id WHERE t.id = :thread_id",
     datetimes=(1, 2),
 )
@@ -153,7 +166,9 @@ def post_comment(
     rows = yield THREAD_FOR_POSTING(thread_id=thread_id, **mine)
     if not rows:
         raise NotFound(lazy("This thread does not exist."))
-    is_open, opens_at, closes_at, moderation, phase, posted_before = rows[0]
+    is_open, opens_at, closes_at, moderation, phase, posted_before, status, department = rows[0]
+    if not can_see_procedure(actor, status, department):
+        raise NotFound(lazy("This thread does not exist."))
     if posted_before is not None:
         return same_comment_again(comment_row((yield BY_CLIENT_ID(**mine))[0]), thread_id), False
     if not policy.phase_allows(phase, "comment"):
@@ -331,7 +346,7 @@ async def access_writable_comment(
     procedure's phase. Votes do the same in their script (voting.TARGET)."""
     require_writer(actor)
     query = (
-        select(Comment, Procedure.phase)
+        select(Comment, Procedure.phase, Procedure.status, Procedure.department_id)
         .join(Thread, Thread.id == Comment.thread_id)
         .join(Procedure, Procedure.id == Thread.procedure_id)
         .where(Comment.id == comment_id)
@@ -341,18 +356,30 @@ async def access_writable_comment(
     row = (await uow.session.execute(query.execution_options(populate_existing=True))).first()
     if row is None:
         raise NotFound(lazy("This comment does not exist."))
-    comment, phase = row
-    check_writable(actor, comment, phase, feature)
+    comment, phase, status, department = row
+    check_writable(actor, comment, ProcedureState(phase, status, department), feature)
     return comment
 
 
-def check_writable(actor: Actor, comment: Comment, phase: str, feature: str) -> None:
+@dataclass(frozen=True, slots=True)
+class ProcedureState:
+    """What decides whether a comment may be reacted to: its procedure's phase, status
+    (a draft's threads are not public) and department."""
+
+    phase: str
+    status: str
+    department_id: int
+
+
+def check_writable(actor: Actor, comment: Comment, procedure: ProcedureState, feature: str) -> None:
     """May the actor react to this comment (vote, flag) in its procedure's phase?"""
+    if not can_see_procedure(actor, procedure.status, procedure.department_id):
+        raise NotFound(lazy("This comment does not exist."))
     if not policy.can_read_text(actor, comment.status, comment.author_id):
         raise NotFound(lazy("This comment does not exist."))
     if comment.status != CommentStatus.published:
         raise Conflict(lazy("This comment was removed."))
-    if not policy.phase_allows(phase, feature):
+    if not policy.phase_allows(procedure.phase, feature):
         raise Forbidden(lazy("This is not possible in this phase of the procedure."))
 
 

@@ -138,7 +138,7 @@ async def thread_comments(request: Request) -> Response:
             entry.body = entry.page.model_dump_json().encode()
         return Response(entry.body, media_type="application/json")
     async with database(request).reading() as session:
-        await actions.access_thread_for_reading(session, thread_id)
+        await actions.access_thread_for_reading(session, actor(request), thread_id)
     return respond(await build_page(request, thread_id, query))
 
 
@@ -187,6 +187,7 @@ async def one_comment(request: Request) -> Response:
             row = await queries.comment_with_author(session, comment_id)
             if row is None or not policy.can_see(who, row.comment.status, row.comment.author_id):
                 raise NotFound(lazy("This comment does not exist."))
+            await actions.access_thread_for_reading(session, who, row.comment.thread_id)
             votes = await queries.votes_of(session, who.user_id, [comment_id])
         return respond(
             comment_out(

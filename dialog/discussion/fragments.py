@@ -19,6 +19,7 @@ from dialog.evaluation.queries import offline_lines
 from dialog.i18n import lazy
 from dialog.procedures import queries as procedure_queries
 from dialog.results import queries as results_queries
+from dialog.review.policy import can_see_procedure
 from dialog.web.api import actor, database
 from dialog.web.ids import is_id
 from dialog.web.templating import render
@@ -43,7 +44,9 @@ async def thread_fragments(request: Request) -> Response:
     flagged: set[int] = set()
     async with database(request).reading() as session:
         thread = await procedure_queries.thread(session, thread_id)
-        if thread is None:
+        if thread is None or not can_see_procedure(
+            who, thread.procedure.status, thread.procedure.department_id
+        ):
             raise NotFound(lazy("This thread does not exist."))
         rows = await queries.published_among(session, thread_id, ids)
         shown = [row.comment.id for row in rows]

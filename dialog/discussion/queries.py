@@ -20,6 +20,7 @@ from dialog.errors import InvalidInput
 from dialog.i18n import lazy
 from dialog.live.models import Event
 from dialog.procedures.models import Procedure, Thread
+from dialog.review.policy import NOT_PUBLIC
 
 
 @dataclass(frozen=True)
@@ -215,13 +216,14 @@ async def page_version(
     session: AsyncSession, thread_id: int, topic: str
 ) -> tuple[int, datetime] | None:
     """The version of a thread's anonymous pages: the latest event id of the thread's topic and
-    when its procedure last changed (see page_cache.py); None if the thread does not exist."""
+    when its procedure last changed (see page_cache.py); None if the thread does not exist or
+    its procedure is not public (a draft, or in the office's review): no page of it is shared."""
     latest = select(func.max(Event.id)).where(Event.topic == topic)
     row = (
         await session.execute(
             select(latest.scalar_subquery(), Procedure.updated_at)
             .join(Thread, Thread.procedure_id == Procedure.id)
-            .where(Thread.id == thread_id)
+            .where(Thread.id == thread_id, Procedure.status.not_in(NOT_PUBLIC))
         )
     ).first()
     return None if row is None else (row[0] or 0, row[1])

@@ -163,6 +163,7 @@ async def comment_permalink(request: Request) -> Response:
         comment = await session.get(Comment, comment_id)
         if comment is None or not policy.can_see(who, comment.status, comment.author_id):
             raise NotFound(lazy("This comment does not exist."))
+        await actions.access_thread_for_reading(session, who, comment.thread_id)
         cursor = await queries.page_cursor_of(session, who, comment, CommentQuery().limit)
     query = f"?cursor={cursor}" if cursor else ""
     return RedirectResponse(f"/threads/{comment.thread_id}{query}#comment-{comment.id}", 302)

@@ -118,7 +118,9 @@ async def add_thread(request: Request) -> Response:
 async def get_thread(request: Request) -> Response:
     async with database(request).reading() as session:
         found = await queries.thread(session, request.path_params["thread_id"])
-        if found is None:
+        if found is None or not review_policy.can_see_procedure(
+            actor(request), found.procedure.status, found.procedure.department_id
+        ):
             raise NotFound(lazy("This thread does not exist."))
         return respond(thread_out(found))
 

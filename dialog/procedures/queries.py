@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
+from dialog.accounts.actor import Actor
 from dialog.procedures.models import (
     Department,
     District,
@@ -18,6 +19,7 @@ from dialog.procedures.models import (
     procedure_districts,
 )
 from dialog.procedures.schemas import ProcedureFilters
+from dialog.review.policy import NOT_PUBLIC, can_see_procedure
 
 PHASE_ORDER = {"active": 0, "planned": 1, "evaluation": 2, "completed": 3}
 
@@ -144,4 +146,23 @@ async def thread(session: AsyncSession, thread_id: int) -> Thread | None:
         select(Thread)
         .where(Thread.id == thread_id)
         .options(joinedload(Thread.procedure).joinedload(Procedure.department))
+    )
+
+
+async def threads_withheld_from(
+    session: AsyncSession, actor: Actor, thread_ids: Sequence[int]
+) -> list[int]:
+    """The threads among these whose procedure the actor may not see (a draft, or one in the
+    office's review): for the actor they do not exist, live topics included."""
+    if not thread_ids:
+        return []
+    rows = await session.execute(
+        select(Thread.id, Procedure.status, Procedure.department_id)
+        .join(Procedure, Procedure.id == Thread.procedure_id)
+        .where(Thread.id.in_(thread_ids), Procedure.status.in_(NOT_PUBLIC))
+    )
+    return sorted(
+        thread_id
+        for thread_id, status, department_id in rows
+        if not can_see_procedure(actor, status, department_id)
     )
