@@ -61,6 +61,8 @@ class Concern(Base):
     __tablename__ = "concerns"
     __table_args__ = (
         Index("ix_concerns_state_created", "state", "created_at"),
+        # The queues: one state (or a few) in the order of their deadlines, 50 at a time.
+        Index("ix_concerns_state_due", "state", "answer_due", "id"),
         Index("ix_concerns_department_state", "department_id", "state"),
         Index("ix_concerns_category_district", "category_id", "district_id"),
     )

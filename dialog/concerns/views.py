@@ -18,6 +18,7 @@ from dialog.concerns.photos import MAX_PHOTOS, CleanPhoto, clean, refuse
 from dialog.concerns.present import (
     channel_label,
     concern_out,
+    concerns_out,
     kind_label,
     state_label,
 )
@@ -65,7 +66,7 @@ async def public_list(request: Request) -> Response:
     before = _int_param(request, "before")
     async with database(request).reading() as session:
         items = await queries.public_items(session, before=before)
-        shown = [await concern_out(session, item) for item in items]
+        shown = await concerns_out(session, items)
     older = shown[-1].id if len(shown) == queries.PAGE else None
     return page(request, "list", {"items": shown, "older": older})
 
@@ -121,7 +122,7 @@ async def confirm_step(
             lon=data.lon,
             text=data.text,
         )
-        similar = [await concern_out(session, item) for item in found]
+        similar = await concerns_out(session, found)
     return page(request, "confirm", {**base, "values": values, "errors": {}, "similar": similar})
 
 
@@ -162,7 +163,7 @@ async def similar_fragment(request: Request) -> Response:
             lon=_float_param(request, "lon"),
             text=text,
         )
-        similar = [await concern_out(session, item) for item in found]
+        similar = await concerns_out(session, found)
     return page(request, "_similar", {"similar": similar})
 
 
