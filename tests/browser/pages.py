@@ -54,6 +54,15 @@ def submit_empty_form(page: Page) -> None:
     page.wait_for_selector("#error-summary")
 
 
+def refuse_concern_step(page: Page) -> None:
+    """The office opens the first open item of its queue and forwards it with a one-letter
+    recipient: the message beside the field."""
+    page.click("main table.queue tbody a")
+    page.fill("#forward-to", "x")
+    page.click("form[action$='/forward'] button[type=submit]")
+    page.wait_for_selector("#error-summary")
+
+
 def fill_concern_step_one(page: Page) -> None:
     """Step 1 of /concerns/new filled in: the confirm step with similar items and photos."""
     page.check("#kind-defect")
@@ -125,6 +134,7 @@ PAGES: list[PageCase] = [
     PageCase("concern-confirm", "/concerns/new", prepare=fill_concern_step_one),
     PageCase("concern", "/concerns/{concern}"),
     PageCase("concern-as-office", "/concerns/{concern}", user=OFFICE),
+    PageCase("concern-step-refused", "/office/concerns", user=OFFICE, prepare=refuse_concern_step),
     PageCase("concerns-office-queue", "/office/concerns", user=OFFICE),
     PageCase("concerns-annual-report", f"/concerns/report/{date.today().year}"),
     PageCase(
