@@ -79,7 +79,7 @@ from dialog.saved_searches import views as saved_search_views
 from dialog.saved_searches.consumer import SavedSearchConsumer
 from dialog.search import api as search_api
 from dialog.search import views as search_views
-from dialog.settings import PROJECT_ROOT, Settings
+from dialog.settings import PROJECT_ROOT, Settings, map_origin
 from dialog.web import errors, ids, pages
 from dialog.web.api import openapi_document
 from dialog.web.middleware import RequestContextMiddleware
@@ -233,7 +233,11 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(RequestContextMiddleware, hsts=settings.production),
+            Middleware(
+                RequestContextMiddleware,
+                hsts=settings.production,
+                image_origin=map_origin(settings.map_tiles) if settings.map_tiles else None,
+            ),
             Middleware(NulGuardMiddleware),
             Middleware(AuthMiddleware, db=db, direct=direct, settings=settings),
             # The header's role links and what waits behind them (after the actor is known).

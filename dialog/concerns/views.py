@@ -38,6 +38,7 @@ from dialog.i18n import gettext as _
 from dialog.i18n import lazy
 from dialog.web.api import actor, database
 from dialog.web.inputs import form_data, validate
+from dialog.web.services import services
 from dialog.web.templating import render
 
 FIELDS = ("kind", "category", "district", "text", "place", "lat", "lon")
@@ -56,10 +57,20 @@ def page(request: Request, name: str, values: dict[str, Any], status: int = 200)
 
 
 async def choices(request: Request) -> dict[str, Any]:
+    """What the form offers: categories, districts and, where the city has tiles of its own,
+    the map to mark a point on."""
+    settings = services(request).settings
     async with database(request).reading() as session:
         return {
             "categories": await queries.categories(session),
             "districts": await queries.districts(session),
+            "map": {
+                "tiles": settings.map_tiles,
+                "attribution": settings.map_attribution,
+                "centre": settings.map_centre,
+            }
+            if settings.map_tiles
+            else None,
         }
 
 
