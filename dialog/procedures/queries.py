@@ -13,6 +13,7 @@ from dialog.procedures.models import (
     District,
     Method,
     Procedure,
+    ProcedureImage,
     Status,
     Thread,
     procedure_districts,
@@ -145,3 +146,7 @@ async def thread(session: AsyncSession, thread_id: int) -> Thread | None:
         .where(Thread.id == thread_id)
         .options(joinedload(Thread.procedure).joinedload(Procedure.department))
     )
+
+
+async def image(session: AsyncSession, procedure_id: int) -> ProcedureImage | None:
+    return await session.get(ProcedureImage, procedure_id)
