@@ -74,8 +74,7 @@ def downgrade() -> None:
         for statement in POSTGRES_DOWN:
             op.execute(statement)
     op.drop_table("procedure_images")
-    with op.batch_alter_table("procedures") as batch:
-        batch.drop_column("image_version")
-        batch.drop_column("image_height")
-        batch.drop_column("image_width")
-        batch.drop_column("image_alt")
+    # Plain DROP COLUMN (SQLite 3.35+, PostgreSQL), as 0014: a batch copy of procedures would
+    # drop a table that threads still reference (and cascade).
+    for column in ("image_version", "image_height", "image_width", "image_alt"):
+        op.execute(f"ALTER TABLE procedures DROP COLUMN {column}")
