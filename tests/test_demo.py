@@ -12,6 +12,7 @@ from sqlalchemy import select
 from dialog import demo
 from dialog.accounts.models import User
 from dialog.db import Database, utcnow
+from dialog.discussion.demo import BLOCKED
 from dialog.discussion.models import Comment, Flag
 from dialog.procedures.models import Procedure, Thread
 from dialog.results.models import Answer, Decision
@@ -66,9 +67,7 @@ async def test_the_demo_has_a_blocked_account_a_report_with_a_note_and_a_closing
     assert await demo.load(settings)
     now = utcnow()
     async with db.reading() as session:
-        blocked = list(
-            await session.scalars(select(User).where(User.blocked_until.is_not(None)))
-        )
+        blocked = list(await session.scalars(select(User).where(User.blocked_until.is_not(None))))
         notes = list(await session.scalars(select(Flag.note).where(Flag.note != "")))
         closing = list(
             await session.scalars(
@@ -78,7 +77,7 @@ async def test_the_demo_has_a_blocked_account_a_report_with_a_note_and_a_closing
         with_image = list(
             await session.scalars(select(Procedure).where(Procedure.image_width.is_not(None)))
         )
-    assert [u.display_name for u in blocked] == [demo.BLOCKED]
+    assert [u.display_name for u in blocked] == [BLOCKED]
     assert blocked[0].blocked_until is not None and blocked[0].blocked_until > now
     assert blocked[0].block_reason
     assert notes and "Beschimpfung" in notes[0]
