@@ -33,6 +33,7 @@ from dialog.discussion import api as discussion_api
 from dialog.discussion import events as discussion_events
 from dialog.discussion import personal_data as discussion_data
 from dialog.discussion import views as discussion_views
+from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.page_cache import FirstPageCache
 from dialog.discussion.voting import VoteEvents
 from dialog.districts import views as district_views
@@ -270,8 +271,13 @@ def create_app(settings: Settings) -> Starlette:
         templates=make_templates(),
         page_cache=page_cache,
         vote_events=vote_events,
-        discussion_hooks=moderation_hooks.discussion_hooks(settings),
+        discussion_hooks=discussion_hooks(settings),
         personal_data=PERSONAL_DATA,
         concern_hooks=CONCERN_HOOKS,
     )
     return app
+
+
+def discussion_hooks(settings: Settings) -> DiscussionHooks:
+    """What moderation plugs into the discussion: for the app, and for the demo's flag."""
+    return moderation_hooks.discussion_hooks(settings)

@@ -14,6 +14,7 @@ from dialog.procedures.models import (
     District,
     Method,
     Procedure,
+    ProcedureImage,
     Status,
     Thread,
     procedure_districts,
@@ -166,3 +167,7 @@ async def threads_withheld_from(
         for thread_id, status, department_id in rows
         if not can_see_procedure(actor, status, department_id)
     )
+
+
+async def image(session: AsyncSession, procedure_id: int) -> ProcedureImage | None:
+    return await session.get(ProcedureImage, procedure_id)

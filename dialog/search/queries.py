@@ -1,9 +1,10 @@
 """Reads of the search: published comments whose text matches, newest first.
 
-PostgreSQL matches `to_tsvector('german', body)` (GIN index of migration 0016) against
-`websearch_to_tsquery('german', q)`; SQLite matches the stems in its FTS5 table. Both join the
-comment's thread and procedure and read only comments that are published now: a hidden,
-pending, rejected or withdrawn one is never a result, whatever an index still holds.
+PostgreSQL matches the stored column `search_vector` (to_tsvector('german', body), generated
+by the database; GIN index of migration 0017) against `websearch_to_tsquery('german', q)`;
+SQLite matches the stems in its FTS5 table. Both join the comment's thread and procedure and
+read only comments that are published now: a hidden, pending, rejected or withdrawn one is
+never a result, whatever an index still holds.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ _JOINS = (
 # 'published' is written into the statement, not bound: PostgreSQL then uses the partial index.
 POSTGRES_MATCH = (
     "FROM comments AS c {joins}WHERE c.status = 'published' AND "
-    "to_tsvector('german'::regconfig, c.body) @@ websearch_to_tsquery('german'::regconfig, :q)"
+    "c.search_vector @@ websearch_to_tsquery('german'::regconfig, :q)"
 )
 SQLITE_MATCH = (
     "FROM comment_search AS s JOIN comments AS c ON c.id = s.rowid {joins}"
@@ -85,10 +86,10 @@ async def _postgres(
     session: AsyncSession, query: str, limit: int, offset: int
 ) -> tuple[list[Found], int]:
     """PostgreSQL estimates every word alike, so given ORDER BY id LIMIT it may walk the
-    primary key backwards and compute to_tsvector for every comment until 20 match: seconds
-    for a rare word. So first the matching ids through the GIN index (a bitmap scan, no
-    order), up to FEW_MATCHES; only a word more frequent than that takes the walk, which then
-    meets its 20 matches within a few hundred rows."""
+    primary key backwards and test every comment until 20 match: slow for a rare word. So
+    first the matching ids through the GIN index (a bitmap scan, no order), up to FEW_MATCHES;
+    only a word more frequent than that takes the walk, which then meets its 20 matches within
+    a few hundred rows. Both read the stored vector: nothing is computed per row."""
     matching = POSTGRES_MATCH.format(joins="")
     ids = list(
         await session.scalars(
