@@ -127,7 +127,7 @@ async def top_level_page(
     rows = (
         await session.execute(query.order_by(*(key.desc() for key in keys)).limit(limit + 1))
     ).all()
-    page = [_row(r._tuple()) for r in rows[:limit]]
+    page = [_row(r) for r in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = page[-1].comment
@@ -155,7 +155,7 @@ async def replies_of(session: AsyncSession, actor: Actor, root_ids: Sequence[int
             .order_by(Comment.id)
         )
     ).all()
-    return [_row(r._tuple()) for r in rows]
+    return [_row(r) for r in rows]
 
 
 async def published_among(
@@ -174,7 +174,7 @@ async def published_among(
             .order_by(Comment.id)
         )
     ).all()
-    return [_row(r._tuple()) for r in rows]
+    return [_row(r) for r in rows]
 
 
 async def votes_of(
@@ -202,7 +202,7 @@ async def comment_by_client_id(
 
 async def comment_with_author(session: AsyncSession, comment_id: int) -> Row | None:
     row = (await session.execute(_with_author().where(Comment.id == comment_id))).first()
-    return _row(row._tuple()) if row else None
+    return _row(row) if row else None
 
 
 async def has_flagged(session: AsyncSession, user_id: int, comment_id: int) -> bool:
