@@ -192,7 +192,10 @@ async def post_comment(request: Request) -> Response:
         )
         comment, _created = await record_comment(request, thread_id, data)
     except InvalidInput as error:
-        return await thread_page(request, thread_id, error.fields, form, status_code=422)
+        # The actions' messages are translated where shown (a repeat of a translated one is
+        # left as it is).
+        shown = {name: _(text) for name, text in error.fields.items()}
+        return await thread_page(request, thread_id, shown, form, status_code=422)
     except REFUSALS as refused:
         # The page comes back with the text in it (or beside the block notice): a refused post
         # never costs the writer their words.
