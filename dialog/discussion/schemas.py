@@ -41,7 +41,7 @@ class CommentIn(Strict):
             raise ValueError(lazy("Please write something first."))
         return value.strip()
 
-    @field_validator("stance", "as_organisation", mode="before")
+    @field_validator("stance", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
