@@ -322,3 +322,37 @@ async def test_the_form_brings_a_refused_organisation_back_with_the_text(
     )
     assert refused.status_code == 422 and "Mein Text" in refused.text
     assert "Mitgliedschaft das Beteiligungsbüro" in refused.text
+
+
+async def test_an_approved_comment_reaches_the_thread_as_the_organisation_s(
+    api: factories.ApiAs, db: Database, make_user: MakeUser, procedure: Procedure
+) -> None:
+    member = await member_of(db, make_user)
+    held = await factories.thread(db, procedure, moderation="pre")
+    posted = await post(api, member, held.id, "Wartet auf Freigabe", as_organisation=SLUG)
+    before = await last_event_id(db)
+    moderator = await make_user("moderator")
+    decided = await api.request(
+        moderator,
+        "POST",
+        f"/api/v1/moderation/comments/{posted['id']}/decision",
+        json={"action": "approve", "reason": ""},
+    )
+    assert decided.status_code == 200, decided.text
+    published = [e for e in await events_after(db, before) if e.type == "comment.published"]
+    assert published[0].topic == f"thread:{held.id}"
+    assert published[0].data["author"]["name"] == ORG
+    assert PERSON not in json.dumps(published[0].data)
+
+
+async def test_a_vote_answers_with_the_organisation_as_the_author(
+    api: factories.ApiAs, db: Database, make_user: MakeUser, thread: Thread
+) -> None:
+    member = await member_of(db, make_user)
+    posted = await post(api, member, thread.id, "Stimmt ab", as_organisation=SLUG)
+    voter = await make_user()
+    voted = await api.request(
+        voter, "PUT", f"/api/v1/comments/{posted['id']}/vote", json={"value": 1}
+    )
+    assert voted.status_code == 200 and voted.json()["author"]["name"] == ORG
+    assert PERSON not in voted.text
