@@ -49,6 +49,7 @@ from dialog.live.events import EventRegistry
 from dialog.live.service import Live, make_hub
 from dialog.mail import personal_data as mail_data
 from dialog.mail import worker as mail_worker
+from dialog.methods import api as method_api
 from dialog.methods import views as method_views
 from dialog.notifications import api as notification_api
 from dialog.notifications import events as notification_events
@@ -57,6 +58,7 @@ from dialog.notifications import personal_data as notification_data
 from dialog.notifications import views as notification_views
 from dialog.notifications.consumer import NotificationConsumer
 from dialog.open311 import api as open311_api
+from dialog.organisations import api as organisation_api
 from dialog.organisations import personal_data as organisation_data
 from dialog.organisations import views as organisation_views
 from dialog.procedures import api as procedure_api
@@ -73,6 +75,7 @@ from dialog.results import events as results_events
 from dialog.results import jobs as handover_jobs
 from dialog.results import queries as results_queries
 from dialog.results import views as results_views
+from dialog.review import api as review_api
 from dialog.review import personal_data as review_data
 from dialog.review import views as review_views
 from dialog.saved_searches import personal_data as saved_search_data
@@ -143,7 +146,9 @@ def api_routes() -> list[BaseRoute]:
         *concern_api.routes,
         *search_api.routes,
         *proposal_api.routes,
-        *organisation_views.api_routes,
+        *organisation_api.routes,
+        *review_api.routes,
+        *method_api.routes,
     ]
 
 

@@ -29,13 +29,14 @@ from dialog.discussion.events import (
 from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.models import Comment, CommentRevision, CommentStatus, Flag
 from dialog.discussion.policy import PRE_MODERATION
-from dialog.discussion.present import comment_out, queued_out
-from dialog.discussion.schemas import CommentEdit, CommentIn, FlagIn
+from dialog.discussion.present import comment_out, organisation_ref, queued_out
+from dialog.discussion.schemas import CommentEdit, CommentIn, FlagIn, OrganisationRef
 from dialog.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from dialog.i18n import lazy
 from dialog.live.outbox import emit, redact
 from dialog.live.policy import thread_topic
 from dialog.markup import render_markdown
+from dialog.organisations.models import Organisation
 from dialog.procedures.models import Procedure, Thread
 from dialog.review.policy import can_see_procedure
 
@@ -79,7 +80,7 @@ def require_writer(actor: Actor) -> None:
 # The columns of a comment as its answer shows it (comment_row turns them into a Comment).
 BY_CLIENT_ID = Sql(
     "SELECT id, thread_id, parent_id, depth, author_id, html, stance, status, held_by, "
-    "up_count, down_count, reply_count, created_at, edited_at "
+    "up_count, down_count, reply_count, created_at, edited_at, organisation_id "
     "FROM comments WHERE author_id = :author_id AND client_id = :client_id",
     datetimes=(12, 13),
 )
@@ -92,12 +93,20 @@ THREAD_FOR_POSTING = Sql(
     datetimes=(1, 2),
 )
 PARENT = Sql("SELECT thread_id, status, depth, root_id FROM comments WHERE id = :parent_id")
+# The organisation to post as, if the author is a confirmed member of it.
+AS_ORGANISATION = Sql(
+    "SELECT o.id, o.slug, o.name FROM organisations o JOIN organisation_members m "
+    "ON m.organisation_id = o.id WHERE o.slug = :slug AND m.user_id = :user_id "
+    "AND m.confirmed_at IS NOT NULL"
+)
+NOT_A_MEMBER = lazy("You can post only as an organisation whose membership the office confirmed.")
 # A repeated client_id that a parallel request stored first inserts nothing (and is returned).
 INSERT_COMMENT = Sql(
-    "INSERT INTO comments (thread_id, parent_id, root_id, depth, author_id, client_id, body, "
-    "html, stance, status, held_by, up_count, down_count, reply_count, flag_count, created_at) "
-    "VALUES (:thread_id, :parent_id, :root_id, :depth, :author_id, :client_id, :body, :html, "
-    ":stance, :status, :held_by, 0, 0, 0, 0, :created_at) "
+    "INSERT INTO comments (thread_id, parent_id, root_id, depth, author_id, organisation_id, "
+    "client_id, body, html, stance, status, held_by, up_count, down_count, reply_count, "
+    "flag_count, created_at) "
+    "VALUES (:thread_id, :parent_id, :root_id, :depth, :author_id, :organisation_id, "
+    ":client_id, :body, :html, :stance, :status, :held_by, 0, 0, 0, 0, :created_at) "
     "ON CONFLICT (author_id, client_id) DO NOTHING RETURNING id"
 )
 ROOT_IS_ITSELF = Sql("UPDATE comments SET root_id = id WHERE id = :id")
@@ -108,8 +117,8 @@ COUNT_REPLIES = Sql("UPDATE comments SET reply_count = reply_count + :delta WHER
 
 
 def comment_row(row: Row) -> Comment:
-    """A Comment (not attached to any session) from the columns of BY_CLIENT_ID, in that
-    order (more columns after them are left alone)."""
+    """A Comment (not attached to any session) from the first 14 columns of BY_CLIENT_ID, in
+    that order (more columns after them are left alone)."""
     return Comment(
         id=row[0],
         thread_id=row[1],
@@ -170,7 +179,7 @@ def post_comment(
     if not can_see_procedure(actor, status, department):
         raise NotFound(lazy("This thread does not exist."))
     if posted_before is not None:
-        return same_comment_again(comment_row((yield BY_CLIENT_ID(**mine))[0]), thread_id), False
+        return same_comment_again(_earlier((yield BY_CLIENT_ID(**mine))[0]), thread_id), False
     if not policy.phase_allows(phase, "comment"):
         raise Forbidden(lazy("Comments are not possible in this phase of the procedure."))
     if not policy.thread_is_open(bool(is_open), opens_at, closes_at, utcnow()):
@@ -185,6 +194,14 @@ def post_comment(
         raise InvalidInput(
             lazy("Please write something first."), {"body": lazy("Please write something first.")}
         )
+    organisation: OrganisationRef | None = None
+    organisation_id: int | None = None
+    if data.as_organisation is not None:
+        found = yield AS_ORGANISATION(slug=data.as_organisation, user_id=actor.user_id)
+        if not found:
+            raise InvalidInput(NOT_A_MEMBER, {"as_organisation": NOT_A_MEMBER})
+        organisation_id = found[0][0]
+        organisation = organisation_ref(found[0][1], found[0][2])
     if moderation == "pre":
         held_by: str | None = PRE_MODERATION
     else:
@@ -195,6 +212,7 @@ def post_comment(
         root_id=(parent[3] or data.parent_id) if parent else None,
         depth=parent[2] + 1 if parent else 0,
         author_id=actor.user_id,
+        organisation_id=organisation_id,
         client_id=data.client_id,
         body=data.body,
         html=html,
@@ -214,6 +232,7 @@ def post_comment(
         root_id=comment.root_id,
         depth=comment.depth,
         author_id=comment.author_id,
+        organisation_id=comment.organisation_id,
         client_id=comment.client_id,
         body=comment.body,
         html=comment.html,
@@ -223,7 +242,7 @@ def post_comment(
         created_at=comment.created_at,
     )
     if not inserted:  # the same client_id, committed by a parallel request meanwhile
-        return same_comment_again(comment_row((yield BY_CLIENT_ID(**mine))[0]), thread_id), False
+        return same_comment_again(_earlier((yield BY_CLIENT_ID(**mine))[0]), thread_id), False
     comment.id = inserted[0][0]
     if comment.root_id is None:
         comment.root_id = comment.id
@@ -231,18 +250,23 @@ def post_comment(
     if comment.status == CommentStatus.published:
         if comment.parent_id is not None:
             yield COUNT_REPLIES(delta=1, id=comment.parent_id)
-        yield from emit(
-            changes, COMMENT_PUBLISHED, comment_out(comment, actor.display_name), thread_id
-        )
+        out = comment_out(comment, actor.display_name, organisation=organisation)
+        yield from emit(changes, COMMENT_PUBLISHED, out, thread_id)
         # Last: every post to this thread waits for this row's lock until our COMMIT.
         yield COUNT_THREAD(delta=1, thread_id=thread_id)
     else:
         yield from emit(
             changes,
             COMMENT_QUEUED,
-            queued_out(comment, actor.display_name, False, comment.held_by),
+            queued_out(comment, actor.display_name, False, comment.held_by, organisation),
         )
     return comment, True
+
+
+def _earlier(row: Row) -> Comment:
+    comment = comment_row(row)
+    comment.organisation_id = row[14]
+    return comment
 
 
 def _check_parent(parent: Row | None, thread_id: int) -> None:
@@ -262,6 +286,14 @@ def _check_parent(parent: Row | None, thread_id: int) -> None:
             lazy("Replies go at most three levels deep."),
             {"parent_id": lazy("Replies go at most three levels deep.")},
         )
+
+
+async def organisation_of(session: AsyncSession, comment: Comment) -> OrganisationRef | None:
+    """The organisation the comment was posted as, if any."""
+    if comment.organisation_id is None:
+        return None
+    found = await session.get(Organisation, comment.organisation_id)
+    return organisation_ref(found.slug, found.name) if found else None
 
 
 async def do_post_comment(
@@ -315,6 +347,7 @@ async def do_change_status(uow: UnitOfWork, comment: Comment, status: CommentSta
             comment,
             author.display_name if author else None,
             author_deleted=author is not None and author.is_deleted,
+            organisation=await organisation_of(uow.session, comment),
         )
         await emit(uow, COMMENT_PUBLISHED, out, comment.thread_id)
     elif was_public or status == CommentStatus.withdrawn:
@@ -433,7 +466,8 @@ async def do_edit_comment(
     await uow.session.flush()
     if comment.status == CommentStatus.published:
         await redact_comment(uow, comment, everywhere=False)  # the earlier text
-        out = comment_out(comment, actor.display_name)
+        organisation = await organisation_of(uow.session, comment)
+        out = comment_out(comment, actor.display_name, organisation=organisation)
         await emit(uow, COMMENT_EDITED, out, comment.thread_id)
     return comment
 

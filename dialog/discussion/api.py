@@ -112,7 +112,12 @@ async def build_page(request: Request, thread_id: int, query: CommentQuery) -> C
     return CommentPage(
         items=[
             comment_out(
-                row.comment, row.author_name, row.author_deleted, who, votes.get(row.comment.id)
+                row.comment,
+                row.author_name,
+                row.author_deleted,
+                who,
+                votes.get(row.comment.id),
+                row.organisation,
             )
             for row in rows
         ],
@@ -127,9 +132,10 @@ async def thread_comments(request: Request) -> Response:
         data = await json_body(request, CommentIn)
         who = actor(request)
         comment, created = await record_comment(request, thread_id, data)
-        return respond(
-            comment_out(comment, who.display_name, viewer=who), status=201 if created else 200
-        )
+        status = 201 if created else 200
+        if comment.organisation_id is not None:  # the organisation's name is read back
+            return respond(await comment_view(request, comment), status=status)
+        return respond(comment_out(comment, who.display_name, viewer=who), status=status)
     query = query_as(request, CommentQuery)
     if actor(request).user_id is None and query.cursor is None:
         entry = await anonymous_first_page(request, thread_id, query)
@@ -176,7 +182,14 @@ async def comment_view(request: Request, comment: Comment) -> CommentOut:
         row = await queries.comment_with_author(session, comment.id)
         votes = await queries.votes_of(session, who.user_id, [comment.id])
     assert row is not None
-    return comment_out(row.comment, row.author_name, row.author_deleted, who, votes.get(comment.id))
+    return comment_out(
+        row.comment,
+        row.author_name,
+        row.author_deleted,
+        who,
+        votes.get(comment.id),
+        row.organisation,
+    )
 
 
 async def one_comment(request: Request) -> Response:
@@ -191,7 +204,12 @@ async def one_comment(request: Request) -> Response:
             votes = await queries.votes_of(session, who.user_id, [comment_id])
         return respond(
             comment_out(
-                row.comment, row.author_name, row.author_deleted, who, votes.get(comment_id)
+                row.comment,
+                row.author_name,
+                row.author_deleted,
+                who,
+                votes.get(comment_id),
+                row.organisation,
             )
         )
     if request.method == "PATCH":
@@ -237,7 +255,14 @@ async def vote(request: Request) -> Response:
         request, request.path_params["comment_id"], data.value if data else None
     )
     return respond(
-        comment_out(voted.comment, voted.author_name, voted.author_deleted, who, voted.my_vote)
+        comment_out(
+            voted.comment,
+            voted.author_name,
+            voted.author_deleted,
+            who,
+            voted.my_vote,
+            voted.organisation,
+        )
     )
 
 

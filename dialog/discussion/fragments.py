@@ -54,7 +54,14 @@ async def thread_fragments(request: Request) -> Response:
         answers = await results_queries.answers_for_thread(session, thread_id)
         offline = await offline_lines(session, shown)
         comments = [
-            comment_out(row.comment, row.author_name, row.author_deleted, who, votes.get(cid))
+            comment_out(
+                row.comment,
+                row.author_name,
+                row.author_deleted,
+                who,
+                votes.get(cid),
+                row.organisation,
+            )
             for row, cid in zip(rows, shown, strict=True)
         ]
         if who.user_id is not None:

@@ -16,9 +16,12 @@ from dialog.accounts.models import User
 from dialog.accounts.policy import is_moderator
 from dialog.db import MAX_ID
 from dialog.discussion.models import CONTROVERSY, SCORE, Comment, CommentRevision, Flag, Vote
+from dialog.discussion.present import organisation_ref
+from dialog.discussion.schemas import OrganisationRef
 from dialog.errors import InvalidInput
 from dialog.i18n import lazy
 from dialog.live.models import Event
+from dialog.organisations.models import Organisation
 from dialog.procedures.models import Procedure, Thread
 from dialog.review.policy import NOT_PUBLIC
 
@@ -28,12 +31,22 @@ class Row:
     comment: Comment
     author_name: str | None
     author_deleted: bool
+    organisation: OrganisationRef | None = None  # posted as it
 
 
-def _with_author() -> Select[Comment, str, datetime | None]:
-    return select(Comment, User.display_name, User.deleted_at).outerjoin(
-        User, User.id == Comment.author_id
+AuthorRow = tuple[Comment, str | None, datetime | None, str | None, str | None]
+
+
+def _with_author() -> Select[Comment, str, datetime | None, str, str]:
+    return (
+        select(Comment, User.display_name, User.deleted_at, Organisation.slug, Organisation.name)
+        .outerjoin(User, User.id == Comment.author_id)
+        .outerjoin(Organisation, Organisation.id == Comment.organisation_id)
     )
+
+
+def _row(r: AuthorRow) -> Row:
+    return Row(r[0], r[1], r[2] is not None, organisation_ref(r[3], r[4]))
 
 
 def _visible(actor: Actor) -> ColumnElement[bool]:
@@ -115,7 +128,7 @@ async def top_level_page(
     rows = (
         await session.execute(query.order_by(*(key.desc() for key in keys)).limit(limit + 1))
     ).all()
-    page = [Row(r[0], r[1], r[2] is not None) for r in rows[:limit]]
+    page = [_row(r) for r in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = page[-1].comment
@@ -143,7 +156,7 @@ async def replies_of(session: AsyncSession, actor: Actor, root_ids: Sequence[int
             .order_by(Comment.id)
         )
     ).all()
-    return [Row(r[0], r[1], r[2] is not None) for r in rows]
+    return [_row(r) for r in rows]
 
 
 async def published_among(
@@ -162,7 +175,7 @@ async def published_among(
             .order_by(Comment.id)
         )
     ).all()
-    return [Row(r[0], r[1], r[2] is not None) for r in rows]
+    return [_row(r) for r in rows]
 
 
 async def votes_of(
@@ -190,7 +203,7 @@ async def comment_by_client_id(
 
 async def comment_with_author(session: AsyncSession, comment_id: int) -> Row | None:
     row = (await session.execute(_with_author().where(Comment.id == comment_id))).first()
-    return Row(row[0], row[1], row[2] is not None) if row else None
+    return _row(row) if row else None
 
 
 async def has_flagged(session: AsyncSession, user_id: int, comment_id: int) -> bool:

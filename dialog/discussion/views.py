@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.requests import Request
@@ -41,6 +42,8 @@ from dialog.i18n import current_locale, lazy
 from dialog.i18n import gettext as _
 from dialog.live import queries as live_queries
 from dialog.notifications.follows import Target, is_following
+from dialog.organisations import queries as organisation_queries
+from dialog.organisations.models import Organisation
 from dialog.procedures import queries as procedure_queries
 from dialog.results import queries as results_queries
 from dialog.review import policy as review_policy
@@ -84,6 +87,7 @@ async def thread_page(
     editable: dict[int, str] = {}
     flagged: set[int] = set()
     following = False
+    my_organisations: Sequence[Organisation] = ()
     if who.user_id is not None:
         own = [
             c.id
@@ -97,6 +101,7 @@ async def thread_page(
             editable = await queries.sources_of(session, editable_ids(who, page.items))
             flagged = await queries.flagged_by(session, who.user_id, [c.id for c in page.items])
             following = await is_following(session, who.user_id, Target("thread", thread_id))
+            my_organisations = await organisation_queries.confirmed_of(session, who.user_id)
     block = await block_of(request) if who.blocked else None
     top = [c for c in page.items if c.parent_id is None]
     children: dict[int, list[Any]] = {}
@@ -129,6 +134,7 @@ async def thread_page(
                 thread.is_open, None, thread.closes_at, utcnow()
             ),
             "following": following,
+            "my_organisations": my_organisations,
         },
         status_code=status_code,
     )
@@ -182,11 +188,15 @@ async def post_comment(request: Request) -> Response:
                 "parent_id": form.get("parent_id") or None,
                 "stance": form.get("stance") or None,
                 "client_id": form.get("client_id") or None,
+                "as_organisation": form.get("as_organisation") or None,
             },
         )
         comment, _created = await record_comment(request, thread_id, data)
     except InvalidInput as error:
-        return await thread_page(request, thread_id, error.fields, form, status_code=422)
+        # The actions' messages are translated where shown (a repeat of a translated one is
+        # left as it is).
+        shown = {name: _(text) for name, text in error.fields.items()}
+        return await thread_page(request, thread_id, shown, form, status_code=422)
     except REFUSALS as refused:
         # The page comes back with the text in it (or beside the block notice): a refused post
         # never costs the writer their words.

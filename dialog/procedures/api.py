@@ -186,11 +186,7 @@ routes: list[BaseRoute] = [
         "/departments", list_departments, docs={"GET": Doc("List departments", list[DepartmentOut])}
     ),
     ApiRoute("/districts", list_districts, docs={"GET": Doc("List districts", list[DistrictOut])}),
-    ApiRoute(
-        "/methods",
-        list_methods,
-        docs={"GET": Doc("The participation methods toolkit", list[MethodOut])},
-    ),
+    # GET /methods: with the office's editing in dialog.methods.api (one route per path).
     ApiRoute(
         "/procedures",
         procedures,

@@ -23,6 +23,7 @@ FEW_MATCHES = 2_000  # PostgreSQL: up to this many matches are fetched as ids, t
 
 _COLUMNS = (
     "c.id, c.html, c.created_at, c.author_id, u.display_name, u.deleted_at, "
+    "o.name AS organisation_name, "
     "t.id AS thread_id, t.title AS thread_title, p.id AS procedure_id, p.title AS procedure_title"
 )
 # Drafts and procedures in the office's review are not public (dialog.review), nor their threads.
@@ -30,6 +31,7 @@ _JOINS = (
     "JOIN threads AS t ON t.id = c.thread_id "
     "JOIN procedures AS p ON p.id = t.procedure_id AND p.status NOT IN ('draft', 'review') "
     "LEFT JOIN users AS u ON u.id = c.author_id "
+    "LEFT JOIN organisations AS o ON o.id = c.organisation_id "
 )
 # 'published' is written into the statement, not bound: PostgreSQL then uses the partial index.
 POSTGRES_MATCH = (
@@ -50,7 +52,7 @@ class Found:
     id: int
     html: str
     created_at: datetime
-    author_name: str | None  # None: the account is gone
+    author_name: str | None  # None: the account is gone (or the organisation's name)
     thread_id: int
     thread_title: str
     procedure_id: int
@@ -124,7 +126,9 @@ def _found(row: Row[Any]) -> Found:
         row.id,
         row.html,
         _aware(row.created_at),
-        row.display_name if row.author_id is not None and row.deleted_at is None else None,
+        # Posted as an organisation: its name, never the person's.
+        row.organisation_name
+        or (row.display_name if row.author_id is not None and row.deleted_at is None else None),
         row.thread_id,
         row.thread_title,
         row.procedure_id,

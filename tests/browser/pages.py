@@ -19,6 +19,7 @@ MODERATOR = "moderation@example.org"
 ADMIN = "admin@example.org"
 RESIDENT = "anna-aus-babelsberg@example.org"
 OFFICE = "werkstadt@example.org"
+MEMBER = "potsdamer-radler@example.org"  # confirmed for the Initiative Radweg Zeppelinstraße
 
 
 THIS_YEAR = date.today().year
@@ -101,6 +102,8 @@ PAGES: list[PageCase] = [
     PageCase("thread-new", "/procedures/{own_procedure}/threads/new", user=STAFF),
     PageCase("thread", "/threads/{thread}"),
     PageCase("thread-signed-in", "/threads/{thread}", user=RESIDENT),
+    # A confirmed member of an organisation: the form offers to post as it (issue 16).
+    PageCase("thread-as-organisation-member", "/threads/{thread}", user=MEMBER),
     PageCase(
         "thread-report-dialog", "/threads/{thread}", user=RESIDENT, prepare=open_report_dialog
     ),
