@@ -16,6 +16,7 @@ from dialog.concerns.demo import add_concerns
 from dialog.concerns.demo_year import add_year_of_concerns
 from dialog.db import Database, UnitOfWork, utcnow
 from dialog.discussion.demo import BLOCKED, add_conversations, add_moderation_cases
+from dialog.discussion.hooks import DiscussionHooks
 from dialog.evaluation import demo as evaluation_demo
 from dialog.i18n import TIMEZONE
 from dialog.markup import render_markdown
@@ -305,14 +306,17 @@ async def load(settings: Settings) -> bool:
         async with db.unit_of_work() as uow:
             if await uow.session.scalar(select(func.count()).select_from(Procedure)):
                 return False
-            await _load(uow, settings)
+            from dialog.app import discussion_hooks  # the composition root, at run time only
+
+            await _load(uow, discussion_hooks(settings))
         await evaluation_demo.compute_groups(db)  # read from committed votes, as the job does
         return True
     finally:
         await db.dispose()
 
 
-async def _load(uow: UnitOfWork, settings: Settings) -> None:
+async def _load(uow: UnitOfWork, flag_hooks: DiscussionHooks | None = None) -> None:
+    """All demo rows; `flag_hooks` are the app's, so that the demo's report is in the queue."""
     session = uow.session
     departments = {
         slug: Department(slug=slug, name=name, email=email) for slug, name, email in DEPARTMENTS
@@ -434,9 +438,7 @@ async def _load(uow: UnitOfWork, settings: Settings) -> None:
     await add_images(uow)
     await add_results(uow)
     await add_conversations(uow)
-    from dialog.app import discussion_hooks  # the composition root, at run time only
-
-    await add_moderation_cases(uow, discussion_hooks(settings))
+    await add_moderation_cases(uow, flag_hooks or DiscussionHooks())
     # notifications: follows, notices read and unread, mail choices
     await add_notifications(uow)
     await add_concerns(uow)

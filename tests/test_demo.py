@@ -12,11 +12,12 @@ from sqlalchemy import select
 from dialog import demo
 from dialog.accounts.models import User
 from dialog.db import Database, utcnow
-from dialog.discussion.demo import BLOCKED
+from dialog.discussion.demo import BLOCKED, REPORT_NOTE
 from dialog.discussion.models import Comment, Flag
 from dialog.procedures.models import Procedure, Thread
 from dialog.results.models import Answer, Decision
 from dialog.settings import Settings
+from tests import factories
 
 
 async def test_the_demo_tells_each_procedure_its_own_story(
@@ -62,7 +63,7 @@ async def test_the_demo_tells_each_procedure_its_own_story(
 
 
 async def test_the_demo_has_a_blocked_account_a_report_with_a_note_and_a_closing_time(
-    settings: Settings, db: Database, client: httpx.AsyncClient
+    settings: Settings, db: Database, client: httpx.AsyncClient, api: factories.ApiAs
 ) -> None:
     assert await demo.load(settings)
     now = utcnow()
@@ -85,5 +86,10 @@ async def test_the_demo_has_a_blocked_account_a_report_with_a_note_and_a_closing
     thread_page = await client.get(f"/threads/{closing[0].id}")
     assert "Beiträge möglich bis" in thread_page.text
     assert with_image and all(p.image_alt for p in with_image)
+    async with db.reading() as session:
+        moderator = await session.scalar(select(User).where(User.role == "moderator"))
+    assert moderator is not None
+    queue = await api.request(moderator, "GET", "/api/v1/moderation/queue")
+    assert queue.status_code == 200 and REPORT_NOTE in queue.text  # waits with its note
     card_list = (await client.get("/procedures")).text
     assert all(f'alt="{p.image_alt}"' in card_list for p in with_image)

@@ -43,6 +43,13 @@ def submit_empty_procedure_form(page: Page) -> None:
     page.wait_for_selector("#error-summary")
 
 
+def submit_image_without_alt(page: Page) -> None:
+    """The edit form of a procedure with an image, its text alternative emptied: 422."""
+    page.fill("#image_alt", "")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#image_alt-error")
+
+
 def submit_wrong_login(page: Page) -> None:
     page.fill("#email", "niemand@example.org")
     page.fill("#password", "falsch")
@@ -99,6 +106,12 @@ PAGES: list[PageCase] = [
         prepare=submit_empty_procedure_form,
     ),
     PageCase("procedure-edit", "/procedures/{own_procedure}/edit", user=STAFF),
+    PageCase(
+        "procedure-edit-image-without-alt",
+        "/procedures/{own_procedure}/edit",
+        user=STAFF,
+        prepare=submit_image_without_alt,
+    ),
     PageCase("thread-new", "/procedures/{own_procedure}/threads/new", user=STAFF),
     PageCase("thread", "/threads/{thread}"),
     PageCase("thread-signed-in", "/threads/{thread}", user=RESIDENT),
