@@ -133,6 +133,11 @@ async def build_page(
     personal = viewer is None and who.user_id is not None
     state = None
     async with database(request).reading() as session:
+        if personal:  # what the thread allows the reader; it also tells that the thread exists
+            found = await queries.page_version(session, thread_id, thread_topic(thread_id))
+            if found is None:
+                raise NotFound(lazy("This thread does not exist."))
+            state = found[1]
         top, next_cursor = await queries.top_level_page(
             session, who, thread_id, query.sort, query.cursor, query.limit
         )
@@ -140,14 +145,10 @@ async def build_page(
         rows = [*top, *replies]
         ids = [row.comment.id for row in rows]
         mine = await queries.mine(session, who.user_id, thread_id, ids) if personal else NO_ONE
-        if personal:
-            found = await queries.page_version(session, thread_id, thread_topic(thread_id))
-            state = found[1] if found else None
     items = [comment_out(row.comment, row.author_name, row.author_deleted, who) for row in rows]
     if state is not None:
         items = overlay.overlaid(who, items, mine, state)
-    else:  # a view's shared page, or a visitor's: no votes, nothing to do with any comment
-        items = [item.model_copy(update={"can": []}) for item in items]
+    # else a view's shared page, or a visitor's: no votes, and `can` is null as in the events
     return CommentPage(items=items, next_cursor=next_cursor)
 
 
@@ -187,8 +188,9 @@ async def thread_comments(request: Request) -> Response:
         page = await reader_first_page(request, thread_id, query)
         if page is not None:
             return respond(page)
-    async with database(request).reading() as session:
-        await actions.access_thread_for_reading(session, thread_id)
+    if actor(request).user_id is None:  # a reader's page tells itself that the thread exists
+        async with database(request).reading() as session:
+            await actions.access_thread_for_reading(session, thread_id)
     return respond(await build_page(request, thread_id, query))
 
 

@@ -102,8 +102,8 @@ class CommentOut(BaseModel):
     replies: int
     url: str
     my_vote: int | None = None
-    # On pages of comments: what the reader may do with it (empty for visitors); absent (null)
-    # where no reader is asking, as in the live stream's events.
+    # On pages of comments for a signed-in reader: what they may do with it; null where no one
+    # signed in is asking (visitors' pages, the live stream's events).
     can: list[ActionName] | None = None
 
 
