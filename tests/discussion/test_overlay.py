@@ -166,6 +166,7 @@ async def test_the_kept_page_plus_the_overlay_is_what_the_uncached_path_shows(
 ) -> None:
     s = await scene(app, api, make_user, db, thread)
     reader = await reader_for(role, make_user, api, db, s, department, other_department)
+    await app.state.services.vote_events.flush()  # the coalesced vote event, written now
     await until_live_saw_the_latest_event(app, db)
     cache = cache_of(app)
     url = f"/api/v1/threads/{thread.id}/comments"
