@@ -49,7 +49,7 @@ import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from dialog.db import Committed
@@ -92,6 +92,9 @@ class ListParts:
     slots: tuple[int, ...]
     answers: dict[int | None, AnswerOut]
     last_event: int  # where the page's live stream resumes (read before the page was built)
+    # A comment's controls as rendered for one state of a reader (their vote, authorship, ...),
+    # with CSRF_PLACEHOLDER for the token: readers in the same state share them.
+    controls: dict[Hashable, str] = field(default_factory=dict, compare=False)
 
     @property
     def size(self) -> int:

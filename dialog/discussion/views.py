@@ -327,7 +327,8 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
         following = await is_following(session, who.user_id, Target("thread", thread_id))
     flagged = set(mine.flagged)
     ctx = comment_context(thread, who, parts.answers, {})
-    filled = overlay.fill(parts, controls(request, items, ctx, editable, flagged))
+    filled = overlay.fill(parts, controls(request, parts, items, ctx, editable, flagged))
+    filled = filled.replace(CSRF_PLACEHOLDER, request.state.csrf_token)
     block = await block_of(request) if who.blocked else None
     return render(
         request,

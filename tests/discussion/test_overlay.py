@@ -22,7 +22,7 @@ from starlette.applications import Starlette
 from dialog.accounts.models import User
 from dialog.db import Database, utcnow
 from dialog.discussion.models import Comment
-from dialog.discussion.page_cache import FirstPageCache
+from dialog.discussion.page_cache import CSRF_PLACEHOLDER, FirstPageCache
 from dialog.procedures.models import Department, Procedure, Thread
 from tests import factories
 from tests.discussion.helpers import (
@@ -283,6 +283,12 @@ async def test_votes_reports_and_edit_forms_stay_with_their_reader(
             assert f'action="/comments/{comment}/flag"' in theirs
             assert f'action="/comments/{comment}/edit"' not in mine + theirs
             assert 'data-slot="up">1</span>' in theirs
+            # The controls are kept once per state with a stand-in for the token: each page
+            # carries its reader's own token in every form.
+            for page, client in ((mine, voting), (theirs, reading)):
+                tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
+                assert tokens == {client.cookies["dialog_csrf"]}
+                assert CSRF_PLACEHOLDER not in page
     url = f"/api/v1/threads/{thread.id}/comments"
     voted = (await api.request(voter, "GET", url)).json()["items"][0]
     unvoted = (await api.request(reader, "GET", url)).json()["items"][0]
