@@ -1,8 +1,9 @@
 """Shared parts of the HTTP throughput benchmarks (posting, votes, thread_page).
 
 - a database per engine: SQLite in a temporary directory, or a dedicated PostgreSQL database
-  `dialog_bench` (created, migrated, dropped afterwards) on the server named by
-  DIALOG_BENCH_POSTGRES_URL (default postgresql+asyncpg://postgres@127.0.0.1:5432/test);
+  `dialog_bench` (DIALOG_BENCH_DATABASE overrides the name; created, migrated, dropped
+  afterwards) on the server named by DIALOG_BENCH_POSTGRES_URL (default
+  postgresql+asyncpg://postgres@127.0.0.1:5432/test);
 - a real server: `dialog serve` as a subprocess (uvicorn, the production entry point);
 - a load process: a separate Python process with a minimal keep-alive HTTP/1.1 client
   (no framework), a fixed number of concurrent connections, each sending its next request as
@@ -92,15 +93,16 @@ def database(engine: str, tmp: Path) -> Iterator[str]:
         yield url
         return
     base = make_url(os.environ.get("DIALOG_BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
-    url = base.set(database=BENCH_DATABASE).render_as_string(hide_password=False)
+    name = os.environ.get("DIALOG_BENCH_DATABASE", BENCH_DATABASE)
+    url = base.set(database=name).render_as_string(hide_password=False)
     admin = base.set(drivername="postgresql", database="postgres").render_as_string(False)
-    asyncio.run(_postgres(admin, f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)'))
-    asyncio.run(_postgres(admin, f'CREATE DATABASE "{BENCH_DATABASE}"'))
+    asyncio.run(_postgres(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(_postgres(admin, f'CREATE DATABASE "{name}"'))
     try:
         migrate.upgrade(Settings(database_url=url, var_dir=tmp, secret_key=SECRET))
         yield url
     finally:
-        asyncio.run(_postgres(admin, f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)'))
+        asyncio.run(_postgres(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _postgres(admin_url: str, statement: str) -> None:

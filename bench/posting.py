@@ -10,6 +10,11 @@ a `client_id`, from a separate load process with a fixed number of keep-alive co
 is measured), the moderation rules (repeated text, word lists), Markdown rendering and
 sanitizing, the comment row, the thread counter and the outbox event in one transaction, and
 the hub publish after commit. Budgets: 200 comments/s on SQLite, 500 comments/s on PostgreSQL.
+
+On PostgreSQL the same run then lets `pgbench` run the posting path's statements
+(bench/posting.pgbench: thread state, hold-rule count, insert, root id, event, thread counter)
+with the same clients against the same database, once the server has stopped, and reports our
+posts/s as a share of its transactions/s (budget: at least 80 %).
 """
 
 from __future__ import annotations
@@ -18,12 +23,14 @@ import random
 import sys
 from pathlib import Path
 
-from bench import _load, _seed
+from bench import _load, _pgbench, _seed
 from dialog.db import Database
 
 BUDGETS = {"sqlite": 200.0, "postgres": 500.0}
 POSTS_PER_AUTHOR = 8
 CLIENTS = 16
+PGBENCH_SHARE = 0.80  # of pgbench's transactions/s, for the same statements in the same run
+shares: list[str] = []  # one line per engine that ran pgbench, printed after the table
 
 
 def sizes() -> tuple[int, int]:
@@ -65,19 +72,45 @@ def requests(thread_id: int, authors: list[_seed.Account], count: int) -> list[_
 async def measure(engine: str, database_url: str, tmp: Path) -> _load.Cases:
     posts, warmup = sizes()
     thread_id, authors = await seed(database_url, posts + warmup)
-    return await _load.load_once(
+    cases = await _load.load_once(
         engine, database_url, tmp, requests(thread_id, authors, posts + warmup), posts, CLIENTS
     )
+    if engine != "postgres":
+        return cases
+    ours = cases[0][1]
+    ids = sorted(a.user_id for a in authors)
+    assert ids == list(range(ids[0], ids[0] + len(ids))), "pgbench picks authors from a range"
+    theirs = _pgbench.run(
+        database_url,
+        "posting.pgbench",
+        posts,
+        _load.clients(CLIENTS),
+        {"thread_id": thread_id, "first_author": ids[0], "authors": len(ids)},
+        tmp,
+    )
+    share = ours.per_second / theirs.per_second if theirs.per_second else 0.0
+    verdict = "met" if share >= PGBENCH_SHARE else "missed"
+    shares.append(
+        f"| {engine} | {ours.per_second:,.0f} | {theirs.per_second:,.0f} | {share:.0%} "
+        f"| {PGBENCH_SHARE:.0%} ({verdict}) |"
+    )
+    return [*cases, ("pgbench, the same statements (transactions/s)", theirs)]
 
 
 def main() -> int:
-    return _load.run_per_engine(
+    status = _load.run_per_engine(
         "posting",
         "POST /api/v1/threads/{id}/comments (comments/s)",
         "posts",
         BUDGETS.__getitem__,
         measure,
     )
+    if shares:
+        print("\nPosting against pgbench running the same statements in the same run:\n")
+        print("| engine | our posts/s | pgbench transactions/s | share | budget |")
+        print("| --- | --- | --- | --- | --- |")
+        print("\n".join(shares))
+    return status
 
 
 if __name__ == "__main__":

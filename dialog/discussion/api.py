@@ -9,12 +9,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
+from dialog.accounts.actor import Actor
 from dialog.direct import Direct
-from dialog.discussion import actions, policy, queries, voting
+from dialog.discussion import actions, overlay, policy, queries, voting
 from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.models import Comment
-from dialog.discussion.page_cache import Entry, FirstPageCache, Key, PageVersion
+from dialog.discussion.page_cache import (
+    Entry,
+    FirstPageCache,
+    Key,
+    ListParts,
+    PageVersion,
+    ThreadState,
+)
 from dialog.discussion.present import comment_out
+from dialog.discussion.queries import NO_ONE
 from dialog.discussion.schemas import (
     CommentEdit,
     CommentIn,
@@ -43,7 +52,7 @@ class CommentQuery(BaseModel):
 async def load_page(request: Request, thread_id: int, query: CommentQuery) -> CommentPage:
     """A page of top-level comments with all their replies and the reader's votes."""
     if actor(request).user_id is None and query.cursor is None:
-        page = (await anonymous_first_page(request, thread_id, query)).page
+        page = (await first_page(request, thread_id, query, overlay.PUBLIC)).page
         assert page is not None, "page entries hold the page"
         return page
     return await build_page(request, thread_id, query)
@@ -55,33 +64,46 @@ def first_page_cache(request: Request) -> FirstPageCache:
 
 
 async def page_version(request: Request, thread_id: int) -> PageVersion:
-    """The version of a thread's anonymous pages (see page_cache); NotFound for no thread."""
+    """The version of a thread's kept pages (see page_cache); NotFound for no thread."""
+    return (await page_state(request, thread_id))[0]
+
+
+async def page_state(request: Request, thread_id: int) -> tuple[PageVersion, ThreadState]:
     async with database(request).reading() as session:
-        version = await queries.page_version(session, thread_id, thread_topic(thread_id))
-    if version is None:
+        found = await queries.page_version(session, thread_id, thread_topic(thread_id))
+    if found is None:
         raise NotFound(lazy("This thread does not exist."))
-    return version
+    return found
 
 
-async def anonymous_first_page(
-    request: Request, thread_id: int, query: CommentQuery, version: PageVersion | None = None
+async def first_page(
+    request: Request,
+    thread_id: int,
+    query: CommentQuery,
+    view: str,
+    version: PageVersion | None = None,
 ) -> Entry:
-    """The first page as anonymous readers see it, from the cache while the thread is unchanged.
+    """The first page as the readers of a view see it (overlay.VIEWERS), from the cache while
+    the thread is unchanged.
 
     The version is read before the page (here, or by the caller), so a kept page is never
     older than its version.
     """
     cache = first_page_cache(request)
-    key = (thread_id, "page", query.sort, query.limit, current_locale.get())
+    key = (thread_id, "page", view, query.sort, query.limit, current_locale.get())
     entry = cache.recent(key) if version is None else None
     if entry is not None:
         return entry
+    state = None
     if version is None:
-        version = await page_version(request, thread_id)
+        version, state = await page_state(request, thread_id)
     entry = cache.get(key, version)
     if entry is not None:
         return entry
-    return keep(request, key, version, page=await build_page(request, thread_id, query))
+    if state is None:
+        state = (await page_state(request, thread_id))[1]
+    page = await build_page(request, thread_id, query, overlay.VIEWERS[view])
+    return keep(request, key, version, page=page, state=state)
 
 
 def keep(
@@ -90,39 +112,71 @@ def keep(
     version: PageVersion,
     page: CommentPage | None = None,
     body: bytes | None = None,
+    state: ThreadState | None = None,
+    parts: ListParts | None = None,
 ) -> Entry:
     """The built page as an entry, kept only if every event up to its version has committed:
     on PostgreSQL a transaction that took a lower id may commit after a higher one. This
     process's live fan-out tracks exactly that (it has seen every id up to here, or given up on
     a gap after a minute)."""
     if services(request).live.fanout.settled(version[0]):
-        return first_page_cache(request).put(key, version, page, body)
-    return Entry(version, 0.0, page, body)
+        return first_page_cache(request).put(key, version, page, body, state, parts)
+    return Entry(version, 0.0, page, body, state=state, parts=parts)
 
 
-async def build_page(request: Request, thread_id: int, query: CommentQuery) -> CommentPage:
-    who = actor(request)
+async def build_page(
+    request: Request, thread_id: int, query: CommentQuery, viewer: Actor | None = None
+) -> CommentPage:
+    """The page as the reader sees it, with their votes and actions; or, given a view's
+    `viewer` (overlay.VIEWERS), the page every reader of that view shares, without either."""
+    who = viewer or actor(request)
+    personal = viewer is None and who.user_id is not None
+    state = None
     async with database(request).reading() as session:
+        if personal:  # what the thread allows the reader; it also tells that the thread exists
+            found = await queries.page_version(
+                session, thread_id, thread_topic(thread_id), reader=who
+            )
+            if found is None:
+                raise NotFound(lazy("This thread does not exist."))
+            state = found[1]
         top, next_cursor = await queries.top_level_page(
             session, who, thread_id, query.sort, query.cursor, query.limit
         )
         replies = await queries.replies_of(session, who, [row.comment.id for row in top])
         rows = [*top, *replies]
-        votes = await queries.votes_of(session, who.user_id, [row.comment.id for row in rows])
-    return CommentPage(
-        items=[
-            comment_out(
-                row.comment,
-                row.author_name,
-                row.author_deleted,
-                who,
-                votes.get(row.comment.id),
-                row.organisation,
-            )
-            for row in rows
-        ],
-        next_cursor=next_cursor,
-    )
+        ids = [row.comment.id for row in rows]
+        mine = await queries.mine(session, who.user_id, thread_id, ids) if personal else NO_ONE
+    items = [
+        comment_out(
+            row.comment, row.author_name, row.author_deleted, who, organisation=row.organisation
+        )
+        for row in rows
+    ]
+    if state is not None:
+        items = overlay.overlaid(who, items, mine, state)
+    # else a view's shared page, or a visitor's: no votes, and `can` is null as in the events
+    return CommentPage(items=items, next_cursor=next_cursor)
+
+
+async def reader_first_page(
+    request: Request, thread_id: int, query: CommentQuery
+) -> CommentPage | None:
+    """A signed-in reader's first page from the kept page of their view plus their overlay, or
+    None when the reader has a held comment in the thread (their page is their own then), or
+    when no page of the thread is kept: it does not exist, or its procedure is a draft or in
+    review (the caller then checks who may read it)."""
+    who = actor(request)
+    try:
+        entry = await first_page(request, thread_id, query, overlay.view_of(who))
+    except NotFound:
+        return None
+    assert entry.page is not None and entry.state is not None, "page entries hold both"
+    async with database(request).reading() as session:
+        mine = await queries.mine(session, who.user_id, thread_id, [c.id for c in entry.page.items])
+    if mine.held:
+        return None
+    return overlay.page_for(who, entry.page, mine, entry.state)
 
 
 async def thread_comments(request: Request) -> Response:
@@ -138,13 +192,18 @@ async def thread_comments(request: Request) -> Response:
         return respond(comment_out(comment, who.display_name, viewer=who), status=status)
     query = query_as(request, CommentQuery)
     if actor(request).user_id is None and query.cursor is None:
-        entry = await anonymous_first_page(request, thread_id, query)
+        entry = await first_page(request, thread_id, query, overlay.PUBLIC)
         if entry.body is None:
             assert entry.page is not None, "page entries hold the page"
             entry.body = entry.page.model_dump_json().encode()
         return Response(entry.body, media_type="application/json")
-    async with database(request).reading() as session:
-        await actions.access_thread_for_reading(session, actor(request), thread_id)
+    if query.cursor is None and first_page_cache(request).overlay:
+        page = await reader_first_page(request, thread_id, query)
+        if page is not None:
+            return respond(page)
+    if actor(request).user_id is None:  # a reader's own page checks that the thread exists
+        async with database(request).reading() as session:
+            await actions.access_thread_for_reading(session, actor(request), thread_id)
     return respond(await build_page(request, thread_id, query))
 
 

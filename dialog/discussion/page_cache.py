@@ -22,17 +22,25 @@ thread's topic (`UnitOfWork.touch`), so the process that recorded it forgets the
 An author who renames or deletes the account changes the names (and maybe texts) of pages
 without touching a comment row: that writes `comments.changed` on each thread that showed them
 (dialog.discussion.authors), so it moves the version like any other change. MAX_AGE only bounds
-what a process keeps in any case. Signed-in readers are never served from here: their page
-carries their own votes and their own pending comments.
+what a process keeps in any case.
+
+Signed-in readers are served from the same pages plus their own overlay (dialog.discussion.
+overlay): their votes, what they have reported, and what they may do with each comment. A page
+is kept per *view*: "public" (what anonymous readers, residents, staff and the office see) and
+"moderator" (held and hidden text too, the same for every moderator); nothing of one reader is
+ever kept. A reader with a held comment of their own in the thread (pending or rejected, which
+only they and moderators see) takes the uncached path.
 
 The version also holds when the thread's procedure last changed (`updated_at`): the HTML page
 shows the procedure's title and phase, and the phase decides what readers may do. Both come
 from one indexed query, which also tells whether the thread exists. A change of the procedure
 touches its threads' topics (`UnitOfWork.touch`), so this process forgets their pages at once.
 
-Two kinds of entries share the cache, both keyed by the thread id first: the page as data
-(the JSON API's answer, made into bytes on first use) and the whole HTML thread page, stored
-with a placeholder where each visitor's CSRF token goes (`CSRF_PLACEHOLDER`).
+Three kinds of entries share the cache, all keyed by the thread id first: the page as data
+(the JSON API's answer, made into bytes on first use), the whole HTML thread page for anonymous
+visitors, stored with a placeholder where each visitor's CSRF token goes (`CSRF_PLACEHOLDER`),
+and the HTML comment list of a view with a slot where each comment's controls go (`ListParts`),
+which the page of a signed-in reader fills in for them.
 """
 
 from __future__ import annotations
@@ -41,12 +49,13 @@ import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from dialog.db import Committed
 from dialog.discussion.schemas import CommentPage
 from dialog.live.policy import thread_of
+from dialog.results.schemas import AnswerOut
 
 MAX_AGE = 30.0  # seconds; see the module docstring
 RECHECK = 0.1  # seconds between two version checks of a kept page
@@ -55,12 +64,41 @@ MAX_BYTES = 32 * 1024 * 1024  # of kept HTML pages (a first page of 80 comments:
 
 # (the id of the thread topic's latest event, when the thread's procedure last changed)
 PageVersion = tuple[int, datetime]
-# (thread id, kind, ...): kind "page" adds sort, limit and locale (the locale names deleted
-# authors); kind "html" adds the query string (which holds the sort) and the locale.
+# (thread id, kind, ...): kind "page" adds the view, sort, limit and locale (the locale names
+# deleted authors); kind "html" adds the query string (which holds the sort) and the locale;
+# kind "list" adds the view, sort and locale.
 Key = tuple[int, str, *tuple[Hashable, ...]]
 # Stands in for the visitor's CSRF token in a kept HTML page. Random per process and never
 # sent (every response has it replaced), so no text anyone writes can contain it.
 CSRF_PLACEHOLDER = "csrf-" + secrets.token_urlsafe(24)
+
+
+@dataclass(frozen=True)
+class ThreadState:
+    """What the thread allows its readers, read with the version (the overlay needs it)."""
+
+    phase: str
+    is_open: bool
+    opens_at: datetime | None
+    closes_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ListParts:
+    """A view's HTML comment list cut at the slots of each comment's controls: segments[0],
+    the controls of slots[0], segments[1], ... segments[-1]."""
+
+    segments: tuple[str, ...]
+    slots: tuple[int, ...]
+    answers: dict[int | None, AnswerOut]
+    last_event: int  # where the page's live stream resumes (read before the page was built)
+    # A comment's controls as rendered for one state of a reader (their vote, authorship, ...),
+    # with CSRF_PLACEHOLDER for the token: readers in the same state share them.
+    controls: dict[Hashable, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def size(self) -> int:
+        return sum(len(s) for s in self.segments)
 
 
 @dataclass
@@ -71,6 +109,8 @@ class Entry:
     body: bytes | None = None  # the JSON made on first use, or the HTML page
     size: int = 0  # bytes counted against MAX_BYTES: the HTML page's
     checked_at: float = 0.0  # when its version was last found current
+    state: ThreadState | None = None  # page entries: what the thread allows
+    parts: ListParts | None = None  # list entries
 
 
 class FirstPageCache:
@@ -89,6 +129,9 @@ class FirstPageCache:
         self.recheck = recheck
         self._bytes = 0  # sum of the entries' sizes
         self._clock = clock
+        # Signed-in readers from the kept pages plus their overlay; off, they take the uncached
+        # path (a switch for operators, and the reference the overlay tests compare with).
+        self.overlay = True
 
     def recent(self, key: Key) -> Entry | None:
         """The page if its version was found current less than RECHECK seconds ago."""
@@ -120,10 +163,13 @@ class FirstPageCache:
         version: PageVersion,
         page: CommentPage | None = None,
         body: bytes | None = None,
+        state: ThreadState | None = None,
+        parts: ListParts | None = None,
     ) -> Entry:
         self._drop(key)
         now = self._clock()
-        entry = Entry(version, now, page, body, size=len(body or b""), checked_at=now)
+        size = len(body or b"") + (parts.size if parts else 0)
+        entry = Entry(version, now, page, body, size, now, state, parts)
         self._entries[key] = entry
         self._bytes += entry.size
         while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:

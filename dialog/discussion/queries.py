@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialog.accounts.actor import Actor
@@ -16,6 +16,7 @@ from dialog.accounts.models import User
 from dialog.accounts.policy import is_moderator
 from dialog.db import MAX_ID
 from dialog.discussion.models import CONTROVERSY, SCORE, Comment, CommentRevision, Flag, Vote
+from dialog.discussion.page_cache import ThreadState
 from dialog.discussion.present import organisation_ref
 from dialog.discussion.schemas import OrganisationRef
 from dialog.errors import InvalidInput
@@ -23,7 +24,7 @@ from dialog.i18n import lazy
 from dialog.live.models import Event
 from dialog.organisations.models import Organisation
 from dialog.procedures.models import Procedure, Thread
-from dialog.review.policy import NOT_PUBLIC
+from dialog.review.policy import NOT_PUBLIC, can_see_procedure
 
 
 @dataclass(frozen=True)
@@ -226,20 +227,90 @@ async def counts_of(
 
 
 async def page_version(
-    session: AsyncSession, thread_id: int, topic: str
-) -> tuple[int, datetime] | None:
-    """The version of a thread's anonymous pages: the latest event id of the thread's topic and
-    when its procedure last changed (see page_cache.py); None if the thread does not exist or
-    its procedure is not public (a draft, or in the office's review): no page of it is shared."""
+    session: AsyncSession, thread_id: int, topic: str, *, reader: Actor | None = None
+) -> tuple[tuple[int, datetime], ThreadState] | None:
+    """The version of a thread's kept pages: the latest event id of the thread's topic and
+    when its procedure last changed (see page_cache.py), and what the thread allows now; None
+    if the thread does not exist or its procedure is not public (a draft, or in the office's
+    review): no page of it is kept or shared. With a `reader` (a page built for one person),
+    None only if the thread does not exist for that reader."""
     latest = select(func.max(Event.id)).where(Event.topic == topic)
     row = (
         await session.execute(
-            select(latest.scalar_subquery(), Procedure.updated_at)
+            select(
+                latest.scalar_subquery(),
+                Procedure.updated_at,
+                Procedure.phase,
+                Thread.is_open,
+                Thread.opens_at,
+                Thread.closes_at,
+                Procedure.status,
+                Procedure.department_id,
+            )
             .join(Thread, Thread.procedure_id == Procedure.id)
-            .where(Thread.id == thread_id, Procedure.status.not_in(NOT_PUBLIC))
+            .where(
+                Thread.id == thread_id,
+                Procedure.status.not_in(NOT_PUBLIC) if reader is None else true(),
+            )
         )
     ).first()
-    return None if row is None else (row[0] or 0, row[1])
+    if row is None or (reader is not None and not can_see_procedure(reader, row[6], row[7])):
+        return None
+    return (row[0] or 0, row[1]), ThreadState(row[2], row[3], row[4], row[5])
+
+
+@dataclass(frozen=True)
+class Mine:
+    """A reader's own state on a page: their votes, what they reported, and whether they have a
+    held comment (pending or rejected) in the thread, which only they and moderators see."""
+
+    votes: dict[int, int]
+    flagged: frozenset[int]
+    held: bool
+
+
+NO_ONE = Mine({}, frozenset(), held=False)
+SHOWN_TO_ALL = ("published", "withdrawn", "hidden")
+
+
+async def mine(
+    session: AsyncSession, user_id: int | None, thread_id: int, comment_ids: Sequence[int]
+) -> Mine:
+    """One statement, each part from an index: the votes' primary key (user, comment), the
+    flags' (comment, user) key, the comments' (author, created) index."""
+    if user_id is None:
+        return NO_ONE
+    ids = list(comment_ids) or [0]
+    rows = await session.execute(
+        union_all(
+            select(literal("v"), Vote.comment_id, Vote.value).where(
+                Vote.user_id == user_id, Vote.comment_id.in_(ids)
+            ),
+            select(literal("f"), Flag.comment_id, literal(0)).where(
+                Flag.user_id == user_id, Flag.comment_id.in_(ids)
+            ),
+            select(literal("h"), literal(0), literal(0)).where(
+                select(Comment.id)
+                .where(
+                    Comment.author_id == user_id,
+                    Comment.thread_id == thread_id,
+                    Comment.status.not_in(SHOWN_TO_ALL),
+                )
+                .exists()
+            ),
+        )
+    )
+    votes: dict[int, int] = {}
+    flagged: set[int] = set()
+    held = False
+    for kind, comment_id, value in rows:
+        if kind == "v":
+            votes[comment_id] = value
+        elif kind == "f":
+            flagged.add(comment_id)
+        else:
+            held = True
+    return Mine(votes, frozenset(flagged), held)
 
 
 async def latest_event_id(session: AsyncSession) -> int:

@@ -19,6 +19,8 @@ VISIBLE_TEXT: dict[str, JsonValue] = {
     "pattern": r"[^\s\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]",
 }
 StanceName = Literal["for", "neutral", "against"]
+# What a reader may do with a comment (the `can` of a page's comments).
+ActionName = Literal["edit", "withdraw", "vote", "reply", "report", "moderate"]
 FlagReasonName = Literal["spam", "insult", "discrimination", "personal-data", "off-topic", "other"]
 
 
@@ -113,6 +115,9 @@ class CommentOut(BaseModel):
     replies: int
     url: str
     my_vote: int | None = None
+    # On pages of comments for a signed-in reader: what they may do with it; null where no one
+    # signed in is asking (visitors' pages, the live stream's events).
+    can: list[ActionName] | None = None
 
 
 class CommentPage(BaseModel):

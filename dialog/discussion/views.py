@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -12,7 +13,7 @@ from starlette.routing import BaseRoute, Route
 from dialog.accounts import policy as account_policy
 from dialog.accounts import queries as account_queries
 from dialog.db import utcnow
-from dialog.discussion import actions, policy, queries
+from dialog.discussion import actions, overlay, policy, queries
 from dialog.discussion.api import (
     CommentQuery,
     first_page_cache,
@@ -24,6 +25,7 @@ from dialog.discussion.api import (
 )
 from dialog.discussion.fragments import thread_fragments
 from dialog.discussion.hooks import DiscussionHooks
+from dialog.discussion.kept_list import controls, kept_list, threaded
 from dialog.discussion.models import Comment
 from dialog.discussion.page_cache import CSRF_PLACEHOLDER, Entry, Key, PageVersion
 from dialog.discussion.partial import STANCES, can_comment, comment_context, editable_ids
@@ -45,7 +47,9 @@ from dialog.notifications.follows import Target, is_following
 from dialog.organisations import queries as organisation_queries
 from dialog.organisations.models import Organisation
 from dialog.procedures import queries as procedure_queries
+from dialog.procedures.models import Thread
 from dialog.results import queries as results_queries
+from dialog.results.schemas import AnswerOut
 from dialog.review import policy as review_policy
 from dialog.web.api import actor, database
 from dialog.web.inputs import form_data, validate
@@ -103,41 +107,52 @@ async def thread_page(
             following = await is_following(session, who.user_id, Target("thread", thread_id))
             my_organisations = await organisation_queries.confirmed_of(session, who.user_id)
     block = await block_of(request) if who.blocked else None
-    top = [c for c in page.items if c.parent_id is None]
-    children: dict[int, list[Any]] = {}
-    for comment in page.items:
-        if comment.parent_id is not None:
-            children.setdefault(comment.parent_id, []).append(comment)
+    top, children = threaded(page.items)
     return render(
         request,
         "discussion/thread.html",
         {
-            "thread": thread,
+            **_shell(request, thread, answers, query, page.next_cursor, last_event),
             "top": top,
             "children": children,
             "ctx": comment_context(thread, who, answers, notes, offline=offline),
-            "answers": answers,
-            "sort": query.sort,
-            "next_cursor": page.next_cursor,
-            "can_comment": can_comment(thread),
-            "stances": STANCES,
             "errors": errors or {},
             "values": values or {},
-            "last_event": last_event,
             "editable": editable,
             "flagged": flagged,
             "block": block,
-            "can_manage": account_policy.can_manage_procedure(who, thread.procedure.department_id),
-            "handover": request.query_params.get("handover") == "requested",
-            # Closed by hand or past its closing time (whatever the procedure's phase allows).
-            "thread_closed": not policy.thread_is_open(
-                thread.is_open, None, thread.closes_at, utcnow()
-            ),
             "following": following,
             "my_organisations": my_organisations,
         },
         status_code=status_code,
     )
+
+
+def _shell(
+    request: Request,
+    thread: Thread,
+    answers: dict[int | None, AnswerOut],
+    query: CommentQuery,
+    next_cursor: str | None,
+    last_event: int,
+) -> dict[str, Any]:
+    """What the thread page shows around its comments (the same for every way it is built)."""
+    who = actor(request)
+    return {
+        "thread": thread,
+        "answers": answers,
+        "sort": query.sort,
+        "next_cursor": next_cursor,
+        "can_comment": can_comment(thread),
+        "stances": STANCES,
+        "last_event": last_event,
+        "can_manage": account_policy.can_manage_procedure(who, thread.procedure.department_id),
+        "handover": request.query_params.get("handover") == "requested",
+        # Closed by hand or past its closing time (whatever the procedure's phase allows).
+        "thread_closed": not policy.thread_is_open(
+            thread.is_open, None, thread.closes_at, utcnow()
+        ),
+    }
 
 
 async def block_of(request: Request) -> dict[str, Any]:
@@ -289,9 +304,61 @@ KEPT_QUERIES = frozenset(["", "sort=new", "sort=top", "sort=controversial"])
 
 async def thread_get(request: Request) -> Response:
     thread_id: int = request.path_params["thread_id"]
-    if actor(request).user_id is None and request.url.query in KEPT_QUERIES:
-        return await anonymous_thread_page(request, thread_id)
+    if request.url.query in KEPT_QUERIES:
+        if actor(request).user_id is None:
+            return await anonymous_thread_page(request, thread_id)
+        if first_page_cache(request).overlay:
+            return await reader_thread_page(request, thread_id)
     return await thread_page(request, thread_id)
+
+
+async def reader_thread_page(request: Request, thread_id: int) -> Response:
+    """The first page for a signed-in reader: the comment list kept for their view (see
+    overlay), each comment's controls rendered for them; the page around it as always. A
+    reader with a held comment in the thread gets the page built for them alone."""
+    who = actor(request)
+    assert who.user_id is not None
+    query = validate(CommentQuery, dict(request.query_params))
+    async with database(request).reading() as session:
+        thread = await procedure_queries.thread(session, thread_id)
+    if thread is None or not review_policy.can_see_procedure(
+        who, thread.procedure.status, thread.procedure.department_id
+    ):
+        raise NotFound(lazy("This thread does not exist."))
+    if thread.procedure.status in review_policy.NOT_PUBLIC:
+        return await thread_page(request, thread_id)  # a draft's pages are never kept
+    entry = await kept_list(request, thread, who, query, overlay.view_of(who))
+    assert entry.page is not None and entry.parts is not None, "list entries hold both"
+    page, parts = entry.page, entry.parts
+    async with database(request).reading() as session:
+        mine = await queries.mine(session, who.user_id, thread_id, [c.id for c in page.items])
+        if mine.held:
+            return await thread_page(request, thread_id)
+        shown = [c for c in page.items if c.id in set(parts.slots)]
+        items = [c.model_copy(update={"my_vote": mine.votes.get(c.id)}) for c in shown]
+        editable = await queries.sources_of(session, editable_ids(who, items))
+        following = await is_following(session, who.user_id, Target("thread", thread_id))
+        my_organisations = await organisation_queries.confirmed_of(session, who.user_id)
+    flagged = set(mine.flagged)
+    ctx = comment_context(thread, who, parts.answers, {})
+    filled = overlay.fill(parts, controls(request, parts, items, ctx, editable, flagged))
+    filled = filled.replace(CSRF_PLACEHOLDER, request.state.csrf_token)
+    block = await block_of(request) if who.blocked else None
+    return render(
+        request,
+        "discussion/thread.html",
+        {
+            **_shell(request, thread, parts.answers, query, page.next_cursor, parts.last_event),
+            "comment_list": Markup(filled),  # noqa: S704  # rendered by autoescaping templates
+            "errors": {},
+            "values": {},
+            "editable": editable,
+            "flagged": flagged,
+            "block": block,
+            "following": following,
+            "my_organisations": my_organisations,
+        },
+    )
 
 
 async def anonymous_thread_page(request: Request, thread_id: int) -> Response:

@@ -2,7 +2,8 @@
 
 Every change a reader can see must show on the very next anonymous request: a new comment, a
 vote, a moderation decision, an edit, a withdrawal; also a change that was still being written
-while the page was read. Signed-in readers are never served from the cache.
+while the page was read. Signed-in readers never get the anonymous page: they get the kept
+page of their view plus their own overlay (tests/discussion/test_overlay.py).
 """
 
 from __future__ import annotations

@@ -1,0 +1,123 @@
+"""A signed-in reader's first page: the page kept for their view plus their own overlay.
+
+The overlay is what differs between two readers of the same view (see page_cache): their own
+votes and reports on the page's comments (one query, queries.mine) and what they may do with
+each comment, computed from their role, their block and authorship by the pure predicates of
+the discussion (`actions_of`). The uncached path computes the same with the same functions,
+so a page looks alike whichever way it was built.
+
+In HTML the kept comment list has a slot where each shown comment's controls go (voting,
+reply, edit, withdraw, report); the reader's page fills each slot with the controls that
+templates/discussion/_comment.html renders for this reader, so nothing needs JavaScript.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+
+from dialog.accounts import policy as account_policy
+from dialog.accounts.actor import ANONYMOUS, Actor
+from dialog.db import utcnow
+from dialog.discussion import policy
+from dialog.discussion.page_cache import ListParts, ThreadState
+from dialog.discussion.present import MODERATOR_VIEW
+from dialog.discussion.queries import Mine
+from dialog.discussion.schemas import ActionName, CommentOut, CommentPage
+from dialog.results.schemas import AnswerOut
+
+PUBLIC, MODERATORS = "public", "moderator"
+# The reader each view's kept page is built for: it has no votes and no comments of its own.
+VIEWERS = {PUBLIC: ANONYMOUS, MODERATORS: MODERATOR_VIEW}
+# Marks a comment's slot in a kept list. Random per process, so no text anyone writes holds it.
+SLOT = "slot-" + secrets.token_urlsafe(18)
+_SLOTS = re.compile(re.escape(SLOT) + r":(\d+);")
+
+
+def view_of(who: Actor) -> str:
+    """Moderators (and admins) read held and hidden text; everyone else the public page."""
+    return MODERATORS if account_policy.is_moderator(who) else PUBLIC
+
+
+def slot(comment_id: int) -> str:
+    return f"{SLOT}:{comment_id};"
+
+
+def cut(html: str, answers: dict[int | None, AnswerOut], last_event: int) -> ListParts:
+    pieces = _SLOTS.split(html)
+    return ListParts(
+        segments=tuple(pieces[0::2]),
+        slots=tuple(int(p) for p in pieces[1::2]),
+        answers=answers,
+        last_event=last_event,
+    )
+
+
+def fill(parts: ListParts, controls: dict[int, str]) -> str:
+    out = [parts.segments[0]]
+    for comment_id, segment in zip(parts.slots, parts.segments[1:], strict=True):
+        out.append(controls[comment_id])
+        out.append(segment)
+    return "".join(out)
+
+
+def allows(state: ThreadState, now: datetime) -> frozenset[str]:
+    """What the thread allows now: its phase's features, commenting only while it is open."""
+    features = set(policy.PHASE_FEATURES.get(state.phase, frozenset()))
+    if not policy.thread_is_open(state.is_open, state.opens_at, state.closes_at, now):
+        features.discard("comment")
+    return frozenset(features)
+
+
+def actions_of(
+    who: Actor, comment: CommentOut, allowed: frozenset[str], flagged: bool, now: datetime
+) -> list[ActionName]:
+    """What this reader may do with the comment, as the actions will decide it."""
+    if who.user_id is None:
+        return []
+    author_id = comment.author.id if comment.author else None
+    own = author_id is not None and author_id == who.user_id
+    shown = comment.status == "published"
+    writer = account_policy.can_write(who)
+    can: list[ActionName] = []
+    age = (now - comment.created_at).total_seconds()
+    if own and policy.can_edit(who, author_id, comment.status, age):
+        can.append("edit")
+    if own and policy.can_withdraw(who, author_id, comment.status):
+        can.append("withdraw")
+    if shown and "vote" in allowed and policy.can_vote(who, author_id):
+        can.append("vote")
+    if shown and writer and "comment" in allowed and comment.depth < policy.MAX_DEPTH:
+        can.append("reply")
+    if shown and writer and "flag" in allowed and not own and not flagged:
+        can.append("report")
+    if account_policy.is_moderator(who) and comment.status != "withdrawn":
+        can.append("moderate")
+    return can
+
+
+def overlaid(
+    who: Actor,
+    items: Sequence[CommentOut],
+    mine: Mine,
+    state: ThreadState,
+    now: datetime | None = None,
+) -> list[CommentOut]:
+    """The comments with this reader's votes and actions."""
+    now = now or utcnow()
+    allowed = allows(state, now)
+    return [
+        c.model_copy(
+            update={
+                "my_vote": mine.votes.get(c.id),
+                "can": actions_of(who, c, allowed, c.id in mine.flagged, now),
+            }
+        )
+        for c in items
+    ]
+
+
+def page_for(who: Actor, page: CommentPage, mine: Mine, state: ThreadState) -> CommentPage:
+    return CommentPage(items=overlaid(who, page.items, mine, state), next_cursor=page.next_cursor)

@@ -1,0 +1,343 @@
+"""Signed-in readers get the kept first page of their view plus their own overlay.
+
+For every role the page served from the cache plus the overlay must be exactly the page the
+uncached path builds for that reader (the JSON byte for byte, the HTML's main part), and what
+one reader owns (a held comment, votes, reports, edit forms) must never reach another reader.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import update
+from starlette.applications import Starlette
+
+from dialog.accounts.models import User
+from dialog.db import Database, utcnow
+from dialog.discussion.models import Comment
+from dialog.discussion.page_cache import CSRF_PLACEHOLDER, FirstPageCache
+from dialog.procedures.models import Department, Procedure, Thread
+from tests import factories
+from tests.discussion.helpers import (
+    MakeUser,
+    counting_queries,
+    post,
+    until_live_saw_the_latest_event,
+)
+
+ROLES = (
+    "anonymous",
+    "author",
+    "resident",
+    "moderator",
+    "own-staff",
+    "other-staff",
+    "office",
+    "admin",
+    "blocked",
+)
+
+
+def cache_of(app: Starlette) -> FirstPageCache:
+    cache: FirstPageCache = app.state.services.page_cache
+    return cache
+
+
+@dataclass
+class Scene:
+    author: User
+    other: User
+    mine: int  # the author's published comment, still editable
+    theirs: int  # another resident's comment
+    reply: int  # another resident's reply to `mine`
+    hidden: int
+    withdrawn: int
+    pending: int  # another resident's comment waiting for review
+    thread_id: int
+
+
+async def scene(
+    app: Starlette, api: factories.ApiAs, make_user: MakeUser, db: Database, thread: Thread
+) -> Scene:
+    author, other = await make_user(), await make_user()
+    moderator = await make_user("moderator")
+    mine = (await post(api, author, thread.id, "Mein Vorschlag: mehr Bäume"))["id"]
+    theirs = (await post(api, other, thread.id, "Lieber mehr Bänke", stance="against"))["id"]
+    reply = (await post(api, other, thread.id, "Und Schatten", parent_id=mine))["id"]
+    hidden = (await post(api, other, thread.id, "Beleidigend"))["id"]
+    decided = await api.request(
+        moderator,
+        "POST",
+        f"/api/v1/moderation/comments/{hidden}/decision",
+        json={"action": "hide", "reason": "respect"},
+    )
+    assert decided.status_code == 200, decided.text
+    withdrawn = (await post(api, other, thread.id, "Doch nicht"))["id"]
+    gone = await api.request(other, "DELETE", f"/api/v1/comments/{withdrawn}")
+    assert gone.status_code == 200, gone.text
+    pending = (await post(api, other, thread.id, "Noch in Prüfung"))["id"]
+    async with db.unit_of_work() as uow:  # held before anyone read the thread
+        await uow.session.execute(
+            update(Comment).where(Comment.id == pending).values(status="pending")
+        )
+    return Scene(author, other, mine, theirs, reply, hidden, withdrawn, pending, thread.id)
+
+
+async def reader_for(
+    role: str,
+    make_user: MakeUser,
+    api: factories.ApiAs,
+    db: Database,
+    s: Scene,
+    department: Department,
+    other_department: Department,
+) -> User | None:
+    """The reader of the role; each one who may votes for `theirs` and reports the reply."""
+    if role == "anonymous":
+        return None
+    if role == "author":
+        reader = s.author
+    elif role in ("resident", "blocked"):
+        reader = await make_user()
+    elif role == "own-staff":
+        reader = await make_user("staff", department=department)
+    elif role == "other-staff":
+        reader = await make_user("staff", department=other_department)
+    else:
+        reader = await make_user(role)
+    voted = await api.request(reader, "PUT", f"/api/v1/comments/{s.theirs}/vote", json={"value": 1})
+    assert voted.status_code == 200, voted.text
+    flagged = await api.request(
+        reader, "POST", f"/api/v1/comments/{s.reply}/flags", json={"reason": "spam"}
+    )
+    assert flagged.status_code == 201, flagged.text
+    # Taking part follows the thread, written later by a consumer of the outbox: followed now,
+    # so the follow button reads the same on every page of the test.
+    followed = await api.request(reader, "PUT", f"/api/v1/me/follows/thread/{s.thread_id}")
+    assert followed.status_code in (200, 201, 204), followed.text
+    if role == "blocked":
+        async with db.unit_of_work() as uow:
+            await uow.session.execute(
+                update(User)
+                .where(User.id == reader.id)
+                .values(blocked_until=utcnow() + timedelta(days=7), block_reason="Spam")
+            )
+    return reader
+
+
+@asynccontextmanager
+async def browser(app: Starlette, who: User | None) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        if who is not None:
+            await factories.sign_in(client, who)
+        yield client
+
+
+def main_part(html: str) -> str:
+    """The page's main content, without the live stream's resume point (read per build)."""
+    found = re.search(r"<main.*</main>", html, re.S)
+    assert found is not None, html
+    return re.sub(r'data-since="\d+"', 'data-since=""', found.group(0))
+
+
+def page_statements(statements: list[str]) -> list[str]:
+    """The statements that read a page of comments (top level or replies)."""
+    return [s for s in statements if "parent_id IS NULL" in s or "root_id IN" in s]
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_the_kept_page_plus_the_overlay_is_what_the_uncached_path_shows(
+    role: str,
+    app: Starlette,
+    api: factories.ApiAs,
+    make_user: MakeUser,
+    db: Database,
+    thread: Thread,
+    department: Department,
+    other_department: Department,
+) -> None:
+    s = await scene(app, api, make_user, db, thread)
+    reader = await reader_for(role, make_user, api, db, s, department, other_department)
+    await app.state.services.vote_events.flush()  # the coalesced vote event, written now
+    await until_live_saw_the_latest_event(app, db)
+    cache = cache_of(app)
+    url = f"/api/v1/threads/{thread.id}/comments"
+
+    cache.overlay = False
+    uncached = await api.request(reader, "GET", url)
+    async with browser(app, reader) as client:
+        uncached_html = (await client.get(f"/threads/{thread.id}")).text
+        cache.overlay = True
+        built = await api.request(reader, "GET", url)
+        with counting_queries(db) as statements:
+            kept = await api.request(reader, "GET", url)
+        built_html = (await client.get(f"/threads/{thread.id}")).text
+        with counting_queries(db) as html_statements:
+            kept_html = (await client.get(f"/threads/{thread.id}")).text
+
+    assert uncached.status_code == built.status_code == kept.status_code == 200
+    assert built.json() == uncached.json() and kept.json() == uncached.json()
+    assert main_part(built_html) == main_part(uncached_html) == main_part(kept_html)
+    assert page_statements(statements) == [] and page_statements(html_statements) == []
+    # The pages say what the role may do, so the equality above compares something.
+    items = {item["id"]: item for item in kept.json()["items"]}
+    text = main_part(kept_html)
+    moderating = role in ("moderator", "admin")
+    assert (s.pending in items) is moderating
+    assert ("Noch in Prüfung" in text) is moderating
+    assert ("Beleidigend" in items[s.hidden]["html"]) is moderating
+    assert "Beleidigend" not in text  # the page shows the placeholder to everyone
+    assert items[s.withdrawn]["html"] == "" and "Doch nicht" not in text
+    if reader is None:
+        assert all(item["can"] is None and item["my_vote"] is None for item in items.values())
+        assert 'action="/comments/' not in text
+        return
+    assert items[s.theirs]["my_vote"] == 1 and items[s.mine]["my_vote"] is None
+    assert "report" not in items[s.reply]["can"]
+    assert f'id="flag-done-{s.reply}"' in text
+    pressed = re.search(
+        rf'action="/comments/{s.theirs}/vote".*?aria-pressed="(\w+)" data-vote="1"', text, re.S
+    )
+    editable = f'action="/comments/{s.mine}/edit"' in text
+    if role == "blocked":
+        assert all(item["can"] == [] for item in items.values())
+        assert pressed is None and 'id="block-notice"' in text
+    else:
+        assert pressed is not None and pressed.group(1) == "true"
+        assert "vote" in items[s.theirs]["can"] and "report" in items[s.theirs]["can"]
+    assert ("moderate" in items[s.theirs]["can"]) is moderating
+    assert items[s.hidden]["can"] == (["moderate"] if moderating else [])
+    if role == "author":
+        assert items[s.mine]["can"][:2] == ["edit", "withdraw"]
+        assert "vote" not in items[s.mine]["can"] and editable
+    else:
+        assert "edit" not in items[s.mine]["can"] and not editable
+    assert ('id="manage-h"' in text) is (role in ("own-staff", "admin"))
+
+
+async def test_a_held_comment_stays_with_its_author_and_the_moderators(
+    app: Starlette,
+    api: factories.ApiAs,
+    make_user: MakeUser,
+    db: Database,
+    procedure: Procedure,
+) -> None:
+    thread = await factories.thread(db, procedure, moderation="pre")
+    author, other, moderator = await make_user(), await make_user(), await make_user("moderator")
+    held = await post(api, author, thread.id, "Wartet auf Freigabe")
+    assert held["status"] == "pending"
+    await until_live_saw_the_latest_event(app, db)
+    url = f"/api/v1/threads/{thread.id}/comments"
+    # The author reads first, then the others: nothing of the author's page may be kept.
+    for round_ in range(2):
+        mine = await api.request(author, "GET", url)
+        assert [item["id"] for item in mine.json()["items"]] == [held["id"]], round_
+        assert mine.json()["items"][0]["can"] == ["edit", "withdraw"]
+        theirs = await api.request(other, "GET", url)
+        assert theirs.json()["items"] == []
+        moderating = await api.request(moderator, "GET", url)
+        assert moderating.json()["items"][0]["can"] == ["moderate"]
+        assert (await api.request(None, "GET", url)).json()["items"] == []
+    for who, shown in ((author, True), (other, False), (moderator, True), (None, False)):
+        async with browser(app, who) as client:
+            for _round in range(2):
+                page = (await client.get(f"/threads/{thread.id}")).text
+                assert ("Wartet auf Freigabe" in page) is shown
+                assert (f'action="/comments/{held["id"]}/withdraw"' in page) is (who is author)
+
+
+async def test_votes_reports_and_edit_forms_stay_with_their_reader(
+    app: Starlette, api: factories.ApiAs, make_user: MakeUser, db: Database, thread: Thread
+) -> None:
+    author, voter, reader = await make_user(), await make_user(), await make_user()
+    comment = (await post(api, author, thread.id, "Ein Radweg an der Havel"))["id"]
+    await until_live_saw_the_latest_event(app, db)
+    async with browser(app, voter) as voting, browser(app, reader) as reading:
+        async with browser(app, author) as writing:
+            assert (
+                f'action="/comments/{comment}/edit"'
+                in (await writing.get(f"/threads/{thread.id}")).text
+            )
+        # The voter votes and reports through the page's forms, then everyone reads.
+        token = voting.cookies["dialog_csrf"]
+        for action, data in (("vote", {"value": "1"}), ("flag", {"reason": "spam"})):
+            sent = await voting.post(
+                f"/comments/{comment}/{action}", data={**data, "csrf_token": token}
+            )
+            assert sent.status_code == 303, sent.text
+        for _round in range(2):
+            mine = (await voting.get(f"/threads/{thread.id}")).text
+            assert 'aria-pressed="true" data-vote="1"' in mine
+            assert f'id="flag-done-{comment}"' in mine
+            theirs = (await reading.get(f"/threads/{thread.id}")).text
+            assert 'aria-pressed="true"' not in theirs
+            assert f'id="flag-done-{comment}"' not in theirs
+            assert f'action="/comments/{comment}/flag"' in theirs
+            assert f'action="/comments/{comment}/edit"' not in mine + theirs
+            assert 'data-slot="up">1</span>' in theirs
+            # The controls are kept once per state with a stand-in for the token: each page
+            # carries its reader's own token in every form.
+            for page, client in ((mine, voting), (theirs, reading)):
+                tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
+                assert tokens == {client.cookies["dialog_csrf"]}
+                assert CSRF_PLACEHOLDER not in page
+    url = f"/api/v1/threads/{thread.id}/comments"
+    voted = (await api.request(voter, "GET", url)).json()["items"][0]
+    unvoted = (await api.request(reader, "GET", url)).json()["items"][0]
+    assert (voted["my_vote"], "report" in voted["can"]) == (1, False)
+    assert (unvoted["my_vote"], "report" in unvoted["can"]) == (None, True)
+
+
+async def test_a_hide_an_edit_and_an_erasure_show_on_the_kept_pages_and_overlays_at_once(
+    app: Starlette, api: factories.ApiAs, make_user: MakeUser, db: Database, thread: Thread
+) -> None:
+    author = await make_user(display_name="Erika Mustermann")
+    reader, moderator = await make_user(), await make_user("moderator")
+    first = (await post(api, author, thread.id, "Zuerst geschrieben"))["id"]
+    second = (await post(api, author, thread.id, "Danach geschrieben"))["id"]
+    url = f"/api/v1/threads/{thread.id}/comments"
+
+    async def pages(who: User) -> tuple[dict[int, Any], str]:
+        listing = (await api.request(who, "GET", url)).json()
+        async with browser(app, who) as client:
+            html = main_part((await client.get(f"/threads/{thread.id}")).text)
+        return {item["id"]: item for item in listing["items"]}, html
+
+    await until_live_saw_the_latest_event(app, db)
+    for who in (author, reader, moderator):  # kept for both views
+        await pages(who)
+    edited = await api.request(
+        author, "PATCH", f"/api/v1/comments/{second}", json={"body": "Neu gefasst"}
+    )
+    assert edited.status_code == 200, edited.text
+    hid = await api.request(
+        moderator,
+        "POST",
+        f"/api/v1/moderation/comments/{first}/decision",
+        json={"action": "hide", "reason": "respect"},
+    )
+    assert hid.status_code == 200, hid.text
+    items, html = await pages(reader)
+    assert (items[first]["status"], items[first]["html"], items[first]["can"]) == ("hidden", "", [])
+    assert "Zuerst geschrieben" not in html and "Neu gefasst" in html
+    items, html = await pages(author)
+    assert "withdraw" not in items[first]["can"] and "edit" in items[second]["can"]
+    assert f'action="/comments/{first}/withdraw"' not in html
+    assert f'action="/comments/{second}/edit"' in html and "Neu gefasst" in html
+    items, html = await pages(moderator)
+    assert "Zuerst geschrieben" in items[first]["html"] and items[first]["can"] == ["moderate"]
+    assert "Zuerst geschrieben" not in html
+    deletion = {"password": factories.PASSWORD, "comments": "keep"}
+    assert (await api.request(author, "DELETE", "/api/v1/me", json=deletion)).status_code == 204
+    for who in (reader, moderator):
+        items, html = await pages(who)
+        assert "Erika Mustermann" not in str(items) + html
+        assert items[second]["author"]["id"] is None and "Neu gefasst" in html
