@@ -121,6 +121,10 @@ def query_as(request: Request, model: type[M]) -> M:
 
 async def json_body(request: Request, model: type[M]) -> M:
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
+    optional = not any(f.is_required() for f in model.model_fields.values())
+    if optional and not content_type and not await request.body():
+        # No body where the API document marks it optional (no field is required): all defaults.
+        return _validated(model, {})
     if content_type != "application/json":
         raise BadRequest(lazy("Send the body as application/json."))
     raw = await request.body()
@@ -134,6 +138,10 @@ async def json_body(request: Request, model: type[M]) -> M:
         raise BadRequest(lazy("The request body must be a JSON object."))
     if found := nul_fields(data):
         raise InvalidInput(lazy("Please check the marked fields."), found)
+    return _validated(model, data)
+
+
+def _validated(model: type[M], data: dict[str, Any]) -> M:
     try:
         # Strict: JSON's true is not the number 1, nor "5" the number 5.
         return model.model_validate_json(json.dumps(data), strict=True)

@@ -80,3 +80,20 @@ async def test_the_thread_page_hook_gives_the_author_the_reason_of_each_decision
         others = await hooks.decision_notes(session, moderator.id, [rejected["id"]])
     assert notes == {rejected["id"]: "spam"}
     assert others == {}
+
+
+async def test_an_appeal_without_a_body_is_one_without_a_text(
+    api: factories.ApiAs, make_user: MakeUser, db: Database, procedure: Procedure
+) -> None:
+    """The API document marks the body optional (its one field is); a request without any body
+    was answered 400 "Send the body as application/json" (schemathesis found it)."""
+    held = await factories.thread(db, procedure, moderation="pre")
+    author, moderator = await make_user(), await make_user("moderator")
+    comment = await post(api, author, held, "Mein Beitrag")
+    assert (await decide(api, moderator, comment["id"], "reject", "topic")).status_code == 200
+    url = f"/api/v1/moderation/comments/{comment['id']}/appeal"
+    assert (await api.request(author, "POST", url)).status_code == 201
+    wrong = await api.request(
+        author, "POST", url, content=b"text", headers={"content-type": "text/plain"}
+    )
+    assert wrong.status_code == 400
