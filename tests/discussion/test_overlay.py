@@ -341,3 +341,27 @@ async def test_a_hide_an_edit_and_an_erasure_show_on_the_kept_pages_and_overlays
         items, html = await pages(who)
         assert "Erika Mustermann" not in str(items) + html
         assert items[second]["author"]["id"] is None and "Neu gefasst" in html
+
+
+async def test_an_erasure_with_its_comments_leaves_every_view_s_kept_pages_at_once(
+    app: Starlette, api: factories.ApiAs, make_user: MakeUser, db: Database, thread: Thread
+) -> None:
+    author = await make_user(display_name="Max Mustermann")
+    reader, moderator = await make_user(), await make_user("moderator")
+    other = (await post(api, reader, thread.id, "Bleibt"))["id"]
+    await post(api, author, thread.id, "Wird mit dem Konto gelöscht", parent_id=other)
+    await until_live_saw_the_latest_event(app, db)
+    url = f"/api/v1/threads/{thread.id}/comments"
+    for who in (reader, moderator):
+        async with browser(app, who) as client:
+            assert "Wird mit dem Konto" in (await client.get(f"/threads/{thread.id}")).text
+        assert "Max Mustermann" in (await api.request(who, "GET", url)).text
+    deletion = {"password": factories.PASSWORD, "comments": "remove"}
+    assert (await api.request(author, "DELETE", "/api/v1/me", json=deletion)).status_code == 204
+    for who in (reader, moderator):
+        async with browser(app, who) as client:
+            html = (await client.get(f"/threads/{thread.id}")).text
+        listing = (await api.request(who, "GET", url)).text
+        assert "Wird mit dem Konto" not in html + listing
+        assert "Max Mustermann" not in html + listing
+        assert "Bleibt" in html and "Bleibt" in listing
