@@ -33,6 +33,7 @@ from dialog.discussion import api as discussion_api
 from dialog.discussion import events as discussion_events
 from dialog.discussion import personal_data as discussion_data
 from dialog.discussion import views as discussion_views
+from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.page_cache import FirstPageCache
 from dialog.discussion.voting import VoteEvents
 from dialog.districts import views as district_views
@@ -48,6 +49,7 @@ from dialog.live.events import EventRegistry
 from dialog.live.service import Live, make_hub
 from dialog.mail import personal_data as mail_data
 from dialog.mail import worker as mail_worker
+from dialog.methods import api as method_api
 from dialog.methods import views as method_views
 from dialog.notifications import api as notification_api
 from dialog.notifications import events as notification_events
@@ -56,6 +58,7 @@ from dialog.notifications import personal_data as notification_data
 from dialog.notifications import views as notification_views
 from dialog.notifications.consumer import NotificationConsumer
 from dialog.open311 import api as open311_api
+from dialog.organisations import api as organisation_api
 from dialog.organisations import personal_data as organisation_data
 from dialog.organisations import views as organisation_views
 from dialog.procedures import api as procedure_api
@@ -72,6 +75,7 @@ from dialog.results import events as results_events
 from dialog.results import jobs as handover_jobs
 from dialog.results import queries as results_queries
 from dialog.results import views as results_views
+from dialog.review import api as review_api
 from dialog.review import personal_data as review_data
 from dialog.review import views as review_views
 from dialog.saved_searches import personal_data as saved_search_data
@@ -79,7 +83,7 @@ from dialog.saved_searches import views as saved_search_views
 from dialog.saved_searches.consumer import SavedSearchConsumer
 from dialog.search import api as search_api
 from dialog.search import views as search_views
-from dialog.settings import PROJECT_ROOT, Settings
+from dialog.settings import PROJECT_ROOT, Settings, map_origin
 from dialog.web import errors, ids, pages
 from dialog.web.api import openapi_document
 from dialog.web.middleware import RequestContextMiddleware
@@ -142,7 +146,9 @@ def api_routes() -> list[BaseRoute]:
         *concern_api.routes,
         *search_api.routes,
         *proposal_api.routes,
-        *organisation_views.api_routes,
+        *organisation_api.routes,
+        *review_api.routes,
+        *method_api.routes,
     ]
 
 
@@ -233,7 +239,11 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(RequestContextMiddleware, hsts=settings.production),
+            Middleware(
+                RequestContextMiddleware,
+                hsts=settings.production,
+                image_origin=map_origin(settings.map_tiles) if settings.map_tiles else None,
+            ),
             Middleware(NulGuardMiddleware),
             Middleware(AuthMiddleware, db=db, direct=direct, settings=settings),
             # The header's role links and what waits behind them (after the actor is known).
@@ -266,8 +276,13 @@ def create_app(settings: Settings) -> Starlette:
         templates=make_templates(),
         page_cache=page_cache,
         vote_events=vote_events,
-        discussion_hooks=moderation_hooks.discussion_hooks(settings),
+        discussion_hooks=discussion_hooks(settings),
         personal_data=PERSONAL_DATA,
         concern_hooks=CONCERN_HOOKS,
     )
     return app
+
+
+def discussion_hooks(settings: Settings) -> DiscussionHooks:
+    """What moderation plugs into the discussion: for the app, and for the demo's flag."""
+    return moderation_hooks.discussion_hooks(settings)

@@ -5,7 +5,8 @@ Idempotent: loads only into a database without procedures.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -14,11 +15,14 @@ from dialog.accounts.models import Role
 from dialog.concerns.demo import add_concerns
 from dialog.concerns.demo_year import add_year_of_concerns
 from dialog.db import Database, UnitOfWork, utcnow
-from dialog.discussion.demo import add_conversations
+from dialog.discussion.demo import BLOCKED, add_conversations, add_moderation_cases
+from dialog.discussion.hooks import DiscussionHooks
 from dialog.evaluation import demo as evaluation_demo
+from dialog.i18n import TIMEZONE
 from dialog.markup import render_markdown
 from dialog.notifications.demo import add_notifications
 from dialog.procedures.actions import slugify
+from dialog.procedures.demo import add_images
 from dialog.procedures.models import (
     Department,
     District,
@@ -276,8 +280,24 @@ PROCEDURES = [
     ),
 ]
 
+# Guiding questions that fit their procedure (the others ask what matters about it).
+QUESTIONS = {
+    "radverkehrskonzept-2030": "Wo fehlen Ihnen in Potsdam sichere Radwege?",
+    "neugestaltung-des-bassinplatzes": "Wie soll der Bassinplatz künftig aussehen?",
+    "spielplatz-am-schlaatz-ideen-gesucht": "Was wünscht ihr euch auf dem neuen Spielplatz?",
+    "klimaanpassung-hitzeschutz-in-der-innenstadt": (
+        "Wo wird es Ihnen im Sommer in der Innenstadt zu heiß?"
+    ),
+    "schulwegsicherheit-potsdam-west": "Wo ist der Schulweg Ihrer Kinder gefährlich?",
+}
+# Threads that close at a set time (the others stay open until staff close them).
+CLOSING = {"klimaanpassung-hitzeschutz-in-der-innenstadt"}
 PHASE_ORDER = ("planned", "active", "evaluation", "completed")
 PHASE_DAYS = 40
+
+
+def _evening(day: date) -> datetime:
+    return datetime.combine(day, time(18, 0), tzinfo=ZoneInfo(TIMEZONE)).astimezone(UTC)
 
 
 async def load(settings: Settings) -> bool:
@@ -286,14 +306,17 @@ async def load(settings: Settings) -> bool:
         async with db.unit_of_work() as uow:
             if await uow.session.scalar(select(func.count()).select_from(Procedure)):
                 return False
-            await _load(uow)
+            from dialog.app import discussion_hooks  # the composition root, at run time only
+
+            await _load(uow, discussion_hooks(settings))
         await evaluation_demo.compute_groups(db)  # read from committed votes, as the job does
         return True
     finally:
         await db.dispose()
 
 
-async def _load(uow: UnitOfWork) -> None:
+async def _load(uow: UnitOfWork, flag_hooks: DiscussionHooks | None = None) -> None:
+    """All demo rows; `flag_hooks` are the app's, so that the demo's report is in the queue."""
     session = uow.session
     departments = {
         slug: Department(slug=slug, name=name, email=email) for slug, name, email in DEPARTMENTS
@@ -359,7 +382,10 @@ async def _load(uow: UnitOfWork) -> None:
         )
         session.add(procedure)
         await session.flush()
-        question = f"Was ist Ihnen beim Vorhaben „{title}“ besonders wichtig?"
+        question = QUESTIONS.get(
+            procedure.slug, f"Was ist Ihnen beim Vorhaben „{title}“ besonders wichtig?"
+        )
+        active_ends = today + timedelta(days=start_offset + 2 * PHASE_DAYS - 1)
         session.add(
             Thread(
                 procedure_id=procedure.id,
@@ -367,6 +393,8 @@ async def _load(uow: UnitOfWork) -> None:
                 question=question,
                 moderation="pre" if index % 4 == 1 else "post",
                 is_open=phase == "active",
+                # One discussion announces its end: at 18:00 on the last day of its phase.
+                closes_at=_evening(active_ends) if procedure.slug in CLOSING else None,
             )
         )
     await do_add_user(
@@ -399,7 +427,7 @@ async def _load(uow: UnitOfWork) -> None:
             department_id=departments[slug].id,
             password=DEMO_PASSWORD,
         )
-    for name in ("Anna aus Babelsberg", "Potsdamer Radler", "Kiezmama", "Herr Schulze"):
+    for name in ("Anna aus Babelsberg", "Potsdamer Radler", "Kiezmama", "Herr Schulze", BLOCKED):
         await do_add_user(
             uow,
             email=f"{slugify(name)}@example.org",
@@ -407,8 +435,10 @@ async def _load(uow: UnitOfWork) -> None:
             role=Role.resident,
             password=DEMO_PASSWORD,
         )
+    await add_images(uow)
     await add_results(uow)
     await add_conversations(uow)
+    await add_moderation_cases(uow, flag_hooks or DiscussionHooks())
     # notifications: follows, notices read and unread, mail choices
     await add_notifications(uow)
     await add_concerns(uow)

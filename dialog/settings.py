@@ -48,6 +48,9 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DIALOG_SITE_NAME": "the platform's name in the header and page titles (default dialog)",
     "DIALOG_BRAND_COLOUR": "primary colour #rrggbb of header, links and buttons; start-up refuses one with less than 4.5:1 contrast against white and the panel grey (default #004f9f)",
     "DIALOG_LOGO": "path to the city's logo (.svg or .png, at most 256 KB) shown in the header beside the name; unset: the name alone",
+    "DIALOG_MAP_TILES": "the city's own map tiles as an https URL template with {z}, {x} and {y} (e.g. https://geo.potsdam.de/tiles/{z}/{x}/{y}.png): the form for ideas and complaints then offers a point on a map; unset: no map (pages never load tiles from anyone else)",
+    "DIALOG_MAP_ATTRIBUTION": "the tiles' attribution shown under the map, e.g. © Landeshauptstadt Potsdam (default: none)",
+    "DIALOG_MAP_CENTRE": "latitude,longitude where the map starts (default 52.3906,13.0645: Potsdam's centre)",
     "DIALOG_PROPOSAL_THRESHOLD": "supporters a proposal needs by default before the office must decide (default 100; the office may set another when publishing)",
     "DIALOG_PROPOSAL_DAYS": "days a published proposal collects support by default (default 90; the office may set another when publishing)",
     "DIALOG_PROPOSAL_CHECK_INTERVAL": "seconds between looks for proposals whose support period ended (default 300)",
@@ -94,6 +97,9 @@ class Settings:
     site_name: str = "dialog"
     brand_colour: str = DEFAULT_COLOUR
     logo: Path | None = None
+    map_tiles: str | None = None  # the city's own tile server: an https URL template
+    map_attribution: str = ""
+    map_centre: tuple[float, float] = (52.3906, 13.0645)
     notify_hold_back: int = 600
     digest_inactive_days: int = 180
     proposal_threshold: int = 100
@@ -190,6 +196,9 @@ class Settings:
             site_name=_site_name(env.get("DIALOG_SITE_NAME") or "dialog"),
             brand_colour=_brand_colour(env.get("DIALOG_BRAND_COLOUR") or DEFAULT_COLOUR),
             logo=_logo(Path(env["DIALOG_LOGO"])) if env.get("DIALOG_LOGO") else None,
+            map_tiles=_map_tiles(env.get("DIALOG_MAP_TILES") or ""),
+            map_attribution=_map_attribution(env.get("DIALOG_MAP_ATTRIBUTION") or ""),
+            map_centre=_map_centre(env.get("DIALOG_MAP_CENTRE") or "52.3906,13.0645"),
             notify_hold_back=_positive_int(env, "DIALOG_NOTIFY_HOLD_BACK", 600),
             digest_inactive_days=_positive_int(env, "DIALOG_DIGEST_INACTIVE_DAYS", 180),
         )
@@ -282,6 +291,49 @@ def _api_keys(raw: str) -> dict[str, str]:
             )
         keys[key.strip()] = name.strip()
     return keys
+
+
+def _map_tiles(value: str) -> str | None:
+    """An https URL template of the city's own tiles (http only on this machine, for tests);
+    its origin is the one other origin pages may load images from."""
+    value = value.strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if (
+        not all(f"{{{p}}}" in value for p in "zxy")
+        or not parts.hostname
+        or not (parts.scheme == "https" or (parts.scheme == "http" and local))
+        or any(c in value for c in " ;'\"")
+    ):
+        raise SettingsError(
+            "DIALOG_MAP_TILES: an https URL template with {z}, {x} and {y}, "
+            "e.g. https://geo.example.org/tiles/{z}/{x}/{y}.png"
+        )
+    return value
+
+
+def map_origin(template: str) -> str:
+    parts = urlsplit(template)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _map_attribution(value: str) -> str:
+    value = value.strip()
+    if len(value) > 200 or not value.isprintable():
+        raise SettingsError("DIALOG_MAP_ATTRIBUTION: at most 200 printable characters")
+    return value
+
+
+def _map_centre(value: str) -> tuple[float, float]:
+    try:
+        lat, lon = (float(part) for part in value.split(","))
+    except ValueError:
+        lat, lon = 99.0, 0.0
+    if not (-85 <= lat <= 85 and -180 <= lon <= 180):
+        raise SettingsError("DIALOG_MAP_CENTRE: latitude,longitude, e.g. 52.3906,13.0645")
+    return (lat, lon)
 
 
 def _site_name(value: str) -> str:

@@ -17,7 +17,7 @@ from dialog.accounts.actor import Actor
 from dialog.accounts.models import User
 from dialog.db import UnitOfWork, utcnow
 from dialog.direct import Script, Sql, run_in_session
-from dialog.discussion.actions import do_change_status
+from dialog.discussion.actions import do_change_status, organisation_of
 from dialog.discussion.events import COMMENT_QUEUED
 from dialog.discussion.models import Comment, CommentStatus, Flag
 from dialog.discussion.present import queued_out
@@ -161,7 +161,8 @@ async def _open(uow: UnitOfWork, comment: Comment, reason: str, extra: dict[str,
     author = await uow.session.get(User, comment.author_id) if comment.author_id else None
     name = author.display_name if author else None
     deleted = author is not None and author.is_deleted
-    await emit(uow, COMMENT_QUEUED, queued_out(comment, name, deleted, reason))
+    organisation = await organisation_of(uow.session, comment)
+    await emit(uow, COMMENT_QUEUED, queued_out(comment, name, deleted, reason, organisation))
     return True
 
 

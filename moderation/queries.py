@@ -15,6 +15,7 @@ from dialog.accounts.models import User
 from dialog.db import utcnow
 from dialog.discussion.models import Comment, Flag
 from dialog.live.models import Event
+from dialog.organisations.models import Organisation
 from dialog.procedures.models import Procedure, Thread
 from moderation import policy
 from moderation.models import Appeal, AuditEntry, Decision, ReviewItem
@@ -46,6 +47,7 @@ class QueueItem:
     author_id: int | None
     author_name: str | None
     parent_id: int | None = None
+    organisation_name: str | None = None  # posted as it; the queue names the person too
     flags: dict[str, int] = field(default_factory=dict)
     flag_weight: float = 0.0
     claimed_by: int | None = None
@@ -59,17 +61,26 @@ class QueueItem:
     flag_notes: list[tuple[str, str]] = field(default_factory=list)  # (reason, reporter's note)
 
 
-QueueRow = Select[Comment, ReviewItem, str, int, str, str]
+QueueRow = Select[Comment, ReviewItem, str, int, str, str, str]
 
 
 def _queue_query(procedure_id: int | None, comment_id: int | None) -> QueueRow:
     entered = func.coalesce(ReviewItem.open_since, Comment.created_at)
     query = (
-        select(Comment, ReviewItem, Thread.title, Procedure.id, Procedure.title, User.display_name)
+        select(
+            Comment,
+            ReviewItem,
+            Thread.title,
+            Procedure.id,
+            Procedure.title,
+            User.display_name,
+            Organisation.name,
+        )
         .outerjoin(ReviewItem, ReviewItem.comment_id == Comment.id)
         .join(Thread, Thread.id == Comment.thread_id)
         .join(Procedure, Procedure.id == Thread.procedure_id)
         .outerjoin(User, User.id == Comment.author_id)
+        .outerjoin(Organisation, Organisation.id == Comment.organisation_id)
     )
     if comment_id is not None:
         return query.where(Comment.id == comment_id)
@@ -108,7 +119,7 @@ async def item(session: AsyncSession, comment_id: int) -> QueueItem | None:
 async def _load(session: AsyncSession, query: QueueRow) -> list[QueueItem]:
     rows = (await session.execute(query)).all()
     items: list[QueueItem] = []
-    for comment, review, thread_title, procedure_id, procedure_title, author_name in rows:
+    for comment, review, thread_title, procedure_id, procedure_title, author_name, org in rows:
         open_reason = review.open_reason if review else None
         reasons = [comment.held_by] if comment.status == "pending" and comment.held_by else []
         if open_reason:
@@ -129,6 +140,7 @@ async def _load(session: AsyncSession, query: QueueRow) -> list[QueueItem]:
                 procedure_title=procedure_title,
                 author_id=comment.author_id,
                 author_name=author_name,
+                organisation_name=org,
                 parent_id=comment.parent_id,
                 claimed_by=review.claimed_by if review else None,
                 claim_expires_at=review.claim_expires_at if review else None,

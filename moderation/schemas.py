@@ -135,6 +135,7 @@ class QueueItemOut(BaseModel):
     procedure_title: str
     author_id: int | None
     author: str | None
+    organisation: str | None = None  # posted as this organisation (the public sees only it)
     author_history: dict[str, int]
     author_since: datetime | None
     flag_notes: list[FlagNoteOut]
@@ -164,6 +165,7 @@ class QueueItemOut(BaseModel):
             procedure_title=item.procedure_title,
             author_id=item.author_id,
             author=item.author_name,
+            organisation=item.organisation_name,
             author_history=item.author_history,
             author_since=item.author_since,
             flag_notes=[FlagNoteOut(reason=r, note=n) for r, n in item.flag_notes],

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialog.accounts import queries
@@ -166,12 +167,25 @@ async def do_register(
     # must not answer faster than a new one.
     password_hash = hash_password(password)
     existing = await queries.user_by_email(uow.session, email)
+    if existing is None:
+        try:
+            # A savepoint: a parallel registration of the same address that commits first
+            # makes this insert fail, and that one then answers like any known address.
+            async with uow.session.begin_nested():
+                user = await do_add_user(
+                    uow,
+                    email=email,
+                    display_name=display_name,
+                    password_hash=password_hash,
+                    verified=False,
+                )
+        except IntegrityError:
+            existing = await queries.user_by_email(uow.session, email)
+            if existing is None:
+                raise
     if existing is not None:
         await do_audit(uow, None, existing.id, "register.existing", {}, {})
         return Registration(existing, None)
-    user = await do_add_user(
-        uow, email=email, display_name=display_name, password_hash=password_hash, verified=False
-    )
     user.locale = locale
     for kind in ("privacy", "netiquette"):
         uow.session.add(Consent(user_id=user.id, kind=kind, version=CONSENT_VERSION))

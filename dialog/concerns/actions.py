@@ -276,6 +276,7 @@ async def do_submit(
     elif data.email:
         item.email = str(data.email)
         item.state = State.unconfirmed
+    item.anonymous = item.author_id is None and item.email is None and not on_behalf
     uow.session.add(item)
     await uow.session.flush()
     token: str | None = None

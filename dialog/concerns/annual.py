@@ -116,9 +116,7 @@ async def _columns(session: AsyncSession, year: int) -> list[Any]:
             Concern.category_id,
             Concern.department_id,
             Concern.district_id,
-            (Concern.author_id.is_(None))
-            & (Concern.email.is_(None))
-            & (Concern.recorded_by_id.is_(None)),
+            Concern.anonymous,
             Concern.first_reply_at,
             Concern.answered_at,
             Concern.reopened_count,

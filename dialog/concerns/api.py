@@ -14,7 +14,7 @@ from dialog.accounts.actor import Actor
 from dialog.concerns import actions, policy, queries, workflow
 from dialog.concerns.actions import Context
 from dialog.concerns.models import Concern
-from dialog.concerns.present import ConcernOut, StaffConcernOut, concern_out
+from dialog.concerns.present import ConcernOut, StaffConcernOut, concern_out, concerns_out
 from dialog.concerns.schemas import (
     MAX_ID,
     AcceptIn,
@@ -84,7 +84,7 @@ async def collection(request: Request) -> Response:
 async def public_list(request: Request) -> Response:
     async with database(request).reading() as session:
         items = await queries.public_items(session)
-        out = [await concern_out(session, item) for item in items]
+        out = await concerns_out(session, items)
     return respond(out)
 
 
@@ -113,7 +113,7 @@ async def staff_queue(request: Request) -> Response:
     )
     async with database(request).reading() as session:
         items = await queries.queue(session, spec)
-        out = [await concern_out(session, item, staff=True) for item in items]
+        out = await concerns_out(session, items, staff=True)
     return respond(out)
 
 

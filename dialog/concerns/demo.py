@@ -398,6 +398,7 @@ async def add_concerns(uow: UnitOfWork) -> None:
                 index % 5
             ],
             recorded_by_id=office.id if office and index % 5 in (2, 3, 4) else None,
+            anonymous=author is None and not (office and index % 5 in (2, 3, 4)),
             state=state,
             department_id=handler.id if handler and state != State.received else None,
             accepted=state in (State.progress, State.answered, State.not_feasible),

@@ -114,6 +114,7 @@ async def add_year_of_concerns(uow: UnitOfWork) -> int:
                     "show_name": False,
                     "author_name": "",
                     "email": None if anonymous else f"demo-{len(rows)}@example.org",
+                    "anonymous": anonymous,
                     "channel": channel,
                     "state": state,
                     "department_id": routes.get(category.id),

@@ -61,6 +61,8 @@ class Concern(Base):
     __tablename__ = "concerns"
     __table_args__ = (
         Index("ix_concerns_state_created", "state", "created_at"),
+        # The queues: one state (or a few) in the order of their deadlines, 50 at a time.
+        Index("ix_concerns_state_due", "state", "answer_due", "id"),
         Index("ix_concerns_department_state", "department_id", "state"),
         Index("ix_concerns_category_district", "category_id", "district_id"),
     )
@@ -82,6 +84,9 @@ class Concern(Base):
     )
     author_name: Mapped[str] = mapped_column(String(60), default="")
     email: Mapped[str | None] = mapped_column(String(254))
+    # Brought in without an account, an e-mail address or the office: kept when retention or an
+    # account's erasure removes the author later, so the annual report still counts it right.
+    anonymous: Mapped[bool] = mapped_column(default=False)
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     channel: Mapped[str] = mapped_column(String(12), default=Channel.online)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

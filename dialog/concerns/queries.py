@@ -107,14 +107,39 @@ async def answers(session: AsyncSession, concern_id: int) -> Sequence[Answer]:
     return (await session.scalars(query)).all()
 
 
-async def published_answer(session: AsyncSession, concern_id: int) -> Answer | None:
+async def published_answers(session: AsyncSession, concern_ids: Sequence[int]) -> dict[int, Answer]:
+    """The newest published answer of each of these items that has one."""
+    if not concern_ids:
+        return {}
     query = (
         select(Answer)
-        .where(Answer.concern_id == concern_id, Answer.state == AnswerState.published)
-        .order_by(Answer.id.desc())
-        .limit(1)
+        .where(Answer.concern_id.in_(concern_ids), Answer.state == AnswerState.published)
+        .order_by(Answer.id)
     )
-    return await session.scalar(query)
+    return {answer.concern_id: answer for answer in await session.scalars(query)}
+
+
+async def photos_of(session: AsyncSession, concern_ids: Sequence[int]) -> dict[int, list[Photo]]:
+    """Each item's photos in their order."""
+    found: dict[int, list[Photo]] = {}
+    if not concern_ids:
+        return found
+    query = (
+        select(Photo)
+        .where(Photo.concern_id.in_(concern_ids))
+        .order_by(Photo.concern_id, Photo.position)
+        .execution_options(populate_existing=True)
+    )
+    for photo in await session.scalars(query):
+        found.setdefault(photo.concern_id, []).append(photo)
+    return found
+
+
+async def categories_by_id(session: AsyncSession, ids: set[int]) -> dict[int, Category]:
+    if not ids:
+        return {}
+    rows = await session.scalars(select(Category).where(Category.id.in_(ids)))
+    return {category.id: category for category in rows}
 
 
 async def draft_answer(session: AsyncSession, concern_id: int) -> Answer | None:

@@ -18,6 +18,7 @@ from dialog.concerns.photos import MAX_PHOTOS, CleanPhoto, clean, refuse
 from dialog.concerns.present import (
     channel_label,
     concern_out,
+    concerns_out,
     kind_label,
     state_label,
 )
@@ -33,9 +34,11 @@ from dialog.concerns.schemas import (
 )
 from dialog.db import utcnow
 from dialog.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
+from dialog.i18n import gettext as _
 from dialog.i18n import lazy
 from dialog.web.api import actor, database
 from dialog.web.inputs import form_data, validate
+from dialog.web.services import services
 from dialog.web.templating import render
 
 FIELDS = ("kind", "category", "district", "text", "place", "lat", "lon")
@@ -54,10 +57,20 @@ def page(request: Request, name: str, values: dict[str, Any], status: int = 200)
 
 
 async def choices(request: Request) -> dict[str, Any]:
+    """What the form offers: categories, districts and, where the city has tiles of its own,
+    the map to mark a point on."""
+    settings = services(request).settings
     async with database(request).reading() as session:
         return {
             "categories": await queries.categories(session),
             "districts": await queries.districts(session),
+            "map": {
+                "tiles": settings.map_tiles,
+                "attribution": settings.map_attribution,
+                "centre": settings.map_centre,
+            }
+            if settings.map_tiles
+            else None,
         }
 
 
@@ -65,7 +78,7 @@ async def public_list(request: Request) -> Response:
     before = _int_param(request, "before")
     async with database(request).reading() as session:
         items = await queries.public_items(session, before=before)
-        shown = [await concern_out(session, item) for item in items]
+        shown = await concerns_out(session, items)
     older = shown[-1].id if len(shown) == queries.PAGE else None
     return page(request, "list", {"items": shown, "older": older})
 
@@ -121,7 +134,7 @@ async def confirm_step(
             lon=data.lon,
             text=data.text,
         )
-        similar = [await concern_out(session, item) for item in found]
+        similar = await concerns_out(session, found)
     return page(request, "confirm", {**base, "values": values, "errors": {}, "similar": similar})
 
 
@@ -162,11 +175,18 @@ async def similar_fragment(request: Request) -> Response:
             lon=_float_param(request, "lon"),
             text=text,
         )
-        similar = [await concern_out(session, item) for item in found]
+        similar = await concerns_out(session, found)
     return page(request, "_similar", {"similar": similar})
 
 
-async def detail(request: Request) -> Response:
+async def detail(
+    request: Request,
+    errors: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    """The item's page; after a refused step, with the message beside the step's field and
+    what was typed kept in it."""
     who = actor(request)
     async with database(request).reading() as session:
         item = await actions.access_readable(session, who, concern_id(request))
@@ -184,6 +204,8 @@ async def detail(request: Request) -> Response:
             "can_support": policy.can_support(who, item.author_id, item.state),
             "can_reopen": author and policy.can_reopen(item.state, item.reopen_until, utcnow()),
             "since": await queries.latest_event_id(session),
+            "errors": errors or {},
+            "typed": typed or {},
         }
         if staff:
             values.update(
@@ -197,7 +219,7 @@ async def detail(request: Request) -> Response:
                     "categories": await queries.categories(session),
                 }
             )
-    return page(request, "detail", values)
+    return page(request, "detail", values, status)
 
 
 async def filled_templates(session: Any, item: Any, category: str) -> list[dict[str, str]]:
@@ -223,15 +245,42 @@ async def support(request: Request) -> Response:
     return RedirectResponse(f"/concerns/{item.id}#support", status_code=303)
 
 
+# The id of each step form's field on the item's page: (step, field) -> id.
+STEP_FIELDS: dict[tuple[str, str], str] = {
+    ("route", "department"): "route-department",
+    ("category", "category"): "change-category",
+    ("forward", "to"): "forward-to",
+    ("merge", "original"): "merge-original",
+    ("unpublish", "reason"): "unpublish-reason",
+    ("accept", "promised_on"): "promised-on",
+    ("return", "reason"): "return-reason",
+    ("answer", "outcome"): "answer-outcome",
+    ("answer", "body"): "answer-body",
+    ("notes", "body"): "note-body",
+}
+
+
+def step_errors(name: str, error: InvalidInput) -> dict[str, str]:
+    """The messages of a refused step under the ids of its form's fields (a message about the
+    step as a whole goes to its first field)."""
+    own = [field_id for (step, _field), field_id in STEP_FIELDS.items() if step == name]
+    fallback = own[0] if own else "staff"
+    fields = error.fields or {"": error.message}
+    return {STEP_FIELDS.get((name, field), fallback): _(text) for field, text in fields.items()}
+
+
 def step_form(name: str) -> Any:
     async def endpoint(request: Request) -> Response:
         form = await form_data(request)
         try:
             item = await run_step(request, name, form)
         except InvalidInput as error:
-            # Back to the page with the message: the forms are small, one field each.
-            message = "; ".join(error.fields.values()) or error.message
-            return page(request, "error", {"message": message, "back": request.url.path}, 422)
+            typed = {
+                field_id: str(form.get(field, ""))
+                for (step, field), field_id in STEP_FIELDS.items()
+                if step == name
+            }
+            return await detail(request, step_errors(name, error), typed, 422)
         return RedirectResponse(f"/concerns/{item.id}#staff", status_code=303)
 
     return endpoint

@@ -6,6 +6,8 @@ the same checks and rows, run on the driver's connection.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,14 +29,16 @@ from dialog.discussion.events import (
 from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.models import Comment, CommentRevision, CommentStatus, Flag
 from dialog.discussion.policy import PRE_MODERATION
-from dialog.discussion.present import comment_out, queued_out
-from dialog.discussion.schemas import CommentEdit, CommentIn, FlagIn
+from dialog.discussion.present import comment_out, organisation_ref, queued_out
+from dialog.discussion.schemas import CommentEdit, CommentIn, FlagIn, OrganisationRef
 from dialog.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from dialog.i18n import lazy
 from dialog.live.outbox import emit, redact
 from dialog.live.policy import thread_topic
 from dialog.markup import render_markdown
+from dialog.organisations.models import Organisation
 from dialog.procedures.models import Procedure, Thread
+from dialog.review.policy import can_see_procedure
 
 
 async def access_thread(uow: UnitOfWork, thread_id: int) -> tuple[Thread, Procedure]:
@@ -50,10 +54,19 @@ async def access_thread(uow: UnitOfWork, thread_id: int) -> tuple[Thread, Proced
     return row[0], row[1]
 
 
-async def access_thread_for_reading(session: AsyncSession, thread_id: int) -> Thread:
-    thread = await session.get(Thread, thread_id)
-    if thread is None:
+async def access_thread_for_reading(session: AsyncSession, actor: Actor, thread_id: int) -> Thread:
+    """The thread, if the actor may read it: a draft procedure's threads (or one in review) are
+    there only for its department and the office; for everyone else they do not exist."""
+    row = (
+        await session.execute(
+            select(Thread, Procedure.status, Procedure.department_id)
+            .join(Procedure, Procedure.id == Thread.procedure_id)
+            .where(Thread.id == thread_id)
+        )
+    ).first()
+    if row is None or not can_see_procedure(actor, row[1], row[2]):
         raise NotFound(lazy("This thread does not exist."))
+    thread: Thread = row[0]
     return thread
 
 
@@ -67,24 +80,33 @@ def require_writer(actor: Actor) -> None:
 # The columns of a comment as its answer shows it (comment_row turns them into a Comment).
 BY_CLIENT_ID = Sql(
     "SELECT id, thread_id, parent_id, depth, author_id, html, stance, status, held_by, "
-    "up_count, down_count, reply_count, created_at, edited_at "
+    "up_count, down_count, reply_count, created_at, edited_at, organisation_id "
     "FROM comments WHERE author_id = :author_id AND client_id = :client_id",
     datetimes=(12, 13),
 )
 # The thread's state, and whether this author already stored a comment with this client_id.
 THREAD_FOR_POSTING = Sql(
     "SELECT t.is_open, t.opens_at, t.closes_at, t.moderation, p.phase, "
-    "(SELECT c.id FROM comments c WHERE c.author_id = :author_id AND c.client_id = :client_id) "
+    "(SELECT c.id FROM comments c WHERE c.author_id = :author_id AND c.client_id = :client_id), "
+    "p.status, p.department_id "
     "FROM threads t JOIN procedures p ON p.id = t.procedure_id WHERE t.id = :thread_id",
     datetimes=(1, 2),
 )
 PARENT = Sql("SELECT thread_id, status, depth, root_id FROM comments WHERE id = :parent_id")
+# The organisation to post as, if the author is a confirmed member of it.
+AS_ORGANISATION = Sql(
+    "SELECT o.id, o.slug, o.name FROM organisations o JOIN organisation_members m "
+    "ON m.organisation_id = o.id WHERE o.slug = :slug AND m.user_id = :user_id "
+    "AND m.confirmed_at IS NOT NULL"
+)
+NOT_A_MEMBER = lazy("You can post only as an organisation whose membership the office confirmed.")
 # A repeated client_id that a parallel request stored first inserts nothing (and is returned).
 INSERT_COMMENT = Sql(
-    "INSERT INTO comments (thread_id, parent_id, root_id, depth, author_id, client_id, body, "
-    "html, stance, status, held_by, up_count, down_count, reply_count, flag_count, created_at) "
-    "VALUES (:thread_id, :parent_id, :root_id, :depth, :author_id, :client_id, :body, :html, "
-    ":stance, :status, :held_by, 0, 0, 0, 0, :created_at) "
+    "INSERT INTO comments (thread_id, parent_id, root_id, depth, author_id, organisation_id, "
+    "client_id, body, html, stance, status, held_by, up_count, down_count, reply_count, "
+    "flag_count, created_at) "
+    "VALUES (:thread_id, :parent_id, :root_id, :depth, :author_id, :organisation_id, "
+    ":client_id, :body, :html, :stance, :status, :held_by, 0, 0, 0, 0, :created_at) "
     "ON CONFLICT (author_id, client_id) DO NOTHING RETURNING id"
 )
 ROOT_IS_ITSELF = Sql("UPDATE comments SET root_id = id WHERE id = :id")
@@ -95,8 +117,8 @@ COUNT_REPLIES = Sql("UPDATE comments SET reply_count = reply_count + :delta WHER
 
 
 def comment_row(row: Row) -> Comment:
-    """A Comment (not attached to any session) from the columns of BY_CLIENT_ID, in that
-    order (more columns after them are left alone)."""
+    """A Comment (not attached to any session) from the first 14 columns of BY_CLIENT_ID, in
+    that order (more columns after them are left alone)."""
     return Comment(
         id=row[0],
         thread_id=row[1],
@@ -153,9 +175,11 @@ def post_comment(
     rows = yield THREAD_FOR_POSTING(thread_id=thread_id, **mine)
     if not rows:
         raise NotFound(lazy("This thread does not exist."))
-    is_open, opens_at, closes_at, moderation, phase, posted_before = rows[0]
+    is_open, opens_at, closes_at, moderation, phase, posted_before, status, department = rows[0]
+    if not can_see_procedure(actor, status, department):
+        raise NotFound(lazy("This thread does not exist."))
     if posted_before is not None:
-        return same_comment_again(comment_row((yield BY_CLIENT_ID(**mine))[0]), thread_id), False
+        return same_comment_again(_earlier((yield BY_CLIENT_ID(**mine))[0]), thread_id), False
     if not policy.phase_allows(phase, "comment"):
         raise Forbidden(lazy("Comments are not possible in this phase of the procedure."))
     if not policy.thread_is_open(bool(is_open), opens_at, closes_at, utcnow()):
@@ -170,6 +194,14 @@ def post_comment(
         raise InvalidInput(
             lazy("Please write something first."), {"body": lazy("Please write something first.")}
         )
+    organisation: OrganisationRef | None = None
+    organisation_id: int | None = None
+    if data.as_organisation is not None:
+        found = yield AS_ORGANISATION(slug=data.as_organisation, user_id=actor.user_id)
+        if not found:
+            raise InvalidInput(NOT_A_MEMBER, {"as_organisation": NOT_A_MEMBER})
+        organisation_id = found[0][0]
+        organisation = organisation_ref(found[0][1], found[0][2])
     if moderation == "pre":
         held_by: str | None = PRE_MODERATION
     else:
@@ -180,6 +212,7 @@ def post_comment(
         root_id=(parent[3] or data.parent_id) if parent else None,
         depth=parent[2] + 1 if parent else 0,
         author_id=actor.user_id,
+        organisation_id=organisation_id,
         client_id=data.client_id,
         body=data.body,
         html=html,
@@ -199,6 +232,7 @@ def post_comment(
         root_id=comment.root_id,
         depth=comment.depth,
         author_id=comment.author_id,
+        organisation_id=comment.organisation_id,
         client_id=comment.client_id,
         body=comment.body,
         html=comment.html,
@@ -208,7 +242,7 @@ def post_comment(
         created_at=comment.created_at,
     )
     if not inserted:  # the same client_id, committed by a parallel request meanwhile
-        return same_comment_again(comment_row((yield BY_CLIENT_ID(**mine))[0]), thread_id), False
+        return same_comment_again(_earlier((yield BY_CLIENT_ID(**mine))[0]), thread_id), False
     comment.id = inserted[0][0]
     if comment.root_id is None:
         comment.root_id = comment.id
@@ -216,18 +250,23 @@ def post_comment(
     if comment.status == CommentStatus.published:
         if comment.parent_id is not None:
             yield COUNT_REPLIES(delta=1, id=comment.parent_id)
-        yield from emit(
-            changes, COMMENT_PUBLISHED, comment_out(comment, actor.display_name), thread_id
-        )
+        out = comment_out(comment, actor.display_name, organisation=organisation)
+        yield from emit(changes, COMMENT_PUBLISHED, out, thread_id)
         # Last: every post to this thread waits for this row's lock until our COMMIT.
         yield COUNT_THREAD(delta=1, thread_id=thread_id)
     else:
         yield from emit(
             changes,
             COMMENT_QUEUED,
-            queued_out(comment, actor.display_name, False, comment.held_by),
+            queued_out(comment, actor.display_name, False, comment.held_by, organisation),
         )
     return comment, True
+
+
+def _earlier(row: Row) -> Comment:
+    comment = comment_row(row)
+    comment.organisation_id = row[14]
+    return comment
 
 
 def _check_parent(parent: Row | None, thread_id: int) -> None:
@@ -247,6 +286,14 @@ def _check_parent(parent: Row | None, thread_id: int) -> None:
             lazy("Replies go at most three levels deep."),
             {"parent_id": lazy("Replies go at most three levels deep.")},
         )
+
+
+async def organisation_of(session: AsyncSession, comment: Comment) -> OrganisationRef | None:
+    """The organisation the comment was posted as, if any."""
+    if comment.organisation_id is None:
+        return None
+    found = await session.get(Organisation, comment.organisation_id)
+    return organisation_ref(found.slug, found.name) if found else None
 
 
 async def do_post_comment(
@@ -300,6 +347,7 @@ async def do_change_status(uow: UnitOfWork, comment: Comment, status: CommentSta
             comment,
             author.display_name if author else None,
             author_deleted=author is not None and author.is_deleted,
+            organisation=await organisation_of(uow.session, comment),
         )
         await emit(uow, COMMENT_PUBLISHED, out, comment.thread_id)
     elif was_public or status == CommentStatus.withdrawn:
@@ -331,7 +379,7 @@ async def access_writable_comment(
     procedure's phase. Votes do the same in their script (voting.TARGET)."""
     require_writer(actor)
     query = (
-        select(Comment, Procedure.phase)
+        select(Comment, Procedure.phase, Procedure.status, Procedure.department_id)
         .join(Thread, Thread.id == Comment.thread_id)
         .join(Procedure, Procedure.id == Thread.procedure_id)
         .where(Comment.id == comment_id)
@@ -341,18 +389,30 @@ async def access_writable_comment(
     row = (await uow.session.execute(query.execution_options(populate_existing=True))).first()
     if row is None:
         raise NotFound(lazy("This comment does not exist."))
-    comment, phase = row
-    check_writable(actor, comment, phase, feature)
+    comment, phase, status, department = row
+    check_writable(actor, comment, ProcedureState(phase, status, department), feature)
     return comment
 
 
-def check_writable(actor: Actor, comment: Comment, phase: str, feature: str) -> None:
+@dataclass(frozen=True, slots=True)
+class ProcedureState:
+    """What decides whether a comment may be reacted to: its procedure's phase, status
+    (a draft's threads are not public) and department."""
+
+    phase: str
+    status: str
+    department_id: int
+
+
+def check_writable(actor: Actor, comment: Comment, procedure: ProcedureState, feature: str) -> None:
     """May the actor react to this comment (vote, flag) in its procedure's phase?"""
+    if not can_see_procedure(actor, procedure.status, procedure.department_id):
+        raise NotFound(lazy("This comment does not exist."))
     if not policy.can_read_text(actor, comment.status, comment.author_id):
         raise NotFound(lazy("This comment does not exist."))
     if comment.status != CommentStatus.published:
         raise Conflict(lazy("This comment was removed."))
-    if not policy.phase_allows(phase, feature):
+    if not policy.phase_allows(procedure.phase, feature):
         raise Forbidden(lazy("This is not possible in this phase of the procedure."))
 
 
@@ -406,7 +466,8 @@ async def do_edit_comment(
     await uow.session.flush()
     if comment.status == CommentStatus.published:
         await redact_comment(uow, comment, everywhere=False)  # the earlier text
-        out = comment_out(comment, actor.display_name)
+        organisation = await organisation_of(uow.session, comment)
+        out = comment_out(comment, actor.display_name, organisation=organisation)
         await emit(uow, COMMENT_EDITED, out, comment.thread_id)
     return comment
 

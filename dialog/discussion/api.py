@@ -37,6 +37,7 @@ from dialog.discussion.voting import VoteEvents
 from dialog.errors import NotFound
 from dialog.i18n import current_locale, lazy
 from dialog.live.policy import thread_topic
+from dialog.review.policy import can_see_procedure
 from dialog.web.api import ApiRoute, Doc, actor, database, respond
 from dialog.web.inputs import json_body, query_as
 from dialog.web.services import services
@@ -133,11 +134,11 @@ async def build_page(
     personal = viewer is None and who.user_id is not None
     state = None
     async with database(request).reading() as session:
-        if personal:  # what the thread allows the reader; it also tells that the thread exists
-            found = await queries.page_version(session, thread_id, thread_topic(thread_id))
-            if found is None:
+        if personal:  # whether the reader may read the thread, and what it allows them
+            access = await queries.thread_access(session, thread_id)
+            if access is None or not can_see_procedure(who, access.status, access.department_id):
                 raise NotFound(lazy("This thread does not exist."))
-            state = found[1]
+            state = access.state
         top, next_cursor = await queries.top_level_page(
             session, who, thread_id, query.sort, query.cursor, query.limit
         )
@@ -145,7 +146,12 @@ async def build_page(
         rows = [*top, *replies]
         ids = [row.comment.id for row in rows]
         mine = await queries.mine(session, who.user_id, thread_id, ids) if personal else NO_ONE
-    items = [comment_out(row.comment, row.author_name, row.author_deleted, who) for row in rows]
+    items = [
+        comment_out(
+            row.comment, row.author_name, row.author_deleted, who, organisation=row.organisation
+        )
+        for row in rows
+    ]
     if state is not None:
         items = overlay.overlaid(who, items, mine, state)
     # else a view's shared page, or a visitor's: no votes, and `can` is null as in the events
@@ -156,9 +162,13 @@ async def reader_first_page(
     request: Request, thread_id: int, query: CommentQuery
 ) -> CommentPage | None:
     """A signed-in reader's first page from the kept page of their view plus their overlay, or
-    None when the reader has a held comment in the thread (their page is their own then)."""
+    None when their page is their own: they have a comment in the thread that they see unlike
+    the public (queries.Mine), or the thread is not public (no page of it is kept)."""
     who = actor(request)
-    entry = await first_page(request, thread_id, query, overlay.view_of(who))
+    try:
+        entry = await first_page(request, thread_id, query, overlay.view_of(who))
+    except NotFound:
+        return None  # the reader's own page tells whether they may read it
     assert entry.page is not None and entry.state is not None, "page entries hold both"
     async with database(request).reading() as session:
         mine = await queries.mine(session, who.user_id, thread_id, [c.id for c in entry.page.items])
@@ -174,9 +184,10 @@ async def thread_comments(request: Request) -> Response:
         data = await json_body(request, CommentIn)
         who = actor(request)
         comment, created = await record_comment(request, thread_id, data)
-        return respond(
-            comment_out(comment, who.display_name, viewer=who), status=201 if created else 200
-        )
+        status = 201 if created else 200
+        if comment.organisation_id is not None:  # the organisation's name is read back
+            return respond(await comment_view(request, comment), status=status)
+        return respond(comment_out(comment, who.display_name, viewer=who), status=status)
     query = query_as(request, CommentQuery)
     if actor(request).user_id is None and query.cursor is None:
         entry = await first_page(request, thread_id, query, overlay.PUBLIC)
@@ -188,9 +199,9 @@ async def thread_comments(request: Request) -> Response:
         page = await reader_first_page(request, thread_id, query)
         if page is not None:
             return respond(page)
-    if actor(request).user_id is None:  # a reader's page tells itself that the thread exists
+    if actor(request).user_id is None:  # a reader's own page checks it (build_page)
         async with database(request).reading() as session:
-            await actions.access_thread_for_reading(session, thread_id)
+            await actions.access_thread_for_reading(session, actor(request), thread_id)
     return respond(await build_page(request, thread_id, query))
 
 
@@ -228,7 +239,14 @@ async def comment_view(request: Request, comment: Comment) -> CommentOut:
         row = await queries.comment_with_author(session, comment.id)
         votes = await queries.votes_of(session, who.user_id, [comment.id])
     assert row is not None
-    return comment_out(row.comment, row.author_name, row.author_deleted, who, votes.get(comment.id))
+    return comment_out(
+        row.comment,
+        row.author_name,
+        row.author_deleted,
+        who,
+        votes.get(comment.id),
+        row.organisation,
+    )
 
 
 async def one_comment(request: Request) -> Response:
@@ -239,10 +257,16 @@ async def one_comment(request: Request) -> Response:
             row = await queries.comment_with_author(session, comment_id)
             if row is None or not policy.can_see(who, row.comment.status, row.comment.author_id):
                 raise NotFound(lazy("This comment does not exist."))
+            await actions.access_thread_for_reading(session, who, row.comment.thread_id)
             votes = await queries.votes_of(session, who.user_id, [comment_id])
         return respond(
             comment_out(
-                row.comment, row.author_name, row.author_deleted, who, votes.get(comment_id)
+                row.comment,
+                row.author_name,
+                row.author_deleted,
+                who,
+                votes.get(comment_id),
+                row.organisation,
             )
         )
     if request.method == "PATCH":
@@ -288,7 +312,14 @@ async def vote(request: Request) -> Response:
         request, request.path_params["comment_id"], data.value if data else None
     )
     return respond(
-        comment_out(voted.comment, voted.author_name, voted.author_deleted, who, voted.my_vote)
+        comment_out(
+            voted.comment,
+            voted.author_name,
+            voted.author_deleted,
+            who,
+            voted.my_vote,
+            voted.organisation,
+        )
     )
 
 

@@ -21,6 +21,17 @@ PUBLISHED_PER_THREAD = Sql(
     "SELECT thread_id, count(*) FROM comments WHERE author_id = :author_id "
     "AND status = 'published' GROUP BY thread_id ORDER BY thread_id"
 )
+# Comments posted as an organisation stay the organisation's when the person goes: they are
+# not removed with the person's own comments, and only their link to the person is dropped.
+OWN_PUBLISHED_PER_THREAD = Sql(
+    "SELECT thread_id, count(*) FROM comments WHERE author_id = :author_id "
+    "AND organisation_id IS NULL "
+    "AND status = 'published' GROUP BY thread_id ORDER BY thread_id"
+)
+DETACH_FROM_ORGANISATIONS = Sql(
+    "UPDATE comments SET author_id = NULL "
+    "WHERE author_id = :author_id AND organisation_id IS NOT NULL"
+)
 
 
 def _redact_from(source: str, fields: str, where: str) -> Sql:
@@ -49,16 +60,19 @@ CLEAR_FLAG_NOTES = Sql("UPDATE flags SET note = '' WHERE user_id = :author_id")
 # them), the text and the earlier versions gone; statuses read before they change.
 REPLIES_DOWN = Sql(
     "UPDATE comments SET reply_count = reply_count - (SELECT count(*) FROM comments AS r "
-    "WHERE r.parent_id = comments.id AND r.author_id = :author_id AND r.status = 'published') "
+    "WHERE r.parent_id = comments.id AND r.author_id = :author_id "
+    "AND r.organisation_id IS NULL AND r.status = 'published') "
     "WHERE id IN (SELECT parent_id FROM comments WHERE author_id = :author_id "
+    "AND organisation_id IS NULL "
     "AND status = 'published' AND parent_id IS NOT NULL)"
 )
 WITHDRAW_ALL = Sql(
-    "UPDATE comments SET status = 'withdrawn', body = '', html = '' WHERE author_id = :author_id"
+    "UPDATE comments SET status = 'withdrawn', body = '', html = '' "
+    "WHERE author_id = :author_id AND organisation_id IS NULL"
 )
 DROP_REVISIONS = Sql(
     "DELETE FROM comment_revisions WHERE comment_id IN "
-    "(SELECT id FROM comments WHERE author_id = :author_id)"
+    "(SELECT id FROM comments WHERE author_id = :author_id AND organisation_id IS NULL)"
 )
 COUNT_THREAD = Sql(
     "UPDATE threads SET comment_count = comment_count - :removed WHERE id = :thread_id"
@@ -79,14 +93,18 @@ def erase_author(changes: Changes, author_id: int, *, remove_comments: bool) -> 
     they asked for it (the comments stay as withdrawn placeholders, replies keep context)."""
     shown = yield PUBLISHED_PER_THREAD(author_id=author_id)
     if remove_comments:
+        own = yield OWN_PUBLISHED_PER_THREAD(author_id=author_id)
         yield REPLIES_DOWN(author_id=author_id)
         yield WITHDRAW_ALL(author_id=author_id)
         yield DROP_REVISIONS(author_id=author_id)
-        for thread_id, removed in shown:
+        for thread_id, removed in own:
             yield COUNT_THREAD(removed=removed, thread_id=thread_id)
+    # Every stored event of the person's comments, the organisation's too: the moderators'
+    # `comment.queued` named the person (the public ones never did; pages refetch).
     yield REDACT_COMMENT_EVENTS(author_id=author_id)
     yield REDACT_FLAG_EVENTS(author_id=author_id)
     yield CLEAR_FLAG_NOTES(author_id=author_id)
+    yield DETACH_FROM_ORGANISATIONS(author_id=author_id)
     yield from _announce(changes, shown)
 
 

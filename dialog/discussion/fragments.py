@@ -19,6 +19,7 @@ from dialog.evaluation.queries import offline_lines
 from dialog.i18n import lazy
 from dialog.procedures import queries as procedure_queries
 from dialog.results import queries as results_queries
+from dialog.review.policy import can_see_procedure
 from dialog.web.api import actor, database
 from dialog.web.ids import is_id
 from dialog.web.templating import render
@@ -43,7 +44,9 @@ async def thread_fragments(request: Request) -> Response:
     flagged: set[int] = set()
     async with database(request).reading() as session:
         thread = await procedure_queries.thread(session, thread_id)
-        if thread is None:
+        if thread is None or not can_see_procedure(
+            who, thread.procedure.status, thread.procedure.department_id
+        ):
             raise NotFound(lazy("This thread does not exist."))
         rows = await queries.published_among(session, thread_id, ids)
         shown = [row.comment.id for row in rows]
@@ -51,7 +54,14 @@ async def thread_fragments(request: Request) -> Response:
         answers = await results_queries.answers_for_thread(session, thread_id)
         offline = await offline_lines(session, shown)
         comments = [
-            comment_out(row.comment, row.author_name, row.author_deleted, who, votes.get(cid))
+            comment_out(
+                row.comment,
+                row.author_name,
+                row.author_deleted,
+                who,
+                votes.get(cid),
+                row.organisation,
+            )
             for row, cid in zip(rows, shown, strict=True)
         ]
         if who.user_id is not None:

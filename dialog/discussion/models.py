@@ -43,6 +43,7 @@ class Comment(Base):
         # An author's comments by time: the moderation rules read the recent ones on every post.
         Index("ix_comments_author_created", "author_id", "created_at"),
         UniqueConstraint("author_id", "client_id", name="uq_comments_author_client"),
+        Index("ix_comments_organisation", "organisation_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +54,9 @@ class Comment(Base):
     root_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     depth: Mapped[int] = mapped_column(default=0)  # 0 top level, replies up to 3
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Posted as this organisation: the public sees it, moderators the author behind it. No
+    # cascade: an organisation with comments is not deleted (its comments would show the person).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     client_id: Mapped[str | None] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)

@@ -54,6 +54,8 @@ def comment_context(
         "stances": STANCES,
         "max_depth": policy.MAX_DEPTH,
         "detached": detached,
+        # Moderators read the person behind a comment posted as an organisation.
+        "sees_people": policy.sees_person_behind(who, None),
         # Contributions staff entered from workshops, walks, letters and calls: their source
         # stands where an author's pseudonym would (dialog.evaluation).
         "offline": offline or {},

@@ -36,6 +36,7 @@ async def export(session: AsyncSession, user_id: int) -> dict[str, Any]:
                 "body": c.body,
                 "status": c.status,
                 "stance": c.stance,
+                "organisation_id": c.organisation_id,  # posted as it
                 "created_at": iso(c.created_at),
                 "edited_at": iso(c.edited_at),
             }

@@ -73,3 +73,11 @@ def can_withdraw(actor: Actor, author_id: int | None, status: str) -> bool:
 
 def can_vote(actor: Actor, author_id: int | None) -> bool:
     return account_policy.can_write(actor) and actor.user_id != author_id
+
+
+def sees_person_behind(actor: Actor, author_id: int | None) -> bool:
+    """Who reads the person behind a comment posted as an organisation: moderators, and the
+    person."""
+    return account_policy.is_moderator(actor) or (
+        actor.user_id is not None and actor.user_id == author_id
+    )

@@ -17,10 +17,14 @@ from dialog.accounts.policy import is_moderator
 from dialog.db import MAX_ID
 from dialog.discussion.models import CONTROVERSY, SCORE, Comment, CommentRevision, Flag, Vote
 from dialog.discussion.page_cache import ThreadState
+from dialog.discussion.present import organisation_ref
+from dialog.discussion.schemas import OrganisationRef
 from dialog.errors import InvalidInput
 from dialog.i18n import lazy
 from dialog.live.models import Event
+from dialog.organisations.models import Organisation
 from dialog.procedures.models import Procedure, Thread
+from dialog.review.policy import NOT_PUBLIC
 
 
 @dataclass(frozen=True)
@@ -28,12 +32,22 @@ class Row:
     comment: Comment
     author_name: str | None
     author_deleted: bool
+    organisation: OrganisationRef | None = None  # posted as it
 
 
-def _with_author() -> Select[Comment, str, datetime | None]:
-    return select(Comment, User.display_name, User.deleted_at).outerjoin(
-        User, User.id == Comment.author_id
+AuthorRow = tuple[Comment, str | None, datetime | None, str | None, str | None]
+
+
+def _with_author() -> Select[Comment, str, datetime | None, str, str]:
+    return (
+        select(Comment, User.display_name, User.deleted_at, Organisation.slug, Organisation.name)
+        .outerjoin(User, User.id == Comment.author_id)
+        .outerjoin(Organisation, Organisation.id == Comment.organisation_id)
     )
+
+
+def _row(r: AuthorRow) -> Row:
+    return Row(r[0], r[1], r[2] is not None, organisation_ref(r[3], r[4]))
 
 
 def _visible(actor: Actor) -> ColumnElement[bool]:
@@ -115,7 +129,7 @@ async def top_level_page(
     rows = (
         await session.execute(query.order_by(*(key.desc() for key in keys)).limit(limit + 1))
     ).all()
-    page = [Row(r[0], r[1], r[2] is not None) for r in rows[:limit]]
+    page = [_row(r) for r in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = page[-1].comment
@@ -143,7 +157,7 @@ async def replies_of(session: AsyncSession, actor: Actor, root_ids: Sequence[int
             .order_by(Comment.id)
         )
     ).all()
-    return [Row(r[0], r[1], r[2] is not None) for r in rows]
+    return [_row(r) for r in rows]
 
 
 async def published_among(
@@ -162,7 +176,7 @@ async def published_among(
             .order_by(Comment.id)
         )
     ).all()
-    return [Row(r[0], r[1], r[2] is not None) for r in rows]
+    return [_row(r) for r in rows]
 
 
 async def votes_of(
@@ -190,7 +204,7 @@ async def comment_by_client_id(
 
 async def comment_with_author(session: AsyncSession, comment_id: int) -> Row | None:
     row = (await session.execute(_with_author().where(Comment.id == comment_id))).first()
-    return Row(row[0], row[1], row[2] is not None) if row else None
+    return _row(row) if row else None
 
 
 async def has_flagged(session: AsyncSession, user_id: int, comment_id: int) -> bool:
@@ -217,7 +231,8 @@ async def page_version(
 ) -> tuple[tuple[int, datetime], ThreadState] | None:
     """The version of a thread's kept pages: the latest event id of the thread's topic and
     when its procedure last changed (see page_cache.py), and what the thread allows now; None
-    if the thread does not exist."""
+    if the thread does not exist or its procedure is not public (a draft, or in the office's
+    review): no page of it is shared."""
     latest = select(func.max(Event.id)).where(Event.topic == topic)
     row = (
         await session.execute(
@@ -230,7 +245,7 @@ async def page_version(
                 Thread.closes_at,
             )
             .join(Thread, Thread.procedure_id == Procedure.id)
-            .where(Thread.id == thread_id)
+            .where(Thread.id == thread_id, Procedure.status.not_in(NOT_PUBLIC))
         )
     ).first()
     if row is None:
@@ -241,7 +256,8 @@ async def page_version(
 @dataclass(frozen=True)
 class Mine:
     """A reader's own state on a page: their votes, what they reported, and whether they have a
-    held comment (pending or rejected) in the thread, which only they and moderators see."""
+    comment in the thread that they see unlike the public (`held`): pending or rejected, which
+    only they and moderators read, or posted as an organisation, which names them to them."""
 
     votes: dict[int, int]
     flagged: frozenset[int]
@@ -250,6 +266,34 @@ class Mine:
 
 NO_ONE = Mine({}, frozenset(), held=False)
 SHOWN_TO_ALL = ("published", "withdrawn", "hidden")
+
+
+@dataclass(frozen=True)
+class ThreadAccess:
+    state: ThreadState
+    status: str  # the procedure's
+    department_id: int
+
+
+async def thread_access(session: AsyncSession, thread_id: int) -> ThreadAccess | None:
+    """What the thread allows, and who may read it (a reader's own page, public or not)."""
+    row = (
+        await session.execute(
+            select(
+                Procedure.phase,
+                Thread.is_open,
+                Thread.opens_at,
+                Thread.closes_at,
+                Procedure.status,
+                Procedure.department_id,
+            )
+            .join(Thread, Thread.procedure_id == Procedure.id)
+            .where(Thread.id == thread_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    return ThreadAccess(ThreadState(row[0], row[1], row[2], row[3]), row[4], row[5])
 
 
 async def mine(
@@ -273,7 +317,9 @@ async def mine(
                 .where(
                     Comment.author_id == user_id,
                     Comment.thread_id == thread_id,
-                    Comment.status.not_in(SHOWN_TO_ALL),
+                    # Held, or posted as an organisation (the public reads no person behind
+                    # it; its author does): either makes the reader's page their own.
+                    or_(Comment.status.not_in(SHOWN_TO_ALL), Comment.organisation_id.is_not(None)),
                 )
                 .exists()
             ),

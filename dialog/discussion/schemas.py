@@ -33,6 +33,8 @@ class CommentIn(Strict):
     parent_id: Id | None = None
     client_id: str | None = Field(default=None, min_length=1, max_length=64)
     stance: StanceName | None = None
+    # The slug of an organisation the author is a confirmed member of: posted as it.
+    as_organisation: str | None = Field(default=None, min_length=1, max_length=80)
 
     @field_validator("body")
     @classmethod
@@ -79,9 +81,20 @@ class FlagOut(BaseModel):
     note: str
 
 
+class OrganisationRef(BaseModel):
+    slug: str
+    name: str
+    url: str
+
+
 class AuthorOut(BaseModel):
+    """Who wrote a comment. Posted as an organisation: `organisation` is set, and `id` and
+    `name` name the person only for moderators and the person; everyone else reads the
+    organisation's name and no id."""
+
     id: int | None
     name: str
+    organisation: OrganisationRef | None = None
 
 
 class CommentOut(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from markupsafe import Markup
@@ -43,6 +44,8 @@ from dialog.i18n import current_locale, lazy
 from dialog.i18n import gettext as _
 from dialog.live import queries as live_queries
 from dialog.notifications.follows import Target, is_following
+from dialog.organisations import queries as organisation_queries
+from dialog.organisations.models import Organisation
 from dialog.procedures import queries as procedure_queries
 from dialog.procedures.models import Thread
 from dialog.results import queries as results_queries
@@ -88,6 +91,7 @@ async def thread_page(
     editable: dict[int, str] = {}
     flagged: set[int] = set()
     following = False
+    my_organisations: Sequence[Organisation] = ()
     if who.user_id is not None:
         own = [
             c.id
@@ -101,6 +105,7 @@ async def thread_page(
             editable = await queries.sources_of(session, editable_ids(who, page.items))
             flagged = await queries.flagged_by(session, who.user_id, [c.id for c in page.items])
             following = await is_following(session, who.user_id, Target("thread", thread_id))
+            my_organisations = await organisation_queries.confirmed_of(session, who.user_id)
     block = await block_of(request) if who.blocked else None
     top, children = threaded(page.items)
     return render(
@@ -117,6 +122,7 @@ async def thread_page(
             "flagged": flagged,
             "block": block,
             "following": following,
+            "my_organisations": my_organisations,
         },
         status_code=status_code,
     )
@@ -178,6 +184,7 @@ async def comment_permalink(request: Request) -> Response:
         comment = await session.get(Comment, comment_id)
         if comment is None or not policy.can_see(who, comment.status, comment.author_id):
             raise NotFound(lazy("This comment does not exist."))
+        await actions.access_thread_for_reading(session, who, comment.thread_id)
         cursor = await queries.page_cursor_of(session, who, comment, CommentQuery().limit)
     query = f"?cursor={cursor}" if cursor else ""
     return RedirectResponse(f"/threads/{comment.thread_id}{query}#comment-{comment.id}", 302)
@@ -196,11 +203,15 @@ async def post_comment(request: Request) -> Response:
                 "parent_id": form.get("parent_id") or None,
                 "stance": form.get("stance") or None,
                 "client_id": form.get("client_id") or None,
+                "as_organisation": form.get("as_organisation") or None,
             },
         )
         comment, _created = await record_comment(request, thread_id, data)
     except InvalidInput as error:
-        return await thread_page(request, thread_id, error.fields, form, status_code=422)
+        # The actions' messages are translated where shown (a repeat of a translated one is
+        # left as it is).
+        shown = {name: _(text) for name, text in error.fields.items()}
+        return await thread_page(request, thread_id, shown, form, status_code=422)
     except REFUSALS as refused:
         # The page comes back with the text in it (or beside the block notice): a refused post
         # never costs the writer their words.
@@ -304,7 +315,8 @@ async def thread_get(request: Request) -> Response:
 async def reader_thread_page(request: Request, thread_id: int) -> Response:
     """The first page for a signed-in reader: the comment list kept for their view (see
     overlay), each comment's controls rendered for them; the page around it as always. A
-    reader with a held comment in the thread gets the page built for them alone."""
+    reader with a comment in the thread that they see unlike the public (held, or posted as an
+    organisation), or of a procedure that is not public, gets the page built for them alone."""
     who = actor(request)
     assert who.user_id is not None
     query = validate(CommentQuery, dict(request.query_params))
@@ -314,6 +326,8 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
         who, thread.procedure.status, thread.procedure.department_id
     ):
         raise NotFound(lazy("This thread does not exist."))
+    if thread.procedure.status in review_policy.NOT_PUBLIC:
+        return await thread_page(request, thread_id)  # no page of it is kept
     entry = await kept_list(request, thread, who, query, overlay.view_of(who))
     assert entry.page is not None and entry.parts is not None, "list entries hold both"
     page, parts = entry.page, entry.parts
@@ -325,6 +339,7 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
         items = [c.model_copy(update={"my_vote": mine.votes.get(c.id)}) for c in shown]
         editable = await queries.sources_of(session, editable_ids(who, items))
         following = await is_following(session, who.user_id, Target("thread", thread_id))
+        my_organisations = await organisation_queries.confirmed_of(session, who.user_id)
     flagged = set(mine.flagged)
     ctx = comment_context(thread, who, parts.answers, {})
     filled = overlay.fill(parts, controls(request, parts, items, ctx, editable, flagged))
@@ -342,6 +357,7 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
             "flagged": flagged,
             "block": block,
             "following": following,
+            "my_organisations": my_organisations,
         },
     )
 

@@ -20,9 +20,16 @@ from dialog.accounts.actor import Actor
 from dialog.db import Changes, Database, utcnow
 from dialog.direct import Script, Sql
 from dialog.discussion import policy, queries
-from dialog.discussion.actions import check_writable, comment_row, require_writer
+from dialog.discussion.actions import (
+    ProcedureState,
+    check_writable,
+    comment_row,
+    require_writer,
+)
 from dialog.discussion.events import VOTES_CHANGED, VotesChanged
 from dialog.discussion.models import Comment
+from dialog.discussion.present import organisation_ref
+from dialog.discussion.schemas import OrganisationRef
 from dialog.errors import Forbidden, NotFound
 from dialog.i18n import lazy
 from dialog.live.outbox import emit
@@ -38,9 +45,11 @@ WINDOW_SECONDS = 0.25
 _TARGET = (
     "SELECT c.id, c.thread_id, c.parent_id, c.depth, c.author_id, c.html, c.stance, c.status, "
     "c.held_by, c.up_count, c.down_count, c.reply_count, c.created_at, c.edited_at, "
-    "u.display_name, CASE WHEN u.deleted_at IS NULL THEN 0 ELSE 1 END, p.phase "
+    "u.display_name, CASE WHEN u.deleted_at IS NULL THEN 0 ELSE 1 END, p.phase, p.status, "
+    "p.department_id, c.organisation_id, o.slug, o.name "
     "FROM comments c JOIN threads t ON t.id = c.thread_id "
     "JOIN procedures p ON p.id = t.procedure_id LEFT JOIN users u ON u.id = c.author_id "
+    "LEFT JOIN organisations o ON o.id = c.organisation_id "
     "WHERE c.id = :comment_id"
 )
 TARGET = Sql(_TARGET, postgresql=_TARGET + " FOR UPDATE OF c", datetimes=(12, 13))
@@ -68,6 +77,7 @@ class Voted:
     author_deleted: bool
     my_vote: int | None
     changed: bool  # False when the vote was already so
+    organisation: OrganisationRef | None = None  # posted as it
 
 
 def vote(changes: Changes, actor: Actor, comment_id: int, value: int | None) -> Script[Voted]:
@@ -83,15 +93,17 @@ def vote(changes: Changes, actor: Actor, comment_id: int, value: int | None) -> 
         raise NotFound(lazy("This comment does not exist."))
     row = rows[0]
     comment = comment_row(row)  # the first 14 columns, as BY_CLIENT_ID has them
-    author_name, author_deleted, phase = row[14], bool(row[15]), row[16]
-    check_writable(actor, comment, phase, "vote")
+    author_name, author_deleted = row[14], bool(row[15])
+    check_writable(actor, comment, ProcedureState(row[16], row[17], row[18]), "vote")
+    comment.organisation_id = row[19]
+    organisation = organisation_ref(row[20], row[21])
     if value is not None and not policy.can_vote(actor, comment.author_id):
         raise Forbidden(lazy("You cannot vote on your own comment."))
     mine = {"user_id": actor.user_id, "comment_id": comment_id}
     found = yield MY_VOTE(**mine)
     before = found[0][0] if found else None
     if before == value:
-        return Voted(comment, author_name, author_deleted, value, changed=False)
+        return Voted(comment, author_name, author_deleted, value, False, organisation)
     if value is None:
         yield DROP_VOTE(**mine)
     else:
@@ -102,7 +114,7 @@ def vote(changes: Changes, actor: Actor, comment_id: int, value: int | None) -> 
     comment.up_count += up
     comment.down_count += down
     changes.touch(thread_topic(comment.thread_id))  # the event follows; this process knows now
-    return Voted(comment, author_name, author_deleted, value, changed=True)
+    return Voted(comment, author_name, author_deleted, value, True, organisation)
 
 
 class VoteEvents:

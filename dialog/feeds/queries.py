@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialog.accounts.models import User
 from dialog.discussion.models import Comment, CommentStatus
+from dialog.organisations.models import Organisation
 from dialog.procedures.models import Department
 from dialog.results.models import Answer, Decision
 from dialog.results.present import answer_out
@@ -39,8 +40,10 @@ async def top_level_comments(session: AsyncSession, thread_id: int) -> list[Publ
             Comment.author_id,
             User.display_name,
             User.deleted_at,
+            Organisation.name,
         )
         .outerjoin(User, User.id == Comment.author_id)
+        .outerjoin(Organisation, Organisation.id == Comment.organisation_id)
         .where(
             Comment.thread_id == thread_id,
             Comment.parent_id.is_(None),
@@ -55,9 +58,10 @@ async def top_level_comments(session: AsyncSession, thread_id: int) -> list[Publ
             html,
             created,
             edited,
-            name if author_id is not None and deleted is None else None,
+            # Posted as an organisation: its name, never the person's.
+            organisation or (name if author_id is not None and deleted is None else None),
         )
-        for id, html, created, edited, author_id, name, deleted in rows
+        for id, html, created, edited, author_id, name, deleted, organisation in rows
     ]
 
 

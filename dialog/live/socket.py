@@ -20,10 +20,13 @@ from dialog.live.policy import (
     MAX_TOPICS_PER_SOCKET,
     can_subscribe,
     session_topic,
+    thread_of,
+    thread_topic,
     topic_count,
 )
 from dialog.live.service import Live
 from dialog.live.transport import MAX_FRAME, frame_writer
+from dialog.procedures.queries import threads_withheld_from
 from dialog.settings import Settings
 from dialog.web.ids import Whole
 from dialog.web.services import services
@@ -131,6 +134,7 @@ async def _receive(
             await _refuse(connection, f"{where}: {first['msg']}")
             return
         refused = [t for t in request.topics if not can_subscribe(actor, t)]
+        refused += await _withheld_threads(websocket, actor, request.topics)
         if refused:
             await _refuse(connection, "Not allowed to listen to this topic.", refused)
             return
@@ -138,6 +142,17 @@ async def _receive(
             await _refuse(connection, f"At most {MAX_TOPICS_PER_SOCKET} topics per connection.")
             return
         await service.subscribe(connection, request.topics, request.since)
+
+
+async def _withheld_threads(websocket: WebSocket, actor: Actor, topics: list[str]) -> list[str]:
+    """Topics of threads whose procedure the actor may not see (a draft, or one in review):
+    their events are not public, so they are refused like a topic nobody may hear."""
+    threads = [n for n in map(thread_of, topics) if n is not None]
+    if not threads:
+        return []
+    async with services(websocket).db.reading() as session:
+        withheld = await threads_withheld_from(session, actor, threads)
+    return [thread_topic(n) for n in withheld]
 
 
 async def _refuse(connection: Connection, message: str, topics: list[str] | None = None) -> None:

@@ -79,7 +79,9 @@ routes: list[BaseRoute] = [
         docs={
             "GET": Doc("Whether you follow it", FollowState, auth=True),
             "PUT": Doc(
-                "Follow a procedure, thread, district or department", FollowState, auth=True
+                "Follow a procedure, thread, district, department or proposal",
+                FollowState,
+                auth=True,
             ),
             "DELETE": Doc("Stop following it", FollowState, auth=True),
         },

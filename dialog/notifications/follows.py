@@ -1,5 +1,5 @@
-"""Following: what one wrote, voted on or proposed automatically, and by choice a procedure, a
-thread, a district or a department.
+"""Following: what one wrote, voted on, proposed or supported automatically, and by choice a
+procedure, a thread, a district, a department or a proposal.
 
 Other packages call `follow(session, account_id, target)` when someone takes part in
 something (a proposal, a concern); it never undoes an unfollow. `do_follow`/`do_unfollow` are
@@ -22,8 +22,13 @@ from dialog.errors import InvalidInput, NotFound
 from dialog.i18n import lazy
 from dialog.notifications.models import Follow
 from dialog.procedures.models import Department, District, Procedure, Status, Thread
+from dialog.proposals import policy as proposal_policy
+from dialog.proposals.models import Proposal
 
-KINDS = ("procedure", "thread", "district", "department")
+KINDS = ("procedure", "thread", "district", "department", "proposal")
+WHAT_CAN_BE_FOLLOWED = lazy(
+    "One can follow a procedure, a thread, a district, a department or a proposal."
+)
 
 
 @dataclass(frozen=True)
@@ -33,10 +38,7 @@ class Target:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise InvalidInput(
-                lazy("One can follow a procedure, a thread, a district or a department."),
-                {"kind": lazy("One can follow a procedure, a thread, a district or a department.")},
-            )
+            raise InvalidInput(WHAT_CAN_BE_FOLLOWED, {"kind": WHAT_CAN_BE_FOLLOWED})
 
 
 def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]  # two dialects' insert
@@ -68,6 +70,10 @@ async def access_target(session: AsyncSession, target: Target) -> None:
         query = query.where(Thread.id == target.id)
     elif target.kind == "district":
         query = select(District.id).where(District.id == target.id)
+    elif target.kind == "proposal":  # published ones: the others are not public
+        query = select(Proposal.id).where(
+            Proposal.id == target.id, Proposal.state.in_(proposal_policy.PUBLIC)
+        )
     else:
         query = select(Department.id).where(Department.id == target.id)
     if target.kind in ("procedure", "thread"):
@@ -202,6 +208,11 @@ async def _titles(session: AsyncSession, kind: str, ids: list[int]) -> dict[int,
     if kind == "thread":
         rows = await session.execute(select(Thread.id, Thread.title).where(Thread.id.in_(ids)))
         return {i: (t, f"/threads/{i}") for i, t in rows}
+    if kind == "proposal":
+        rows = await session.execute(
+            select(Proposal.id, Proposal.title).where(Proposal.id.in_(ids))
+        )
+        return {i: (t, f"/proposals/{i}") for i, t in rows}
     if kind == "district":
         places = await session.execute(
             select(District.id, District.name, District.slug).where(District.id.in_(ids))

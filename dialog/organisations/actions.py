@@ -79,6 +79,14 @@ async def do_ask_to_join(uow: UnitOfWork, actor: Actor, slug: str) -> Membership
     return found
 
 
+def check_members_visible(actor: Actor) -> None:
+    require_signed_in(actor)
+    if not policy.can_see_members(actor):
+        raise Forbidden(
+            lazy("Who acts for an organisation is visible to the office and moderators.")
+        )
+
+
 async def do_confirm_member(uow: UnitOfWork, actor: Actor, slug: str, user_id: int) -> Membership:
     check_office(actor)
     organisation = access_organisation(await queries.organisation(uow.session, slug))
@@ -91,7 +99,11 @@ async def do_confirm_member(uow: UnitOfWork, actor: Actor, slug: str, user_id: i
 
 
 async def do_remove_member(uow: UnitOfWork, actor: Actor, slug: str, user_id: int) -> None:
-    check_office(actor)
+    """The office ends a membership, or the member leaves; from then on they cannot act for
+    the organisation (propose or post as it). Nothing to end: nothing changes."""
+    require_signed_in(actor)
+    if not policy.can_remove(actor, user_id):
+        raise Forbidden(lazy("Only the participation office manages organisations."))
     organisation = access_organisation(await queries.organisation(uow.session, slug))
     await uow.session.execute(
         delete(Membership).where(

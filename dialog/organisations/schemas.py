@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -33,3 +34,19 @@ class OrganisationOut(BaseModel):
     contact: str
     description_html: str
     url: str
+
+
+class MembershipOut(BaseModel):
+    """One person's membership: asked for, and confirmed by the office (or not yet)."""
+
+    organisation: str  # the organisation's slug
+    user_id: int
+    confirmed: bool
+    confirmed_at: datetime | None
+    created_at: datetime
+
+
+class MemberOut(MembershipOut):
+    """A membership as the office and moderators read it: with the person's display name."""
+
+    name: str

@@ -16,7 +16,7 @@ from dialog.procedures import queries as procedure_queries
 from dialog.procedures.schemas import DistrictOut
 from dialog.proposals import queries as proposal_queries
 from dialog.proposals.labels import KINDS
-from dialog.web.api import ApiRoute, Doc, actor, database, respond
+from dialog.web.api import actor, database
 from dialog.web.inputs import form_data, validate
 from dialog.web.templating import render
 
@@ -107,39 +107,10 @@ async def member(request: Request) -> Response:
     return RedirectResponse(f"/organisations/{slug}#members", status_code=303)
 
 
-async def api_list(request: Request) -> Response:
-    async with database(request).reading() as session:
-        rows = await queries.organisations(session)
-        return respond([organisation_out(o) for o in rows])
-
-
-async def api_detail(request: Request) -> Response:
-    async with database(request).reading() as session:
-        found = actions.access_organisation(
-            await queries.organisation(session, request.path_params["slug"])
-        )
-        return respond(organisation_out(found))
-
-
 routes: list[BaseRoute] = [
     Route("/organisations", organisation_list),
     Route("/organisations/new", organisation_new, methods=["GET", "POST"]),
     Route("/organisations/{slug:str}", organisation_detail),
     Route("/organisations/{slug:str}/join", join, methods=["POST"]),
     Route("/organisations/{slug:str}/members/{user_id:int}", member, methods=["POST"]),
-]
-
-api_routes: list[BaseRoute] = [
-    ApiRoute(
-        "/organisations",
-        api_list,
-        docs={
-            "GET": Doc("Organisations: initiatives, associations, councils", list[OrganisationOut])
-        },
-    ),
-    ApiRoute(
-        "/organisations/{slug:str}",
-        api_detail,
-        docs={"GET": Doc("One organisation's public profile", OrganisationOut)},
-    ),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -9,6 +11,7 @@ from starlette.routing import BaseRoute
 from dialog.errors import NotFound
 from dialog.i18n import lazy
 from dialog.procedures import actions, queries
+from dialog.procedures.models import Thread
 from dialog.procedures.present import procedure_out, summary_out, thread_out
 from dialog.procedures.schemas import (
     DepartmentOut,
@@ -19,12 +22,14 @@ from dialog.procedures.schemas import (
     ProcedureOut,
     ProcedurePage,
     ProcedurePatch,
+    ThreadCloseIn,
     ThreadIn,
     ThreadOut,
+    ThreadPatch,
 )
 from dialog.review import policy as review_policy
 from dialog.web.api import ApiRoute, Doc, actor, database, respond
-from dialog.web.inputs import json_body, query_as
+from dialog.web.inputs import json_body, query_as, validate
 
 
 async def list_departments(request: Request) -> Response:
@@ -115,12 +120,65 @@ async def add_thread(request: Request) -> Response:
     return respond(body, status=201)
 
 
-async def get_thread(request: Request) -> Response:
+async def thread(request: Request) -> Response:
+    if request.method == "PATCH":
+        return await edit_thread(request)
     async with database(request).reading() as session:
         found = await queries.thread(session, request.path_params["thread_id"])
-        if found is None:
+        if found is None or not review_policy.can_see_procedure(
+            actor(request), found.procedure.status, found.procedure.department_id
+        ):
             raise NotFound(lazy("This thread does not exist."))
         return respond(thread_out(found))
+
+
+def merged(thread: Thread, patch: ThreadPatch) -> ThreadIn:
+    """The thread's fields with the patch's given ones, checked as a whole (as the form is)."""
+    data: dict[str, Any] = {
+        "title": thread.title,
+        "question": thread.question,
+        "moderation": thread.moderation,
+        "opens_at": thread.opens_at,
+        "closes_at": thread.closes_at,
+    }
+    for name, value in patch.model_dump(exclude_unset=True).items():
+        # A null title, question or moderation keeps the stored one; a null time clears it.
+        if value is not None or name in ("opens_at", "closes_at"):
+            data[name] = value
+    return validate(ThreadIn, data)
+
+
+async def edit_thread(request: Request) -> Response:
+    who = actor(request)
+    actions.require_signed_in(who)
+    patch = await json_body(request, ThreadPatch)
+    async with database(request).unit_of_work() as uow:
+        found = await queries.thread(uow.session, request.path_params["thread_id"])
+        target = actions.access_manageable_thread(who, found)
+        changed = await actions.do_update_thread(uow, who, target, merged(target, patch))
+        body = thread_out(changed)
+    return respond(body)
+
+
+async def close_thread(request: Request) -> Response:
+    who = actor(request)
+    actions.require_signed_in(who)
+    data = await json_body(request, ThreadCloseIn)
+    async with database(request).unit_of_work() as uow:
+        found = await queries.thread(uow.session, request.path_params["thread_id"])
+        target = actions.access_manageable_thread(who, found)
+        body = thread_out(await actions.do_close_thread(uow, who, target, data))
+    return respond(body)
+
+
+async def reopen_thread(request: Request) -> Response:
+    who = actor(request)
+    actions.require_signed_in(who)
+    async with database(request).unit_of_work() as uow:
+        found = await queries.thread(uow.session, request.path_params["thread_id"])
+        target = actions.access_manageable_thread(who, found)
+        body = thread_out(await actions.do_reopen_thread(uow, who, target))
+    return respond(body)
 
 
 routes: list[BaseRoute] = [
@@ -128,11 +186,7 @@ routes: list[BaseRoute] = [
         "/departments", list_departments, docs={"GET": Doc("List departments", list[DepartmentOut])}
     ),
     ApiRoute("/districts", list_districts, docs={"GET": Doc("List districts", list[DistrictOut])}),
-    ApiRoute(
-        "/methods",
-        list_methods,
-        docs={"GET": Doc("The participation methods toolkit", list[MethodOut])},
-    ),
+    # GET /methods: with the office's editing in dialog.methods.api (one route per path).
     ApiRoute(
         "/procedures",
         procedures,
@@ -171,5 +225,42 @@ routes: list[BaseRoute] = [
             ),
         },
     ),
-    ApiRoute("/threads/{thread_id:int}", get_thread, docs={"GET": Doc("One thread", ThreadOut)}),
+    ApiRoute(
+        "/threads/{thread_id:int}",
+        thread,
+        docs={
+            "GET": Doc("One thread", ThreadOut),
+            "PATCH": Doc(
+                "Change a thread: title, question, moderation, opening and closing time "
+                "(staff of the procedure's department, admins)",
+                ThreadOut,
+                request=ThreadPatch,
+                auth=True,
+            ),
+        },
+    ),
+    ApiRoute(
+        "/threads/{thread_id:int}/close",
+        close_thread,
+        docs={
+            "POST": Doc(
+                "Close a thread now (no `at`) or at a time (staff of the procedure's "
+                "department, admins)",
+                ThreadOut,
+                request=ThreadCloseIn,
+                auth=True,
+            ),
+        },
+    ),
+    ApiRoute(
+        "/threads/{thread_id:int}/reopen",
+        reopen_thread,
+        docs={
+            "POST": Doc(
+                "Open a closed thread again (staff of the procedure's department, admins)",
+                ThreadOut,
+                auth=True,
+            ),
+        },
+    ),
 ]

@@ -110,6 +110,7 @@ def procedure_values(procedure: Procedure) -> dict[str, Any]:
         "cost": procedure.cost,
         "location": procedure.location,
         "links": "\n".join(f"{link.title} | {link.url}" for link in procedure.links),
+        "image_alt": procedure.image_alt,
     }
     for step in procedure.phases:
         values[f"{step.phase}_start"] = step.starts_on.isoformat() if step.starts_on else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, LargeBinary, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialog.db import Base, utcnow
@@ -121,6 +121,12 @@ class Procedure(Base):
     location: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The optional image (0017): its size and text alternative live here, so that pages and
+    # cards need not load the bytes (ProcedureImage); the version is part of its address.
+    image_alt: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    image_width: Mapped[int | None]
+    image_height: Mapped[int | None]
+    image_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     districts: Mapped[list[District]] = relationship(
         secondary=procedure_districts, lazy="raise", order_by="District.name"
@@ -136,6 +142,18 @@ class Procedure(Base):
     threads: Mapped[list[Thread]] = relationship(
         lazy="raise", order_by="Thread.id", back_populates="procedure"
     )
+
+
+class ProcedureImage(Base):
+    """The procedure's image: a re-encoded JPEG without metadata (dialog.concerns.photos)."""
+
+    __tablename__ = "procedure_images"
+
+    procedure_id: Mapped[int] = mapped_column(
+        ForeignKey("procedures.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ProcedurePhase(Base):

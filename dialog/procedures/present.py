@@ -7,6 +7,7 @@ from dialog.procedures.schemas import (
     ContactOut,
     DepartmentOut,
     DistrictOut,
+    ImageOut,
     LinkOut,
     MethodOut,
     PhaseDates,
@@ -45,6 +46,18 @@ def summary_out(procedure: Procedure) -> ProcedureSummaryOut:
         status=procedure.status,
         updated_at=procedure.updated_at,
         url=f"/procedures/{procedure.id}",
+        image=image_out(procedure),
+    )
+
+
+def image_out(procedure: Procedure) -> ImageOut | None:
+    if procedure.image_width is None or procedure.image_height is None:
+        return None
+    return ImageOut(
+        url=f"/procedures/{procedure.id}/image?v={procedure.image_version}",
+        alt=procedure.image_alt,
+        width=procedure.image_width,
+        height=procedure.image_height,
     )
 
 

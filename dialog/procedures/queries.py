@@ -8,16 +8,19 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
+from dialog.accounts.actor import Actor
 from dialog.procedures.models import (
     Department,
     District,
     Method,
     Procedure,
+    ProcedureImage,
     Status,
     Thread,
     procedure_districts,
 )
 from dialog.procedures.schemas import ProcedureFilters
+from dialog.review.policy import NOT_PUBLIC, can_see_procedure
 
 PHASE_ORDER = {"active": 0, "planned": 1, "evaluation": 2, "completed": 3}
 
@@ -145,3 +148,26 @@ async def thread(session: AsyncSession, thread_id: int) -> Thread | None:
         .where(Thread.id == thread_id)
         .options(joinedload(Thread.procedure).joinedload(Procedure.department))
     )
+
+
+async def threads_withheld_from(
+    session: AsyncSession, actor: Actor, thread_ids: Sequence[int]
+) -> list[int]:
+    """The threads among these whose procedure the actor may not see (a draft, or one in the
+    office's review): for the actor they do not exist, live topics included."""
+    if not thread_ids:
+        return []
+    rows = await session.execute(
+        select(Thread.id, Procedure.status, Procedure.department_id)
+        .join(Procedure, Procedure.id == Thread.procedure_id)
+        .where(Thread.id.in_(thread_ids), Procedure.status.in_(NOT_PUBLIC))
+    )
+    return sorted(
+        thread_id
+        for thread_id, status, department_id in rows
+        if not can_see_procedure(actor, status, department_id)
+    )
+
+
+async def image(session: AsyncSession, procedure_id: int) -> ProcedureImage | None:
+    return await session.get(ProcedureImage, procedure_id)

@@ -111,6 +111,22 @@ class ProcedurePatch(Strict):
         return None if value == "" else value
 
 
+def moment(value: object) -> object:
+    """A before-validator for a time: "" is none, a string is parsed here. Strict JSON would
+    take the string itself, but a before-validator hands it on as a Python str, which strict
+    validation refuses; other types pass on and are refused there."""
+    if value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.replace("z", "Z"))
+        except ValueError:
+            raise ValueError(
+                lazy("Please enter a date and time such as 2026-05-31T18:00.")
+            ) from None
+    return value
+
+
 def title_from(question: str) -> str:
     """A thread without its own title is called by its question (cut at a word, at most 200)."""
     text = " ".join(question.split())
@@ -129,7 +145,7 @@ class ThreadIn(Strict):
     @field_validator("opens_at", "closes_at", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
-        return None if value == "" else value
+        return moment(value)
 
     @field_validator("opens_at", "closes_at")
     @classmethod
@@ -148,22 +164,40 @@ class ThreadIn(Strict):
             raise ValueError(lazy("Please give the thread a title or a guiding question."))
         return title
 
-    @model_validator(mode="after")
-    def _ordered(self) -> ThreadIn:
-        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+    @field_validator("closes_at")
+    @classmethod
+    def _after_opening(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        # A field's own check, so that the error names closes_at (form and API).
+        opens_at = info.data.get("opens_at")
+        if value is not None and opens_at is not None and value <= opens_at:
             raise ValueError(lazy("The thread must close after it opens."))
-        return self
+        return value
+
+
+class ThreadPatch(Strict):
+    """Change some of a thread's fields; the others keep their values (then checked as ThreadIn)."""
+
+    question: str | None = Field(default=None, max_length=2000)
+    title: str | None = Field(default=None, max_length=200)
+    moderation: ModerationName | None = None
+    opens_at: datetime | None = Field(default=None, json_schema_extra=blank_means_none)
+    closes_at: datetime | None = Field(default=None, json_schema_extra=blank_means_none)
+
+    @field_validator("opens_at", "closes_at", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return moment(value)
 
 
 class ThreadCloseIn(Strict):
     """Close now (no time), or at a time (Potsdam's local time without a zone)."""
 
-    at: datetime | None = None
+    at: datetime | None = Field(default=None, json_schema_extra=blank_means_none)
 
     @field_validator("at", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
-        return None if value == "" else value
+        return moment(value)
 
     @field_validator("at")
     @classmethod
@@ -235,6 +269,15 @@ class ContactOut(BaseModel):
     phone: str
 
 
+class ImageOut(BaseModel):
+    """The procedure's image: its address and its text alternative (required with an image)."""
+
+    url: str
+    alt: str
+    width: int
+    height: int
+
+
 class ProcedureSummaryOut(BaseModel):
     id: int
     slug: str
@@ -250,6 +293,7 @@ class ProcedureSummaryOut(BaseModel):
     # and the office only.
     status: str = "public"
     url: str
+    image: ImageOut | None = None
 
 
 class ProcedureOut(ProcedureSummaryOut):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from dialog.errors import Forbidden, InvalidInput, NotFound
 from dialog.i18n import TIMEZONE, lazy
 from dialog.i18n import gettext as _
 from dialog.notifications.follows import Target, is_following
-from dialog.procedures import actions, forms, queries
+from dialog.procedures import actions, forms, images, queries
 from dialog.procedures.models import Thread
 from dialog.procedures.schemas import (
     ProcedureFilters,
@@ -33,6 +33,8 @@ from dialog.web.api import actor, database
 from dialog.web.ids import parse_id
 from dialog.web.inputs import form_data, validate
 from dialog.web.templating import render
+
+M = TypeVar("M", ProcedureIn, ProcedurePatch)
 
 
 async def home(request: Request) -> Response:
@@ -123,6 +125,48 @@ async def _form_context(request: Request) -> dict[str, Any]:
         }
 
 
+async def _checked(
+    request: Request, form: dict[str, Any], model: type[M], *, has_image: bool
+) -> tuple[M, images.ImageChange | None]:
+    """The form as `model` and the image change it asks for; all wrong fields at once."""
+    errors: dict[str, str] = {}
+    change = data = None
+    try:
+        photo = await images.read_upload((await request.form()).get("image"))
+        change = images.check_change(form, photo, has_image)
+    except InvalidInput as error:
+        errors.update(error.fields)
+    try:
+        data = forms.procedure_input(form, model)
+    except InvalidInput as error:
+        errors.update(error.fields)
+    if errors or data is None:
+        raise InvalidInput(lazy("Please check the marked fields."), errors)
+    return data, change
+
+
+async def procedure_image(request: Request) -> Response:
+    """The image, to whoever may see the procedure (a draft's only to its department)."""
+    async with database(request).reading() as session:
+        found = await queries.procedure(session, request.path_params["procedure_id"])
+        visible = found is not None and review_policy.can_see_procedure(
+            actor(request), found.status, found.department_id
+        )
+        stored = await queries.image(session, found.id) if found and visible else None
+    if found is None or stored is None:
+        raise NotFound(lazy("This procedure has no image."))
+    public = found.status in ("public", "hidden")
+    return Response(
+        stored.data,
+        media_type="image/jpeg",
+        headers={
+            # The address carries the image's version: a new image has a new address.
+            "Cache-Control": "public, max-age=86400" if public else "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
 async def procedure_new(request: Request) -> Response:
     who = actor(request)
     actions.require_signed_in(who)
@@ -140,9 +184,10 @@ async def procedure_new(request: Request) -> Response:
         form = await form_data(request)
         context["values"] = form
         try:
-            data = forms.procedure_input(form, ProcedureIn)
+            data, change = await _checked(request, form, ProcedureIn, has_image=False)
             async with database(request).unit_of_work() as uow:
                 created = await actions.do_create_procedure(uow, who, data)
+                await images.do_apply(uow, created, change)
             return RedirectResponse(f"/procedures/{created.id}", status_code=303)
         except InvalidInput as error:
             context["errors"] = error.fields
@@ -170,16 +215,19 @@ async def procedure_edit(request: Request) -> Response:
         errors={},
         values=forms.procedure_values(found),
     )
+    context["p"] = found
     if request.method == "POST":
         form = await form_data(request)
         context["values"] = form
         try:
-            patch = forms.procedure_input(form, ProcedurePatch)
+            has_image = found.image_width is not None
+            patch, change = await _checked(request, form, ProcedurePatch, has_image=has_image)
             async with database(request).unit_of_work() as uow:
-                target = await queries.procedure(uow.session, found.id)
-                await actions.do_update_procedure(
-                    uow, who, actions.access_manageable(who, target), patch
+                target = actions.access_manageable(
+                    who, await queries.procedure(uow.session, found.id)
                 )
+                await actions.do_update_procedure(uow, who, target, patch)
+                await images.do_apply(uow, target, change)
             return RedirectResponse(f"/procedures/{found.id}", status_code=303)
         except InvalidInput as error:
             context["errors"] = error.fields
@@ -291,6 +339,7 @@ routes: list[BaseRoute] = [
     Route("/procedures", procedure_list),
     Route("/procedures/new", procedure_new, methods=["GET", "POST"]),
     Route("/procedures/{procedure_id:int}/edit", procedure_edit, methods=["GET", "POST"]),
+    Route("/procedures/{procedure_id:int}/image", procedure_image),
     Route("/procedures/{procedure_id:int}/threads/new", thread_new, methods=["GET", "POST"]),
     Route("/procedures/{key:str}", procedure_detail),
     Route("/threads/{thread_id:int}/edit", thread_edit, methods=["GET", "POST"]),

@@ -20,6 +20,7 @@ from dialog.i18n import lazy
 from dialog.live.outbox import emit
 from dialog.live.policy import thread_topic
 from dialog.markup import render_markdown
+from dialog.notifications.follows import Target, follow
 from dialog.organisations import queries as organisation_queries
 from dialog.procedures import queries as procedure_queries
 from dialog.procedures.actions import slugify
@@ -107,6 +108,8 @@ async def do_create_proposal(uow: UnitOfWork, actor: Actor, data: ProposalIn) ->
     )
     uow.session.add(proposal)
     await uow.session.flush()
+    assert actor.user_id is not None
+    await follow(uow.session, actor.user_id, Target("proposal", proposal.id))
     return proposal
 
 
@@ -130,6 +133,8 @@ async def do_support(
     )
     if not getattr(result, "rowcount", 0):
         return proposal
+    assert actor.user_id is not None
+    await follow(uow.session, actor.user_id, Target("proposal", proposal.id))
     await _recount(uow, proposal)
     await emit(uow, events.SUPPORT_CHANGED, status_of(proposal), proposal.id)
     if policy.reached(proposal.state, proposal.support_count, proposal.threshold):

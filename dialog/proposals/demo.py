@@ -10,10 +10,13 @@ from sqlalchemy import select
 from dialog.accounts.actor import Actor
 from dialog.accounts.models import User
 from dialog.db import UnitOfWork, utcnow
+from dialog.discussion.actions import do_post_comment
+from dialog.discussion.hooks import DiscussionHooks
+from dialog.discussion.schemas import CommentIn
 from dialog.organisations.actions import do_create_organisation
 from dialog.organisations.models import Membership
 from dialog.organisations.schemas import OrganisationIn
-from dialog.procedures.models import Department, District, Method, Procedure, Status
+from dialog.procedures.models import Department, District, Method, Procedure, Status, Thread
 from dialog.proposals.actions import do_create_proposal, do_decide, do_give_statement, do_support
 from dialog.proposals.models import Proposal
 from dialog.proposals.schemas import ProposalDecisionIn, ProposalIn, StatementIn
@@ -130,6 +133,7 @@ async def add_proposals(uow: UnitOfWork, settings: Settings | None = None) -> No
     # Waits for the office's confirmation (the overview shows it).
     uow.session.add(Membership(organisation_id=organisations[0].id, user_id=kiezmama.id))
     await uow.session.flush()
+    await _comment_as_organisation(uow, as_actor(radler.email or ""), organisations[1].slug)
     residents = [e for e, u in people.items() if u.role == "resident"]
     for title, summary, districts, department, state, author, organisation in PROPOSALS:
         data = ProposalIn(
@@ -240,3 +244,22 @@ async def _procedure_in_review(uow: UnitOfWork, staff_id: int) -> None:
         ]
     )
     await uow.session.flush()
+
+
+async def _comment_as_organisation(uow: UnitOfWork, member: Actor, slug: str) -> None:
+    """The initiative speaks in the first open discussion: the public reads its name,
+    moderators the member who wrote it."""
+    thread_id = await uow.session.scalar(
+        select(Thread.id)
+        .join(Procedure, Procedure.id == Thread.procedure_id)
+        .where(Procedure.phase == "active", Thread.is_open.is_(True))
+        .order_by(Thread.id)
+    )
+    if thread_id is None:
+        return
+    data = CommentIn(
+        body="Als Initiative sammeln wir seit zwei Jahren Hinweise zu gefährlichen Stellen. "
+        "Gerne bringen wir sie in die Planung ein.",
+        as_organisation=slug,
+    )
+    await do_post_comment(uow, member, thread_id, data, DiscussionHooks())

@@ -1,31 +1,27 @@
-"""Tell a proposal's supporters and its author about each step (in-app; mail if they chose it).
+"""Tell a proposal's followers about each step (in-app; by mail or in the digest as they chose).
 
-The one place where proposals call the notifications package."""
+Its author and its supporters follow it automatically (dialog.proposals.actions); whoever
+unfollows hears no more. The place where proposals notify."""
 
 from __future__ import annotations
-
-from sqlalchemy import select
 
 from dialog.db import UnitOfWork
 from dialog.i18n import gettext as _
 from dialog.notifications.actions import do_notify
+from dialog.notifications.follows import Target, followers
 from dialog.proposals.labels import state_label
-from dialog.proposals.models import Proposal, Support
+from dialog.proposals.models import Proposal
 from dialog.settings import Settings
 
 
 async def tell_about_step(uow: UnitOfWork, settings: Settings, proposal: Proposal) -> None:
-    """Everyone who supports the proposal, and its author, learn its new state."""
-    supporters = set(
-        await uow.session.scalars(select(Support.user_id).where(Support.proposal_id == proposal.id))
-    )
-    if proposal.author_id is not None:
-        supporters.add(proposal.author_id)
+    """Everyone who follows the proposal learns its new state."""
+    readers = await followers(uow.session, [Target("proposal", proposal.id)])
     title, state = proposal.title, proposal.state
     await do_notify(
         uow,
         settings,
-        supporters,
+        readers,
         kind="proposal",
         title=lambda: (
             _("Proposal “%(title)s”: %(state)s")

@@ -14,6 +14,7 @@ from dialog.accounts import policy as roles
 from dialog.errors import Conflict, InvalidInput
 from dialog.i18n import gettext as _
 from dialog.live import queries as live_queries
+from dialog.notifications.follows import Target, is_following
 from dialog.organisations import queries as organisation_queries
 from dialog.procedures import queries as procedure_queries
 from dialog.proposals import actions, policy, queries
@@ -100,6 +101,9 @@ async def _detail(
             "since": await live_queries.latest_event_id(session),
             "default_threshold": services(request).settings.proposal_threshold,
             "default_days": services(request).settings.proposal_days,
+            "following": who.user_id is not None
+            and await is_following(session, who.user_id, Target("proposal", found.id)),
+            "followable": policy.is_public(found.state),
         }
         if roles.is_moderator(who) or roles.is_office(who):
             context["author"] = await queries.author_name(session, found)

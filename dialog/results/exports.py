@@ -25,6 +25,8 @@ from dialog.evaluation import export as evaluation_export
 from dialog.evaluation.queries import THEME_SEPARATOR
 from dialog.i18n import gettext as _
 from dialog.i18n import lazy, using
+from dialog.procedures.models import Procedure
+from dialog.procedures.present import image_out
 from dialog.results import queries, wording, xlsx
 from dialog.results.models import AnswerState
 from dialog.results.present import state_label
@@ -344,6 +346,7 @@ async def _fill_workbook(
     about.append([])
     about.append([_("procedure"), _cell(procedure.title)])
     about.append([_("department"), _cell(department)])
+    about.extend(_image_rows(procedure))
     about.append([_("exported at (UTC)"), _naive_utc(utcnow())])
     about.append([_("format"), f"{EXPORT_FORMAT} {EXPORT_VERSION}"])
     about.append([_("answer states"), ", ".join(_state_names())])
@@ -398,6 +401,7 @@ async def _fill_people_workbook(
         about.append([])
         about.append([_("procedure"), _cell(procedure.title)])
         about.append([_("department"), _cell(department)])
+        about.extend(_image_rows(procedure))
         about.append([_("exported at (Potsdam time)"), wording.local(utcnow())])
         about.append([_("format"), f"{EXPORT_FORMAT} {EXPORT_VERSION}"])
     return count
@@ -424,6 +428,19 @@ def _evaluation_sheets(workbook: xlsx.Workbook, found: evaluation_export.Evaluat
 
 def _state_names() -> list[str]:
     return [f"{s.value} = {state_label(s.value)}" for s in AnswerState]
+
+
+def _image_json(procedure: Procedure) -> dict[str, str] | None:
+    """The procedure's image as its address and text alternative (as the API gives it)."""
+    image = image_out(procedure)
+    return {"url": image.url, "alt": image.alt} if image else None
+
+
+def _image_rows(procedure: Procedure) -> list[list[Any]]:
+    image = image_out(procedure)
+    if image is None:
+        return []
+    return [[_("image"), _cell(image.url)], [_("text alternative of the image"), _cell(image.alt)]]
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -456,6 +473,7 @@ async def json_chunks(
                 "title": procedure.title,
                 "phase": procedure.phase,
                 "department": department,
+                "image": _image_json(procedure),
             },
             "threads": [
                 {

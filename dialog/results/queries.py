@@ -14,10 +14,16 @@ from dialog.accounts.models import User
 from dialog.discussion.models import Comment, CommentStatus, Vote
 from dialog.evaluation.models import OfflineSource
 from dialog.evaluation.queries import theme_names_of_comment
+from dialog.organisations.models import Organisation
 from dialog.procedures.models import Department, Procedure, ProcedurePhase, Thread
 from dialog.results.models import Answer, Decision, HandoverJob, JobState
 from dialog.results.present import answer_out
 from dialog.results.schemas import AnswerOut
+
+# The author as departments and the public read them (joined with User and Organisation): a
+# comment posted as an organisation names the organisation, never the person behind it.
+PUBLIC_AUTHOR = func.coalesce(Organisation.name, User.display_name)
+PUBLIC_AUTHOR_GONE = case((Comment.organisation_id.is_not(None), None), else_=User.deleted_at)
 
 
 async def thread_with_procedure(
@@ -233,10 +239,11 @@ async def workspace(
     )
     procedures = [ProcedureLine(p, int(c or 0), int(a or 0)) for p, c, a in procedure_rows]
     unanswered = (
-        select(Comment, Thread.title, Procedure.title, User.display_name, User.deleted_at)
+        select(Comment, Thread.title, Procedure.title, PUBLIC_AUTHOR, PUBLIC_AUTHOR_GONE)
         .join(Thread, Thread.id == Comment.thread_id)
         .join(Procedure, Procedure.id == Thread.procedure_id)
         .outerjoin(User, User.id == Comment.author_id)
+        .outerjoin(Organisation, Organisation.id == Comment.organisation_id)
         .outerjoin(Answer, Answer.comment_id == Comment.id)
         .where(own, Comment.status == CommentStatus.published, Answer.id.is_(None))
     )
@@ -339,7 +346,8 @@ def export_query(procedure_id: int, thread_id: int | None = None) -> Select[*tup
             Comment.parent_id,
             Comment.depth,
             type_coerce(Comment.created_at, DateTime()),
-            case((User.deleted_at.is_(None), User.display_name)),
+            # Posted as an organisation: its name, never the person's.
+            func.coalesce(Organisation.name, case((User.deleted_at.is_(None), User.display_name))),
             Comment.stance,
             Comment.html,
             Comment.up_count,
@@ -359,6 +367,7 @@ def export_query(procedure_id: int, thread_id: int | None = None) -> Select[*tup
         )
         .join(Thread, Thread.id == Comment.thread_id)
         .outerjoin(User, User.id == Comment.author_id)
+        .outerjoin(Organisation, Organisation.id == Comment.organisation_id)
         .outerjoin(Answer, Answer.comment_id == Comment.id)
         .outerjoin(OfflineSource, OfflineSource.comment_id == Comment.id)
         .where(Thread.procedure_id == procedure_id, Comment.status == CommentStatus.published)

@@ -18,10 +18,12 @@ from dialog.evaluation import groups
 from dialog.evaluation import queries as evaluation_queries
 from dialog.i18n import format_day
 from dialog.i18n import gettext as _
+from dialog.organisations.models import Organisation
 from dialog.procedures.models import Procedure, Thread
 from dialog.results import queries
 from dialog.results.models import AnswerState
 from dialog.results.present import state_label
+from dialog.results.queries import PUBLIC_AUTHOR, PUBLIC_AUTHOR_GONE
 
 TOP = 10
 
@@ -180,9 +182,10 @@ async def build(session: AsyncSession, procedure_id: int, top: int = TOP) -> Rep
         .where(in_procedure, published)
     )
     lines = (
-        select(Comment, User.display_name, User.deleted_at)
+        select(Comment, PUBLIC_AUTHOR, PUBLIC_AUTHOR_GONE)
         .join(Thread, Thread.id == Comment.thread_id)
         .outerjoin(User, User.id == Comment.author_id)
+        .outerjoin(Organisation, Organisation.id == Comment.organisation_id)
         .where(in_procedure, published)
     )
     supported = await session.execute(

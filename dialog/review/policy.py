@@ -49,3 +49,25 @@ STEPS: dict[str, frozenset[str]] = {
 
 def step_allowed(step: str, status: str) -> bool:
     return status in STEPS.get(step, frozenset())
+
+
+OFFICE_STEPS = frozenset({"release", "return", "checks"})
+DEPARTMENT_STEPS = frozenset({"submit", "support", "publish"})
+
+
+def may_take(actor: Actor, step: str, department_id: int, trusted: bool) -> bool:
+    """Whose step it is, whatever the status: the office's, the department's, or both's."""
+    if step in OFFICE_STEPS and not can_release(actor):
+        return False
+    if step in DEPARTMENT_STEPS and not can_submit(actor, department_id):
+        return False
+    return step != "publish" or starts_public(actor, trusted)
+
+
+def steps_for(actor: Actor, status: str, department_id: int, trusted: bool) -> list[str]:
+    """The steps this reader may take now (the API lists them)."""
+    return [
+        step
+        for step in STEPS
+        if step_allowed(step, status) and may_take(actor, step, department_id, trusted)
+    ]

@@ -82,3 +82,10 @@ async def ending_soon(
 
 async def departments(session: AsyncSession) -> Sequence[Department]:
     return (await session.scalars(select(Department).order_by(Department.name))).all()
+
+
+async def trusted(session: AsyncSession, department_id: int) -> bool:
+    """Whether the department publishes without the office's review."""
+    return bool(
+        await session.scalar(select(Department.trusted).where(Department.id == department_id))
+    )

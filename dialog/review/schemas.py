@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from dialog.procedures.schemas import Strict
 
@@ -19,3 +20,32 @@ class StepIn(Strict):
 
 class ChecklistItemIn(Strict):
     text: str = Field(min_length=3, max_length=300)
+
+
+class ChecklistEntryOut(BaseModel):
+    id: int
+    text: str
+    checked: bool  # ticked for this procedure
+
+
+class HistoryEntryOut(BaseModel):
+    kind: str  # submitted, support-requested, comment, released, returned, published
+    body: str
+    author: str | None  # None: the account is gone
+    created_at: datetime
+
+
+class ReviewOut(BaseModel):
+    """A procedure's review as its department and the office read it."""
+
+    procedure_id: int
+    status: str  # draft, review, public, ...
+    support_requested_at: datetime | None
+    checklist: list[ChecklistEntryOut]
+    history: list[HistoryEntryOut]
+    steps: list[StepName]  # what the reader may do now
+
+
+class ChecklistItemOut(BaseModel):
+    id: int
+    text: str

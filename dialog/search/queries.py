@@ -1,9 +1,10 @@
 """Reads of the search: published comments whose text matches, newest first.
 
-PostgreSQL matches `to_tsvector('german', body)` (GIN index of migration 0016) against
-`websearch_to_tsquery('german', q)`; SQLite matches the stems in its FTS5 table. Both join the
-comment's thread and procedure and read only comments that are published now: a hidden,
-pending, rejected or withdrawn one is never a result, whatever an index still holds.
+PostgreSQL matches the stored column `search_vector` (to_tsvector('german', body), generated
+by the database; GIN index of migration 0017) against `websearch_to_tsquery('german', q)`;
+SQLite matches the stems in its FTS5 table. Both join the comment's thread and procedure and
+read only comments that are published now: a hidden, pending, rejected or withdrawn one is
+never a result, whatever an index still holds.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ FEW_MATCHES = 2_000  # PostgreSQL: up to this many matches are fetched as ids, t
 
 _COLUMNS = (
     "c.id, c.html, c.created_at, c.author_id, u.display_name, u.deleted_at, "
+    "o.name AS organisation_name, "
     "t.id AS thread_id, t.title AS thread_title, p.id AS procedure_id, p.title AS procedure_title"
 )
 # Drafts and procedures in the office's review are not public (dialog.review), nor their threads.
@@ -29,11 +31,12 @@ _JOINS = (
     "JOIN threads AS t ON t.id = c.thread_id "
     "JOIN procedures AS p ON p.id = t.procedure_id AND p.status NOT IN ('draft', 'review') "
     "LEFT JOIN users AS u ON u.id = c.author_id "
+    "LEFT JOIN organisations AS o ON o.id = c.organisation_id "
 )
 # 'published' is written into the statement, not bound: PostgreSQL then uses the partial index.
 POSTGRES_MATCH = (
     "FROM comments AS c {joins}WHERE c.status = 'published' AND "
-    "to_tsvector('german'::regconfig, c.body) @@ websearch_to_tsquery('german'::regconfig, :q)"
+    "c.search_vector @@ websearch_to_tsquery('german'::regconfig, :q)"
 )
 SQLITE_MATCH = (
     "FROM comment_search AS s JOIN comments AS c ON c.id = s.rowid {joins}"
@@ -49,7 +52,7 @@ class Found:
     id: int
     html: str
     created_at: datetime
-    author_name: str | None  # None: the account is gone
+    author_name: str | None  # None: the account is gone (or the organisation's name)
     thread_id: int
     thread_title: str
     procedure_id: int
@@ -85,10 +88,10 @@ async def _postgres(
     session: AsyncSession, query: str, limit: int, offset: int
 ) -> tuple[list[Found], int]:
     """PostgreSQL estimates every word alike, so given ORDER BY id LIMIT it may walk the
-    primary key backwards and compute to_tsvector for every comment until 20 match: seconds
-    for a rare word. So first the matching ids through the GIN index (a bitmap scan, no
-    order), up to FEW_MATCHES; only a word more frequent than that takes the walk, which then
-    meets its 20 matches within a few hundred rows."""
+    primary key backwards and test every comment until 20 match: slow for a rare word. So
+    first the matching ids through the GIN index (a bitmap scan, no order), up to FEW_MATCHES;
+    only a word more frequent than that takes the walk, which then meets its 20 matches within
+    a few hundred rows. Both read the stored vector: nothing is computed per row."""
     matching = POSTGRES_MATCH.format(joins="")
     ids = list(
         await session.scalars(
@@ -123,7 +126,9 @@ def _found(row: Row[Any]) -> Found:
         row.id,
         row.html,
         _aware(row.created_at),
-        row.display_name if row.author_id is not None and row.deleted_at is None else None,
+        # Posted as an organisation: its name, never the person's.
+        row.organisation_name
+        or (row.display_name if row.author_id is not None and row.deleted_at is None else None),
         row.thread_id,
         row.thread_title,
         row.procedure_id,

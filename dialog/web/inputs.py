@@ -149,6 +149,8 @@ async def form_data(request: Request) -> dict[str, Any]:
         if key == "csrf_token":
             continue
         values = [v for v in form.getlist(key) if isinstance(v, str)]
+        if not values and not key.endswith("[]"):
+            continue  # files only (an upload field): the view reads them from the form itself
         data[key] = values if len(values) > 1 or key.endswith("[]") else values[0]
     fields = {key.removesuffix("[]"): value for key, value in data.items()}
     if found := nul_fields(fields):

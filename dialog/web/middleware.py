@@ -23,6 +23,17 @@ CSP = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+
+def security_headers(image_origin: str | None = None) -> dict[str, str]:
+    """The headers of every answer; `image_origin` (the city's own map tiles) is the one other
+    origin pages may load images from."""
+    if image_origin is None:
+        return SECURITY_HEADERS
+    csp = CSP.replace("img-src 'self' data:;", f"img-src 'self' data: {image_origin};")
+    return {**SECURITY_HEADERS, "content-security-policy": csp}
+
+
 SECURITY_HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
@@ -61,9 +72,10 @@ class RequestContextMiddleware:
     its answer would lack the security headers, the request id and the reader's language.
     """
 
-    def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
+    def __init__(self, app: ASGIApp, hsts: bool = False, image_origin: str | None = None) -> None:
         self.app = app
         self.hsts = hsts
+        self.headers = security_headers(image_origin)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -86,7 +98,7 @@ class RequestContextMiddleware:
                 status = message["status"]
                 headers = MutableHeaders(scope=message)
                 headers["x-request-id"] = rid
-                for key, value in SECURITY_HEADERS.items():
+                for key, value in self.headers.items():
                     headers.setdefault(key, value)
                 if self.hsts:
                     headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"

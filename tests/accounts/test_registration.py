@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import httpx
@@ -236,3 +237,19 @@ async def test_the_verification_mail_is_in_the_language_of_the_registration(
     html = message.get_body(("html",))
     assert text is not None and phrase in text.get_content()
     assert html is not None and phrase in html.get_content()
+
+
+async def test_parallel_registrations_of_one_address_make_one_account_and_answer_alike(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    """On PostgreSQL the second insert of a racing pair hit the unique address and answered
+    500; now it answers like any registration of a known address."""
+    answers = await asyncio.gather(
+        *(register(client, "zwilling@example.org", display_name=f"Zwilling {n}") for n in range(5))
+    )
+    assert [a.status_code for a in answers] == [200] * 5
+    async with db.reading() as session:
+        found = (
+            await session.scalars(select(User).where(User.email == "zwilling@example.org"))
+        ).all()
+    assert len(found) == 1

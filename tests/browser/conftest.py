@@ -40,6 +40,7 @@ from dialog.app import create_app
 from dialog.live.transport import uvicorn_websocket_options
 from dialog.ratelimit import RateLimiter
 from dialog.settings import Settings
+from tests.browser.tiles import TileServer, tile_server
 
 CHROMIUM = os.environ.get("DIALOG_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -98,6 +99,7 @@ class LiveServer:
     url: str
     settings: Settings
     mailbox: Mailbox
+    tiles: TileServer
     states: dict[str, Any] = field(default_factory=dict)
 
     def get_json(self, path: str) -> Any:
@@ -139,7 +141,13 @@ class LiveServer:
 
 @contextmanager
 def serve(root: Path) -> Iterator[LiveServer]:
-    """A migrated SQLite database with the demo data, served by uvicorn on a free port."""
+    """A migrated SQLite database with the demo data, served by uvicorn on a free port, with
+    the city's own map tiles from a tile server on loopback."""
+    with tile_server() as tiles:
+        yield from _serve(root, tiles)
+
+
+def _serve(root: Path, tiles: TileServer) -> Iterator[LiveServer]:
     mailbox = Mailbox()
     smtp_port = free_socket()
     port = smtp_port.getsockname()[1]
@@ -153,6 +161,8 @@ def serve(root: Path) -> Iterator[LiveServer]:
         base_url=f"http://{host}:{web_port}",
         smtp_url=f"smtp://127.0.0.1:{port}",
         mail_from="dialog@example.org",
+        map_tiles=tiles.template,
+        map_attribution="Kacheln: Testkachelserver",
     )
     migrate.upgrade(settings)
     asyncio.run(demo.load(settings))
@@ -177,7 +187,7 @@ def serve(root: Path) -> Iterator[LiveServer]:
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
     try:
-        yield LiveServer(url=settings.base_url, settings=settings, mailbox=mailbox)
+        yield LiveServer(url=settings.base_url, settings=settings, mailbox=mailbox, tiles=tiles)
     finally:
         server.should_exit = True
         thread.join(timeout=10)

@@ -19,6 +19,7 @@ MODERATOR = "moderation@example.org"
 ADMIN = "admin@example.org"
 RESIDENT = "anna-aus-babelsberg@example.org"
 OFFICE = "werkstadt@example.org"
+MEMBER = "potsdamer-radler@example.org"  # confirmed for the Initiative Radweg Zeppelinstraße
 
 
 THIS_YEAR = date.today().year
@@ -42,6 +43,13 @@ def submit_empty_procedure_form(page: Page) -> None:
     page.wait_for_selector("#error-summary")
 
 
+def submit_image_without_alt(page: Page) -> None:
+    """The edit form of a procedure with an image, its text alternative emptied: 422."""
+    page.fill("#image_alt", "")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#image_alt-error")
+
+
 def submit_wrong_login(page: Page) -> None:
     page.fill("#email", "niemand@example.org")
     page.fill("#password", "falsch")
@@ -51,6 +59,15 @@ def submit_wrong_login(page: Page) -> None:
 
 def submit_empty_form(page: Page) -> None:
     page.click("main form button[type=submit]")
+    page.wait_for_selector("#error-summary")
+
+
+def refuse_concern_step(page: Page) -> None:
+    """The office opens the first open item of its queue and forwards it with a one-letter
+    recipient: the message beside the field."""
+    page.click("main table.queue tbody a")
+    page.fill("#forward-to", "x")
+    page.click("form[action$='/forward'] button[type=submit]")
     page.wait_for_selector("#error-summary")
 
 
@@ -89,9 +106,17 @@ PAGES: list[PageCase] = [
         prepare=submit_empty_procedure_form,
     ),
     PageCase("procedure-edit", "/procedures/{own_procedure}/edit", user=STAFF),
+    PageCase(
+        "procedure-edit-image-without-alt",
+        "/procedures/{own_procedure}/edit",
+        user=STAFF,
+        prepare=submit_image_without_alt,
+    ),
     PageCase("thread-new", "/procedures/{own_procedure}/threads/new", user=STAFF),
     PageCase("thread", "/threads/{thread}"),
     PageCase("thread-signed-in", "/threads/{thread}", user=RESIDENT),
+    # A confirmed member of an organisation: the form offers to post as it (issue 16).
+    PageCase("thread-as-organisation-member", "/threads/{thread}", user=MEMBER),
     PageCase(
         "thread-report-dialog", "/threads/{thread}", user=RESIDENT, prepare=open_report_dialog
     ),
@@ -125,6 +150,7 @@ PAGES: list[PageCase] = [
     PageCase("concern-confirm", "/concerns/new", prepare=fill_concern_step_one),
     PageCase("concern", "/concerns/{concern}"),
     PageCase("concern-as-office", "/concerns/{concern}", user=OFFICE),
+    PageCase("concern-step-refused", "/office/concerns", user=OFFICE, prepare=refuse_concern_step),
     PageCase("concerns-office-queue", "/office/concerns", user=OFFICE),
     PageCase("concerns-annual-report", f"/concerns/report/{date.today().year}"),
     PageCase(

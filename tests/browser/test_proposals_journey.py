@@ -16,7 +16,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import LiveServer, new_context
+from tests.browser.conftest import LiveServer, new_context, write_comment
 from tests.browser.test_axe import violations
 
 pytestmark = pytest.mark.browser
@@ -25,6 +25,9 @@ RESIDENT = "anna-aus-babelsberg@example.org"
 SUPPORTERS = ("kiezmama@example.org", "herr-schulze@example.org")
 OFFICE = "werkstadt@example.org"
 STAFF = "stadtplanung@example.org"
+MEMBER = "potsdamer-radler@example.org"  # confirmed for the initiative (dialog.proposals.demo)
+MODERATOR = "moderation@example.org"
+INITIATIVE = "Initiative Radweg Zeppelinstraße"
 
 
 def press_until_focused(page: Page, selector: str, key: str = "Tab", limit: int = 300) -> None:
@@ -194,3 +197,39 @@ def test_a_department_draft_is_reviewed_and_released_by_the_office(
     finally:
         department.close()
         office.close()
+
+
+def test_only_a_member_is_offered_to_post_as_the_organisation(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    """The comment form offers "Post as" to the initiative's confirmed member only; the public
+    then reads the initiative, the moderation the person behind it."""
+    path = live_server.path("/threads/{thread}")
+    resident = new_context(browser, live_server, user=RESIDENT)
+    page = resident.new_page()
+    page.goto(path)
+    expect(page.locator("#body")).to_be_visible()
+    expect(page.locator("#as_organisation")).to_have_count(0)
+    resident.close()
+    member = new_context(browser, live_server, user=MEMBER)
+    page = member.new_page()
+    page.goto(path)
+    page.select_option("#as_organisation", label=INITIATIVE)
+    text = "Als Initiative bitten wir, die Breite des Radwegs zu prüfen."
+    write_comment(page, text)
+    mine = page.locator("li.comment", has_text=text)
+    expect(mine.locator("[data-slot=author] a")).to_have_text(INITIATIVE)
+    expect(mine.locator(".posted-by")).to_contain_text("Potsdamer Radler")
+    assert violations(page) == []
+    member.close()
+    for user in (None, MODERATOR):
+        reader = new_context(browser, live_server, user=user)
+        page = reader.new_page()
+        page.goto(path)
+        theirs = page.locator("li.comment", has_text=text)
+        expect(theirs.locator("[data-slot=author] a")).to_have_text(INITIATIVE)
+        if user is None:
+            expect(theirs).not_to_contain_text("Potsdamer Radler")
+        else:
+            expect(theirs.locator(".posted-by")).to_contain_text("Potsdamer Radler")
+        reader.close()

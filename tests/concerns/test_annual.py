@@ -99,3 +99,24 @@ async def test_the_page_is_public_and_the_files_are_for_staff(
         workbook = openpyxl.load_workbook(io.BytesIO(book.content), read_only=True)
         cells = [list(r) for r in workbook.active.iter_rows(values_only=True)]
         assert cells[0][2:] == ["2026", "2025"] and ["Gesamt", "Anliegen", "3", "1"] in cells
+
+
+async def test_an_item_counts_as_brought_in_after_its_author_is_removed(
+    world: World, make_user: MakeUser
+) -> None:
+    """Retention and an account's erasure remove the author later; before, such items then
+    counted as anonymous in the report."""
+    anonymous = await world.submit()
+    signed = await world.submit(await make_user())
+    by_mail = await world.submit(email="post@example.org")
+    async with world.db.unit_of_work() as uow:
+        for made in (anonymous, signed, by_mail):
+            found = await uow.session.get(Concern, made.id)
+            assert found is not None
+            found.created_at = moment(date(2026, 5, 4))
+            found.state = State.archived
+            found.author_id = found.email = None  # what retention and the erasure leave
+    async with world.db.reading() as session:
+        r = await annual_report(session, 2026)
+    assert r.total == 3
+    assert r.anonymous_share == round(100 / 3, 1)

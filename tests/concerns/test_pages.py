@@ -305,3 +305,28 @@ async def test_the_public_list_pages_through_older_items(
     assert older is not None
     second = await client.get(older.group(1))
     assert "Idee Nummer 0 " in second.text and "Idee Nummer 0 " not in first.text
+
+
+async def test_a_refused_workflow_step_shows_its_message_beside_the_field_and_keeps_the_text(
+    world: World, client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    """Before, every refused step led to a bare error page and the typed text was lost."""
+    item = await world.submit()
+    csrf = await factories.sign_in(client, await make_user("office"))
+    refused = await client.post(
+        f"/concerns/{item.id}/unpublish", data={"csrf_token": csrf, "reason": "Ja"}
+    )
+    assert refused.status_code == 422
+    page = refused.text
+    assert 'id="unpublish-reason-error"' in page
+    assert 'aria-describedby="unpublish-reason-error" aria-invalid="true"' in page
+    assert 'value="Ja"' in page
+    assert '<a href="#unpublish-reason">' in page  # the summary leads to the field
+    merged = await client.post(
+        f"/concerns/{item.id}/merge", data={"csrf_token": csrf, "original": "999999"}
+    )
+    assert merged.status_code == 422
+    assert 'id="merge-original-error"' in merged.text
+    assert "Es gibt kein Anliegen mit dieser Nummer." in merged.text
+    assert 'value="999999"' in merged.text
+    assert (await world.load(item.id)).state == "received"

@@ -183,7 +183,7 @@ async def test_a_draft_procedure_has_no_feed_calendar_or_search_results(
 ) -> None:
     draft = await factories.procedure(db, department, title="Entwurf", status="draft")
     thread = await factories.thread(db, draft)
-    await post(api, await make_user(), thread.id, "Geheimer Radweg im Entwurf")
+    await post(api, await make_user("staff", department), thread.id, "Geheimer Radweg im Entwurf")
     for path in (f"/procedures/{draft.id}.atom", f"/procedures/{draft.id}.ics"):
         assert (await client.get(path)).status_code == 404
     assert (await client.get(f"/threads/{thread.id}.atom")).status_code == 404

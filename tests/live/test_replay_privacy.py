@@ -239,3 +239,28 @@ async def test_an_answer_replays_its_department_and_no_staff_name(
     answers = [f["data"] for f in found if f["type"] == "answer.published"]
     assert answers[0]["department"] == department.name
     assert NAME not in text(found)
+
+
+async def test_a_drafts_thread_topic_is_refused_to_the_public_and_replayed_to_its_department(
+    api: factories.ApiAs, make_user: MakeUser, db: Database, department: Department, live_url: str
+) -> None:
+    """A draft procedure's thread is not public: its topic is refused like one nobody may hear
+    (before, `since: 0` replayed the department's trial comments to anyone)."""
+    procedure = await factories.procedure(db, department, status="draft")
+    draft = await factories.thread(db, procedure)
+    staff = await make_user("staff", department)
+    await post(api, staff, draft, SECRET)
+    topic = f"thread:{draft.id}"
+    for who in (None, await make_user(), await make_user("moderator")):
+        client = await subscribe(
+            live_url, [topic], since=0, additional_headers=await api.headers(who)
+        )
+        error = (await frames(client, 1))[0]
+        assert error == {
+            "type": "error",
+            "message": "Not allowed to listen to this topic.",
+            "topics": [topic],
+        }
+        await client.close()
+    assert SECRET in text(await replay(live_url, db, topic, api, staff))
+    assert SECRET in text(await replay(live_url, db, topic, api, await make_user("office")))
