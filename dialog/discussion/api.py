@@ -37,7 +37,6 @@ from dialog.discussion.voting import VoteEvents
 from dialog.errors import NotFound
 from dialog.i18n import current_locale, lazy
 from dialog.live.policy import thread_topic
-from dialog.review.policy import can_see_procedure
 from dialog.web.api import ApiRoute, Doc, actor, database, respond
 from dialog.web.inputs import json_body, query_as
 from dialog.web.services import services
@@ -134,11 +133,13 @@ async def build_page(
     personal = viewer is None and who.user_id is not None
     state = None
     async with database(request).reading() as session:
-        if personal:  # whether the reader may read the thread, and what it allows them
-            access = await queries.thread_access(session, thread_id)
-            if access is None or not can_see_procedure(who, access.status, access.department_id):
+        if personal:  # what the thread allows the reader; it also tells that the thread exists
+            found = await queries.page_version(
+                session, thread_id, thread_topic(thread_id), reader=who
+            )
+            if found is None:
                 raise NotFound(lazy("This thread does not exist."))
-            state = access.state
+            state = found[1]
         top, next_cursor = await queries.top_level_page(
             session, who, thread_id, query.sort, query.cursor, query.limit
         )
@@ -162,13 +163,15 @@ async def reader_first_page(
     request: Request, thread_id: int, query: CommentQuery
 ) -> CommentPage | None:
     """A signed-in reader's first page from the kept page of their view plus their overlay, or
-    None when their page is their own: they have a comment in the thread that they see unlike
-    the public (queries.Mine), or the thread is not public (no page of it is kept)."""
+    None when their page is their own (a comment in the thread that they see unlike the public:
+    held, or posted as an organisation; see queries.Mine), or when no page of the thread is
+    kept: it does not exist, or its procedure is a draft or in
+    review (the caller then checks who may read it)."""
     who = actor(request)
     try:
         entry = await first_page(request, thread_id, query, overlay.view_of(who))
     except NotFound:
-        return None  # the reader's own page tells whether they may read it
+        return None
     assert entry.page is not None and entry.state is not None, "page entries hold both"
     async with database(request).reading() as session:
         mine = await queries.mine(session, who.user_id, thread_id, [c.id for c in entry.page.items])
@@ -199,7 +202,7 @@ async def thread_comments(request: Request) -> Response:
         page = await reader_first_page(request, thread_id, query)
         if page is not None:
             return respond(page)
-    if actor(request).user_id is None:  # a reader's own page checks it (build_page)
+    if actor(request).user_id is None:  # a reader's own page checks that the thread exists
         async with database(request).reading() as session:
             await actions.access_thread_for_reading(session, actor(request), thread_id)
     return respond(await build_page(request, thread_id, query))

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialog.accounts.actor import Actor
@@ -24,7 +24,7 @@ from dialog.i18n import lazy
 from dialog.live.models import Event
 from dialog.organisations.models import Organisation
 from dialog.procedures.models import Procedure, Thread
-from dialog.review.policy import NOT_PUBLIC
+from dialog.review.policy import NOT_PUBLIC, can_see_procedure
 
 
 @dataclass(frozen=True)
@@ -227,12 +227,13 @@ async def counts_of(
 
 
 async def page_version(
-    session: AsyncSession, thread_id: int, topic: str
+    session: AsyncSession, thread_id: int, topic: str, *, reader: Actor | None = None
 ) -> tuple[tuple[int, datetime], ThreadState] | None:
     """The version of a thread's kept pages: the latest event id of the thread's topic and
     when its procedure last changed (see page_cache.py), and what the thread allows now; None
     if the thread does not exist or its procedure is not public (a draft, or in the office's
-    review): no page of it is shared."""
+    review): no page of it is kept or shared. With a `reader` (a page built for one person),
+    None only if the thread does not exist for that reader."""
     latest = select(func.max(Event.id)).where(Event.topic == topic)
     row = (
         await session.execute(
@@ -243,12 +244,17 @@ async def page_version(
                 Thread.is_open,
                 Thread.opens_at,
                 Thread.closes_at,
+                Procedure.status,
+                Procedure.department_id,
             )
             .join(Thread, Thread.procedure_id == Procedure.id)
-            .where(Thread.id == thread_id, Procedure.status.not_in(NOT_PUBLIC))
+            .where(
+                Thread.id == thread_id,
+                Procedure.status.not_in(NOT_PUBLIC) if reader is None else true(),
+            )
         )
     ).first()
-    if row is None:
+    if row is None or (reader is not None and not can_see_procedure(reader, row[6], row[7])):
         return None
     return (row[0] or 0, row[1]), ThreadState(row[2], row[3], row[4], row[5])
 
@@ -266,34 +272,6 @@ class Mine:
 
 NO_ONE = Mine({}, frozenset(), held=False)
 SHOWN_TO_ALL = ("published", "withdrawn", "hidden")
-
-
-@dataclass(frozen=True)
-class ThreadAccess:
-    state: ThreadState
-    status: str  # the procedure's
-    department_id: int
-
-
-async def thread_access(session: AsyncSession, thread_id: int) -> ThreadAccess | None:
-    """What the thread allows, and who may read it (a reader's own page, public or not)."""
-    row = (
-        await session.execute(
-            select(
-                Procedure.phase,
-                Thread.is_open,
-                Thread.opens_at,
-                Thread.closes_at,
-                Procedure.status,
-                Procedure.department_id,
-            )
-            .join(Thread, Thread.procedure_id == Procedure.id)
-            .where(Thread.id == thread_id)
-        )
-    ).first()
-    if row is None:
-        return None
-    return ThreadAccess(ThreadState(row[0], row[1], row[2], row[3]), row[4], row[5])
 
 
 async def mine(

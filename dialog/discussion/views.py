@@ -327,7 +327,7 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     ):
         raise NotFound(lazy("This thread does not exist."))
     if thread.procedure.status in review_policy.NOT_PUBLIC:
-        return await thread_page(request, thread_id)  # no page of it is kept
+        return await thread_page(request, thread_id)  # a draft's pages are never kept
     entry = await kept_list(request, thread, who, query, overlay.view_of(who))
     assert entry.page is not None and entry.parts is not None, "list entries hold both"
     page, parts = entry.page, entry.parts
