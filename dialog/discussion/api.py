@@ -163,8 +163,9 @@ async def reader_first_page(
     request: Request, thread_id: int, query: CommentQuery
 ) -> CommentPage | None:
     """A signed-in reader's first page from the kept page of their view plus their overlay, or
-    None when the reader has a held comment in the thread (their page is their own then), or
-    when no page of the thread is kept: it does not exist, or its procedure is a draft or in
+    None when their page is their own (a comment in the thread that they see unlike the public:
+    held, or posted as an organisation; see queries.Mine), or when no page of the thread is
+    kept: it does not exist, or its procedure is a draft or in
     review (the caller then checks who may read it)."""
     who = actor(request)
     try:

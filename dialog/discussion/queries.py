@@ -262,7 +262,8 @@ async def page_version(
 @dataclass(frozen=True)
 class Mine:
     """A reader's own state on a page: their votes, what they reported, and whether they have a
-    held comment (pending or rejected) in the thread, which only they and moderators see."""
+    comment in the thread that they see unlike the public (`held`): pending or rejected, which
+    only they and moderators read, or posted as an organisation, which names them to them."""
 
     votes: dict[int, int]
     flagged: frozenset[int]
@@ -294,7 +295,9 @@ async def mine(
                 .where(
                     Comment.author_id == user_id,
                     Comment.thread_id == thread_id,
-                    Comment.status.not_in(SHOWN_TO_ALL),
+                    # Held, or posted as an organisation (the public reads no person behind
+                    # it; its author does): either makes the reader's page their own.
+                    or_(Comment.status.not_in(SHOWN_TO_ALL), Comment.organisation_id.is_not(None)),
                 )
                 .exists()
             ),

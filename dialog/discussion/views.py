@@ -315,7 +315,8 @@ async def thread_get(request: Request) -> Response:
 async def reader_thread_page(request: Request, thread_id: int) -> Response:
     """The first page for a signed-in reader: the comment list kept for their view (see
     overlay), each comment's controls rendered for them; the page around it as always. A
-    reader with a held comment in the thread gets the page built for them alone."""
+    reader with a comment in the thread that they see unlike the public (held, or posted as an
+    organisation), or of a procedure that is not public, gets the page built for them alone."""
     who = actor(request)
     assert who.user_id is not None
     query = validate(CommentQuery, dict(request.query_params))

@@ -23,6 +23,7 @@ from dialog.accounts.models import User
 from dialog.db import Database, utcnow
 from dialog.discussion.models import Comment
 from dialog.discussion.page_cache import CSRF_PLACEHOLDER, FirstPageCache
+from dialog.organisations.models import Membership, Organisation
 from dialog.procedures.models import Department, Procedure, Thread
 from tests import factories
 from tests.discussion.helpers import (
@@ -341,3 +342,94 @@ async def test_a_hide_an_edit_and_an_erasure_show_on_the_kept_pages_and_overlays
         items, html = await pages(who)
         assert "Erika Mustermann" not in str(items) + html
         assert items[second]["author"]["id"] is None and "Neu gefasst" in html
+
+
+async def test_an_erasure_with_its_comments_leaves_every_view_s_kept_pages_at_once(
+    app: Starlette, api: factories.ApiAs, make_user: MakeUser, db: Database, thread: Thread
+) -> None:
+    author = await make_user(display_name="Max Mustermann")
+    reader, moderator = await make_user(), await make_user("moderator")
+    other = (await post(api, reader, thread.id, "Bleibt"))["id"]
+    await post(api, author, thread.id, "Wird mit dem Konto gelöscht", parent_id=other)
+    await until_live_saw_the_latest_event(app, db)
+    url = f"/api/v1/threads/{thread.id}/comments"
+    for who in (reader, moderator):
+        async with browser(app, who) as client:
+            assert "Wird mit dem Konto" in (await client.get(f"/threads/{thread.id}")).text
+        assert "Max Mustermann" in (await api.request(who, "GET", url)).text
+    deletion = {"password": factories.PASSWORD, "comments": "remove"}
+    assert (await api.request(author, "DELETE", "/api/v1/me", json=deletion)).status_code == 204
+    for who in (reader, moderator):
+        async with browser(app, who) as client:
+            html = (await client.get(f"/threads/{thread.id}")).text
+        listing = (await api.request(who, "GET", url)).text
+        assert "Wird mit dem Konto" not in html + listing
+        assert "Max Mustermann" not in html + listing
+        assert "Bleibt" in html and "Bleibt" in listing
+
+
+async def test_a_comment_posted_as_an_organisation_names_its_author_to_them_alone(
+    app: Starlette, api: factories.ApiAs, make_user: MakeUser, db: Database, thread: Thread
+) -> None:
+    member = await make_user(display_name="Max Mitglied")
+    async with db.unit_of_work() as uow:
+        group = Organisation(slug="initiative-ufer", name="Initiative Ufer", kind="initiative")
+        uow.session.add(group)
+        await uow.session.flush()
+        uow.session.add(
+            Membership(organisation_id=group.id, user_id=member.id, confirmed_at=utcnow())
+        )
+    reader, moderator = await make_user(), await make_user("moderator")
+    posted = await post(
+        api, member, thread.id, "Wir wollen Bänke", as_organisation="initiative-ufer"
+    )
+    await until_live_saw_the_latest_event(app, db)
+    url = f"/api/v1/threads/{thread.id}/comments"
+    cache = cache_of(app)
+    for who, named in ((reader, False), (member, True), (moderator, True), (reader, False)):
+        cache.overlay = False
+        uncached = (await api.request(who, "GET", url)).json()
+        async with browser(app, who) as client:
+            uncached_html = main_part((await client.get(f"/threads/{thread.id}")).text)
+            cache.overlay = True
+            kept = (await api.request(who, "GET", url)).json()
+            kept_html = main_part((await client.get(f"/threads/{thread.id}")).text)
+        assert kept == uncached and kept_html == uncached_html
+        item = kept["items"][0]
+        assert (item["author"]["id"] == member.id) is named
+        assert ("Max Mitglied" in kept_html + str(kept)) is named
+        own = who is member
+        assert ("vote" in item["can"], "edit" in item["can"]) == (not own, own)
+        assert (f'action="/comments/{posted["id"]}/edit"' in kept_html) is own
+
+
+async def test_the_department_reads_its_draft_procedure_s_thread_and_no_page_of_it_is_kept(
+    app: Starlette,
+    api: factories.ApiAs,
+    make_user: MakeUser,
+    db: Database,
+    department: Department,
+) -> None:
+    draft = await factories.procedure(db, department, status="draft")
+    thread = await factories.thread(db, draft)
+    staff, resident = await make_user("staff", department=department), await make_user()
+    async with db.unit_of_work() as uow:
+        uow.session.add(
+            Comment(
+                thread_id=thread.id,
+                author_id=staff.id,
+                body="Entwurf",
+                html="<p>Entwurf</p>",
+                created_at=utcnow(),
+            )
+        )
+    url = f"/api/v1/threads/{thread.id}/comments"
+    for _round in range(2):
+        listing = await api.request(staff, "GET", url)
+        assert listing.status_code == 200 and listing.json()["items"][0]["html"] == "<p>Entwurf</p>"
+        async with browser(app, staff) as client:
+            assert "Entwurf" in (await client.get(f"/threads/{thread.id}")).text
+        assert (await api.request(resident, "GET", url)).status_code == 404
+        async with browser(app, resident) as client:
+            assert (await client.get(f"/threads/{thread.id}")).status_code == 404
+    assert len(cache_of(app)) == 0
