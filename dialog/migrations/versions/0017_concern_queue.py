@@ -28,10 +28,13 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_index("ix_concerns_state_due", "concerns", ["state", "answer_due", "id"])
-    with op.batch_alter_table("concerns") as batch:
-        batch.add_column(
-            sa.Column("anonymous", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # A plain ALTER TABLE: a batch copy of concerns would drop the old table, and with foreign
+    # keys on that deletes its answers, photos and notes (and takes minutes for its own
+    # duplicate_of references).
+    op.add_column(
+        "concerns", sa.Column("anonymous", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
+
     op.execute(
         "UPDATE concerns SET anonymous = (author_id IS NULL AND email IS NULL "
         "AND recorded_by_id IS NULL)"
@@ -39,6 +42,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("concerns") as batch:
-        batch.drop_column("anonymous")
+    # Plain DROP COLUMN (SQLite 3.35+, PostgreSQL): a batch copy of concerns would drop the
+    # table, and with foreign keys on, its answers, photos and notes with it.
+    op.execute("ALTER TABLE concerns DROP COLUMN anonymous")
     op.drop_index("ix_concerns_state_due", table_name="concerns")
