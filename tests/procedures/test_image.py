@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+import openpyxl
 import pytest
 from PIL import Image
 
@@ -184,6 +185,18 @@ async def test_the_api_and_the_json_export_give_address_and_alt(
     assert exported.status_code == 200
     document = json.loads(exported.content)
     assert document["procedure"]["image"] == {"url": body["image"]["url"], "alt": ALT}
+    for lang in ("de", "en"):
+        workbook = await api.request(
+            staff, "GET", f"/api/v1/procedures/{procedure.id}/export?format=xlsx&lang={lang}"
+        )
+        assert workbook.status_code == 200
+        cells = [
+            [cell for cell in row if cell is not None]
+            for sheet in openpyxl.load_workbook(io.BytesIO(workbook.content)).worksheets
+            for row in sheet.iter_rows(values_only=True)
+        ]
+        label = {"de": "Textalternative des Bildes", "en": "text alternative of the image"}
+        assert [label[lang], ALT] in cells
 
 
 @pytest.mark.parametrize("role", ["anonymous", "resident", "moderator", "office", "other-staff"])
