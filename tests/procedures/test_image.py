@@ -118,6 +118,16 @@ async def test_a_file_that_is_no_image_is_refused_naming_the_field(
     assert await stored_image(db, procedure.id) is None
 
 
+async def test_an_image_over_8_mb_is_refused_naming_the_field(
+    client: httpx.AsyncClient, db: Database, procedure: Procedure, staff_token: str
+) -> None:
+    too_large = photo_with_gps() + b"\0" * 8_000_000
+    refused = await post_edit(client, db, procedure.id, staff_token, too_large, image_alt=ALT)
+    assert refused.status_code == 422 and 'id="image-error"' in refused.text
+    assert "8 MB" in refused.text
+    assert await stored_image(db, procedure.id) is None
+
+
 async def test_the_alt_stays_required_while_an_image_is_kept_and_removing_clears_both(
     client: httpx.AsyncClient, db: Database, procedure: Procedure, staff_token: str
 ) -> None:
