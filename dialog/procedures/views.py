@@ -135,7 +135,8 @@ async def _checked(
         photo = await images.read_upload((await request.form()).get("image"))
         change = images.check_change(form, photo, has_image)
     except InvalidInput as error:
-        errors.update(error.fields)
+        # Shown in the page's language (the photo code and the check mark them with lazy()).
+        errors.update({name: _(message) for name, message in error.fields.items()})
     try:
         data = forms.procedure_input(form, model)
     except InvalidInput as error:

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 REPORTER = "potsdamer-radler@example.org"
 # A demo comment by someone else in the first active thread (see dialog/discussion/demo.py).
-REPORTED_TEXT = "Kostenschätzung steht im Informationsblatt"
+REPORTED_TEXT = "Ladezonen für den Lieferverkehr"
 
 # A description of the focused element that stays equal while it has the focus.
 ACTIVE = """() => {

@@ -20,12 +20,12 @@ PSEUDONYM = "Linden-Lotte"
 PASSWORD = "drei kleine Linden am Platz"
 PROCEDURE = "Spielplatz am Schlaatz: Ideen gesucht"  # active, Schlaatz, with a demo conversation
 # Demo comments by others in its thread (dialog/discussion/demo.py).
-TO_REPLY = "Ich sehe das kritisch"
-TO_SUPPORT = "sichere Abstellplätze für Fahrräder"
-TO_REPORT = "Für Familien mit Lastenrad"
+TO_REPLY = "Ich wohne direkt gegenüber"
+TO_SUPPORT = "Geräte für Kinder mit Behinderung"
+TO_REPORT = "Bänke im Schatten für Eltern"
 MINE = "Bitte einen Wasserspielplatz mit *Schatten* für heiße Tage."
 EDITED = "Bitte einen Wasserspielplatz mit **viel Schatten** für heiße Tage."
-REPLY = "Die Kosten stehen im Informationsblatt, ich finde sie nachvollziehbar."
+REPLY = "Ein Ballplatz mit Netz und Ruhezeiten ab 20 Uhr wäre ein guter Kompromiss."
 
 
 def text_of(mail: EmailMessage) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+import openpyxl
 import pytest
 from PIL import Image
 
@@ -117,6 +118,16 @@ async def test_a_file_that_is_no_image_is_refused_naming_the_field(
     assert await stored_image(db, procedure.id) is None
 
 
+async def test_an_image_over_8_mb_is_refused_naming_the_field(
+    client: httpx.AsyncClient, db: Database, procedure: Procedure, staff_token: str
+) -> None:
+    too_large = photo_with_gps() + b"\0" * 8_000_000
+    refused = await post_edit(client, db, procedure.id, staff_token, too_large, image_alt=ALT)
+    assert refused.status_code == 422 and 'id="image-error"' in refused.text
+    assert "8 MB" in refused.text
+    assert await stored_image(db, procedure.id) is None
+
+
 async def test_the_alt_stays_required_while_an_image_is_kept_and_removing_clears_both(
     client: httpx.AsyncClient, db: Database, procedure: Procedure, staff_token: str
 ) -> None:
@@ -184,6 +195,18 @@ async def test_the_api_and_the_json_export_give_address_and_alt(
     assert exported.status_code == 200
     document = json.loads(exported.content)
     assert document["procedure"]["image"] == {"url": body["image"]["url"], "alt": ALT}
+    for lang in ("de", "en"):
+        workbook = await api.request(
+            staff, "GET", f"/api/v1/procedures/{procedure.id}/export?format=xlsx&lang={lang}"
+        )
+        assert workbook.status_code == 200
+        cells = [
+            [cell for cell in row if cell is not None]
+            for sheet in openpyxl.load_workbook(io.BytesIO(workbook.content)).worksheets
+            for row in sheet.iter_rows(values_only=True)
+        ]
+        label = {"de": "Textalternative des Bildes", "en": "text alternative of the image"}
+        assert [label[lang], ALT] in cells
 
 
 @pytest.mark.parametrize("role", ["anonymous", "resident", "moderator", "office", "other-staff"])
