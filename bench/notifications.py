@@ -28,7 +28,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text, func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from bench import _load, _seed
 from bench.machine import describe
