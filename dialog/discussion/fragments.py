@@ -8,6 +8,8 @@ token, votes and forms.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -17,6 +19,8 @@ from dialog.discussion.present import comment_out
 from dialog.errors import InvalidInput, NotFound
 from dialog.evaluation.queries import offline_lines
 from dialog.i18n import lazy
+from dialog.organisations import queries as organisation_queries
+from dialog.organisations.models import Organisation
 from dialog.procedures import queries as procedure_queries
 from dialog.results import queries as results_queries
 from dialog.review.policy import can_see_procedure
@@ -42,6 +46,7 @@ async def thread_fragments(request: Request) -> Response:
     who = actor(request)
     editable: dict[int, str] = {}
     flagged: set[int] = set()
+    my_organisations: Sequence[Organisation] = ()
     async with database(request).reading() as session:
         thread = await procedure_queries.thread(session, thread_id)
         if thread is None or not can_see_procedure(
@@ -67,6 +72,7 @@ async def thread_fragments(request: Request) -> Response:
         if who.user_id is not None:
             editable = await queries.sources_of(session, editable_ids(who, comments))
             flagged = await queries.flagged_by(session, who.user_id, shown)
+            my_organisations = await organisation_queries.confirmed_of(session, who.user_id)
     response = render(
         request,
         "discussion/_fragments.html",
@@ -74,6 +80,7 @@ async def thread_fragments(request: Request) -> Response:
             "comments": comments,
             "ctx": comment_context(thread, who, answers, {}, detached=True, offline=offline),
             "editable": editable,
+            "my_organisations": my_organisations,
             "flagged": flagged,
             "errors": {},
             "values": {},

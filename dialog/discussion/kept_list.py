@@ -18,6 +18,7 @@ from dialog.discussion.schemas import CommentOut
 from dialog.evaluation.queries import offline_lines
 from dialog.i18n import current_locale
 from dialog.live import queries as live_queries
+from dialog.organisations.models import Organisation
 from dialog.procedures.models import Thread
 from dialog.results import queries as results_queries
 from dialog.web.api import actor, database
@@ -74,6 +75,7 @@ def controls(
     ctx: dict[str, Any],
     editable: dict[int, str],
     flagged: set[int],
+    organisations: Sequence[Organisation] = (),
 ) -> dict[int, str]:
     """Each comment's controls for the reader of this request (no form errors: a plain GET).
 
@@ -81,7 +83,9 @@ def controls(
     key below; each is rendered once per key and kept with the list, the CSRF token left out.
     """
     who = actor(request)
-    keys = {c.id: _state(who, c, ctx, editable, flagged) for c in items}
+    # The organisations the reader may post as are offered in each reply form.
+    acting_for = tuple((o.slug, o.name) for o in organisations)
+    keys = {c.id: (_state(who, c, ctx, editable, flagged), acting_for) for c in items}
     missing = [c for c in items if keys[c.id] not in parts.controls]
     if missing:
         if len(parts.controls) + len(missing) > MAX_CONTROLS_PER_SLOT * (len(parts.slots) + 1):
@@ -93,6 +97,7 @@ def controls(
             ctx=ctx,
             editable=editable,
             flagged=flagged,
+            my_organisations=organisations,
             errors={},
             values={},
             separator=SEPARATOR,

@@ -342,7 +342,9 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
         my_organisations = await organisation_queries.confirmed_of(session, who.user_id)
     flagged = set(mine.flagged)
     ctx = comment_context(thread, who, parts.answers, {})
-    filled = overlay.fill(parts, controls(request, parts, items, ctx, editable, flagged))
+    filled = overlay.fill(
+        parts, controls(request, parts, items, ctx, editable, flagged, my_organisations)
+    )
     filled = filled.replace(CSRF_PLACEHOLDER, request.state.csrf_token)
     block = await block_of(request) if who.blocked else None
     return render(

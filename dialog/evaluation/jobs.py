@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from dialog.accounts.models import User
 from dialog.db import Database, UnitOfWork, utcnow
@@ -127,13 +128,21 @@ async def recompute(db: Database, thread_id: int, upto_event: int | None = None)
     async with db.unit_of_work() as uow:
         stored = await uow.session.get(OpinionGroups, thread_id)
         if stored is None:
-            stored = OpinionGroups(
-                thread_id=thread_id,
-                changed_event=upto_event,
-                changed_at=utcnow(),
-                computed_event=-1,
-            )
-            uow.session.add(stored)
+            try:
+                # A savepoint: the consumer that notes changed threads may add the row meanwhile.
+                async with uow.session.begin_nested():
+                    uow.session.add(
+                        OpinionGroups(
+                            thread_id=thread_id,
+                            changed_event=upto_event,
+                            changed_at=utcnow(),
+                            computed_event=-1,
+                        )
+                    )
+            except IntegrityError:
+                pass
+            stored = await uow.session.get(OpinionGroups, thread_id, populate_existing=True)
+            assert stored is not None, "added here or by the consumer"
         stored.analysis = stored_json(analysis)
         if analysis.state is not None:
             stored.state = analysis.state.to_json()

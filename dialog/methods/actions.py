@@ -38,7 +38,7 @@ def _apply(method: Method, data: MethodIn) -> None:
 
 async def do_add_method(uow: UnitOfWork, actor: Actor, data: MethodIn) -> Method:
     check_office(actor)
-    slug = base = slugify(data.name)
+    slug = base = slugify(data.name, 72)  # the column holds 80
     counter = 2
     while await queries.slug_taken(uow.session, slug):
         slug, counter = f"{base}-{counter}", counter + 1

@@ -43,7 +43,7 @@ async def do_create_organisation(
             lazy("Please check the marked fields."),
             {"districts": lazy("One of the districts does not exist.")},
         )
-    slug = base = slugify(data.name)
+    slug = base = slugify(data.name, 72)  # the column holds 80
     counter = 2
     while (
         await uow.session.scalar(select(Organisation.id).where(Organisation.slug == slug))

@@ -41,10 +41,12 @@ from dialog.review import actions as review_actions
 PHASES = ("planned", "active", "evaluation", "completed")
 
 
-def slugify(text: str) -> str:
+def slugify(text: str, length: int = 100) -> str:
+    """An address part from a name, at most `length` characters (the column's, less room for
+    a "-2" that tells two equal names apart)."""
     text = text.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:100] or "vorhaben"
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:length].strip("-") or "vorhaben"
 
 
 def require_signed_in(actor: Actor) -> None:

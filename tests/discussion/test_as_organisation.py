@@ -356,3 +356,45 @@ async def test_a_vote_answers_with_the_organisation_as_the_author(
     )
     assert voted.status_code == 200 and voted.json()["author"]["name"] == ORG
     assert PERSON not in voted.text
+
+
+async def test_a_member_replies_as_the_organisation_from_the_reply_form(
+    client: httpx.AsyncClient,
+    api: factories.ApiAs,
+    browser_session: SignIn,
+    db: Database,
+    make_user: MakeUser,
+    thread: Thread,
+) -> None:
+    """Each reply form offers the organisations the reader may post as (kept and uncached
+    pages, and the live fragments alike); a stranger's forms offer none."""
+    writer = await make_user()
+    first = (
+        await api.request(
+            writer, "POST", f"/api/v1/threads/{thread.id}/comments", json={"body": "Wer hilft?"}
+        )
+    ).json()["id"]
+    await organisation(db, None)
+    await browser_session(await make_user())
+    for path in (f"/threads/{thread.id}", f"/threads/{thread.id}/fragments?ids={first}"):
+        assert f'id="reply-as-{first}"' not in (await client.get(path)).text
+    member = await member_of(db, make_user)
+    token = await browser_session(member)
+    for path in (f"/threads/{thread.id}", f"/threads/{thread.id}/fragments?ids={first}"):
+        page = (await client.get(path)).text
+        assert f'<select id="reply-as-{first}" name="as_organisation">' in page
+        assert f'<option value="{SLUG}">{ORG}</option>' in page
+    sent = await client.post(
+        f"/threads/{thread.id}/comments",
+        data={
+            "csrf_token": token,
+            "body": "Wir helfen gern.",
+            "parent_id": str(first),
+            "as_organisation": SLUG,
+        },
+    )
+    assert sent.status_code == 303
+    async with db.reading() as session:
+        stored = await session.scalar(select(Comment).where(Comment.body == "Wir helfen gern."))
+    assert stored is not None and stored.organisation_id is not None
+    assert stored.parent_id == first
