@@ -51,9 +51,8 @@ def test_staff_add_an_image_with_its_alt_and_remove_it(
         page.click("main form button[type=submit]")
         shown = page.locator("img.procedure-image")
         expect(shown).to_have_attribute("alt", alt)
-        # The image is served after the page: wait until it has loaded, then read its size.
-        page.wait_for_function("document.querySelector('img.procedure-image').complete")
-        assert page.evaluate("document.querySelector('img.procedure-image').naturalWidth") == 800
+        # The image is served after the page: its size once it has loaded (decode() waits).
+        assert shown.evaluate("img => img.decode().then(() => img.naturalWidth)") == 800
         check_page(page)
         procedure_url = page.url
         page.goto(procedure_url.rstrip("/") + "/edit")
