@@ -4,15 +4,16 @@ No timings here; the figures are in docs/performance.md."""
 
 from __future__ import annotations
 
+from dialog.accounts.models import User
 from dialog.db import Database
 from tests import factories
 from tests.concerns.conftest import MakeUser, World
 from tests.discussion.helpers import counting_queries
 
 
-async def statements_for(api: factories.ApiAs, db: Database, office: object, path: str) -> int:
+async def statements_for(api: factories.ApiAs, db: Database, office: User, path: str) -> int:
     with counting_queries(db) as statements:
-        response = await api.request(office, "GET", path)  # type: ignore[arg-type]
+        response = await api.request(office, "GET", path)
     assert response.status_code == 200, response.text
     # The outbox's consumers run beside the request; only what reads items counts.
     return len([s for s in statements if "concern" in s])
