@@ -21,6 +21,7 @@ from typing import Protocol
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialog import unreachable
 from dialog.db import Database, UnitOfWork, utcnow
@@ -71,21 +72,32 @@ async def start_position(db: Database, name: str) -> None:
 
 
 async def run_round(db: Database, consumer: Consumer, batch: int = BATCH) -> Round:
-    """Hand the next batch of events to the consumer and store how far it came."""
+    """Hand the next batch of events to the consumer and store how far it came.
+
+    What is new is looked up first without the position's lock: a round that finds nothing
+    writes nothing, and on SQLite the write lock (which every other writer waits for) is held
+    only for the handling itself, not for finding the range.
+    """
     try:
+        looked = await _look(db, consumer.name, batch)
+        if looked is not None and not looked.seen and looked.gaps == looked.stored_gaps:
+            return Round(0, 0)
         async with db.unit_of_work() as uow:
             row = await _lock(uow, consumer.name)
             if row is None:
                 return Round(0, 0, busy=True)
-            size = 1 if row.failures else batch
             now = time.time()
             gaps = _live_gaps(row.gaps, now)
-            seen = await _range(uow, row.position, gaps, size)
+            if looked is not None and looked.matches(row):
+                seen = looked.seen
+            else:  # another process moved the position meanwhile
+                seen = await _range(uow.session, row.position, gaps, 1 if row.failures else batch)
             if not seen:
                 if gaps != row.gaps:
                     row.gaps = gaps
                 return Round(0, 0)
             wanted = [event_id for event_id, type_ in seen if type_ in consumer.types]
+            # Read under the lock: an event redacted since the look is handled as it is now.
             events = await _events(uow, wanted)
             await consumer.handle(uow, events)
             row.position, row.gaps = advance(row.position, gaps, [i for i, _ in seen], now)
@@ -100,6 +112,35 @@ async def run_round(db: Database, consumer: Consumer, batch: int = BATCH) -> Rou
         log.exception("consumer %s failed; its events are tried again", consumer.name)
         await _count_failure(db, consumer.name)
         return Round(0, 0)
+
+
+@dataclass(frozen=True)
+class _Look:
+    """A consumer's position and the events after it, as read without its lock."""
+
+    position: int
+    stored_gaps: dict[str, float]
+    gaps: dict[str, float]  # the stored ones still looked for
+    failures: int
+    seen: list[tuple[int, str]]
+
+    def matches(self, row: ConsumerPosition) -> bool:
+        return (row.position, row.gaps, row.failures) == (
+            self.position,
+            self.stored_gaps,
+            self.failures,
+        )
+
+
+async def _look(db: Database, name: str, batch: int) -> _Look | None:
+    async with db.reading() as session:
+        row = await session.get(ConsumerPosition, name)
+        if row is None:
+            return None
+        gaps = _live_gaps(row.gaps, time.time())
+        size = 1 if row.failures else batch
+        seen = await _range(session, row.position, gaps, size)
+        return _Look(row.position, dict(row.gaps), gaps, row.failures, seen)
 
 
 def advance(
@@ -130,12 +171,12 @@ async def _lock(uow: UnitOfWork, name: str) -> ConsumerPosition | None:
 
 
 async def _range(
-    uow: UnitOfWork, position: int, gaps: dict[str, float], limit: int
+    session: AsyncSession, position: int, gaps: dict[str, float], limit: int
 ) -> list[tuple[int, str]]:
     condition = Event.id > position
     if gaps:
         condition = or_(condition, Event.id.in_(sorted(int(key) for key in gaps)))
-    rows = await uow.session.execute(
+    rows = await session.execute(
         select(Event.id, Event.type).where(condition).order_by(Event.id).limit(limit)
     )
     return [(event_id, type_) for event_id, type_ in rows]
@@ -159,7 +200,7 @@ async def _count_failure(db: Database, name: str) -> None:
             row.failures += 1
             if row.failures < MAX_FAILURES:
                 return
-            seen = await _range(uow, row.position, _live_gaps(row.gaps, time.time()), 1)
+            seen = await _range(uow.session, row.position, _live_gaps(row.gaps, time.time()), 1)
             if seen:
                 log.error(
                     "consumer %s skips event %s after %s failures", name, seen[0][0], MAX_FAILURES

@@ -44,15 +44,25 @@ class NotificationConsumer:
         self.settings = settings
 
     async def handle(self, uow: UnitOfWork, events: Sequence[Event]) -> None:
+        # The batch's comments in one statement, not one per event: the round holds the
+        # position's lock (on SQLite the write lock) while it runs.
+        comments = await queries.comments_for_notice(
+            uow.session,
+            {int(e.data["id"]) for e in events if e.type == COMMENT_PUBLISHED.name},
+        )
         for event in events:
+            if event.type == COMMENT_PUBLISHED.name:
+                found = comments.get(int(event.data["id"]))
+                if found is not None:  # else no longer published: nothing to tell
+                    await self.comment_published(uow, event.id, found)
+                continue
             handler = _HANDLERS[event.type]
             await handler(self, uow, event.id, event.data)
 
-    async def comment_published(self, uow: UnitOfWork, event_id: int, data: dict[str, Any]) -> None:
+    async def comment_published(
+        self, uow: UnitOfWork, event_id: int, found: queries.CommentNotice
+    ) -> None:
         """The writer follows the thread; the author of the comment replied to hears of it."""
-        found = await queries.comment_for_notice(uow.session, int(data["id"]))
-        if found is None:  # no longer published: nothing to tell
-            return
         if found.author_id is not None:
             await follow(uow.session, found.author_id, Target("thread", found.thread_id))
         if found.parent_author_id is None or found.parent_author_id == found.author_id:
@@ -134,7 +144,6 @@ class NotificationConsumer:
 
 
 _HANDLERS = {
-    COMMENT_PUBLISHED.name: NotificationConsumer.comment_published,
     VOTES_CHANGED.name: NotificationConsumer.votes_changed,
     ANSWER_PUBLISHED.name: NotificationConsumer.answer_published,
     THREAD_CREATED.name: NotificationConsumer.thread_created,

@@ -3,7 +3,7 @@ the consumer needs to know about comments, answers and procedures."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -118,24 +118,27 @@ class CommentNotice:
     html: str
 
 
-async def comment_for_notice(session: AsyncSession, comment_id: int) -> CommentNotice | None:
+async def comments_for_notice(
+    session: AsyncSession, comment_ids: Collection[int]
+) -> dict[int, CommentNotice]:
+    """The published ones of these comments (one statement for a consumer's whole batch)."""
+    if not comment_ids:
+        return {}
     parent = aliased(Comment)
-    row = (
-        await session.execute(
-            select(
-                Comment.id,
-                Comment.thread_id,
-                Thread.title,
-                Comment.author_id,
-                parent.author_id,
-                Comment.html,
-            )
-            .join(Thread, Thread.id == Comment.thread_id)
-            .outerjoin(parent, parent.id == Comment.parent_id)
-            .where(Comment.id == comment_id, Comment.status == CommentStatus.published)
+    rows = await session.execute(
+        select(
+            Comment.id,
+            Comment.thread_id,
+            Thread.title,
+            Comment.author_id,
+            parent.author_id,
+            Comment.html,
         )
-    ).first()
-    return None if row is None else CommentNotice(*row)
+        .join(Thread, Thread.id == Comment.thread_id)
+        .outerjoin(parent, parent.id == Comment.parent_id)
+        .where(Comment.id.in_(sorted(comment_ids)), Comment.status == CommentStatus.published)
+    )
+    return {row[0]: CommentNotice(*row) for row in rows}
 
 
 async def answer_author(session: AsyncSession, answer_id: int) -> int | None:

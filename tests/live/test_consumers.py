@@ -196,13 +196,53 @@ async def test_committed_events_wake_the_background_consumers_at_once(
     assert consumer.handed == [event_id]
 
 
+class Batches(Recording):
+    """Remembers which events came in which round."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(user_id)
+        self.rounds: list[list[int]] = []
+
+    async def handle(self, uow: UnitOfWork, events: Sequence[Event]) -> None:
+        self.rounds.append([event.id for event in events])
+        await super().handle(uow, events)
+
+
+async def test_the_first_event_is_handled_at_once_and_a_burst_after_it_in_one_round(
+    db: Database, reader: User
+) -> None:
+    """Consumers rest between rounds, so a burst costs one transaction per consumer and not
+    one per event (each held the write lock the posters wait for on SQLite)."""
+    consumer = Batches(reader.id)
+    background = Background(db, poll_seconds=3600, settle_seconds=2.0)
+    background.consume(consumer)
+    db.commit_listeners.append(background.committed)
+    await background.start()
+    try:
+        first = await emit(db, "thread:1")
+        await _until(lambda: bool(consumer.rounds), seconds=1.5)  # before the rest is over
+        burst = [await emit(db, "thread:1", n=n) for n in range(5)]
+        await _until(lambda: len(consumer.handed) == 6, seconds=10)
+    finally:
+        await background.stop()
+    assert consumer.rounds == [[first], burst]
+
+
+async def _until(condition: Callable[[], bool], seconds: float) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "not in time"
+        await asyncio.sleep(0.01)
+
+
 async def test_pruning_keeps_the_events_a_consumer_has_not_handled_yet(
-    db: Database, reader: User, live: Live
+    db: Database, reader: User, live: Live, app: Starlette
 ) -> None:
     consumer = Recording(reader.id)
     await start_position(db, consumer.name)
     handled = await emit(db, "thread:1", n=0)
     await run_round(db, consumer)
+    await app.state.services.background.drain()  # the app's own consumers handled it too
     waiting = await emit(db, "thread:1", n=1)
     async with db.unit_of_work() as uow:
         await uow.session.execute(update(Event).values(created_at=utcnow() - timedelta(days=30)))
