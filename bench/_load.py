@@ -132,15 +132,15 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the server and its worker processes so far."""
-        return sum(_cpu_seconds(pid) for pid in _process_tree(self.process.pid))
+        return sum(_cpu_seconds(pid) for pid in process_tree(self.process.pid))
 
 
-def _process_tree(pid: int) -> list[int]:
+def process_tree(pid: int) -> list[int]:
     found = [pid]
     for task in Path(f"/proc/{pid}/task").glob("*"):
         children = (task / "children").read_text().split() if (task / "children").exists() else []
         for child in children:
-            found.extend(_process_tree(int(child)))
+            found.extend(process_tree(int(child)))
     return found
 
 

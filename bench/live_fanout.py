@@ -27,16 +27,20 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
+
+from bench import _load
 
 # The budget's load; smaller runs for a quick look: DIALOG_BENCH_SOCKETS=500 DIALOG_BENCH_SECONDS=5
 SOCKETS = int(os.environ.get("DIALOG_BENCH_SOCKETS", "2000"))
 RATE = 20  # events per second
 SECONDS = int(os.environ.get("DIALOG_BENCH_SECONDS", "20"))
 CLIENT_PROCESSES = 2
+P99_BUDGET_MS = 250.0
 MARK = re.compile(rb"bench (\d+) ([0-9.]+)")
 PADDING = "Wir wünschen uns mehr Bänke und Schatten am Weg entlang der Havel. " * 3
 
@@ -128,7 +132,9 @@ def _masked(payload: bytes, opcode: int = 0x1) -> bytes:
     return header + mask + body
 
 
-async def run_listeners(port: int, path: str, count: int, expect: int, out: Path) -> None:
+async def run_listeners(
+    port: int, path: str, count: int, expect: int, seconds: int, out: Path
+) -> None:
     loop = asyncio.get_running_loop()
     sink: array.array[float] = array.array("d")
     subscribe = json.dumps({"type": "subscribe", "topics": ["thread:1"]}).encode()
@@ -143,7 +149,7 @@ async def run_listeners(port: int, path: str, count: int, expect: int, out: Path
         await asyncio.gather(*(p.upgraded for p in batch))
         listeners.extend(batch)
     print("ready", flush=True)
-    deadline = time.monotonic() + SECONDS + 60
+    deadline = time.monotonic() + seconds + 60
     while time.monotonic() < deadline and any(p.frames < expect for p in listeners):
         await asyncio.sleep(0.2)
     complete = sum(1 for p in listeners if p.frames >= expect)
@@ -186,6 +192,32 @@ async def run_relay(port: int) -> None:
 PostFn = Callable[[int, float], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class Load:
+    sockets: int = SOCKETS
+    rate: float = RATE  # events per second
+    seconds: int = SECONDS
+
+    @property
+    def events(self) -> int:
+        return int(self.rate * self.seconds)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A running server: where its sockets connect, its processes, how to post an event."""
+
+    name: str
+    port: int
+    path: str
+    root_pid: int
+    post: PostFn
+
+    def pids(self) -> list[int]:
+        """The server and its worker processes (`dialog serve --workers N`)."""
+        return _load.process_tree(self.root_pid)
+
+
 @dataclass
 class Result:
     name: str
@@ -199,6 +231,17 @@ class Result:
     frames_per_second: float
     idle_kb_per_socket: float
     cpu_us_per_frame: float
+    load: Load = Load()
+    achieved_rate: float = 0.0  # events/s the poster managed (it may fall behind at high rates)
+    sockets_per_process: tuple[int, ...] = ()
+    # The writer's longest post (for ours: a unit of work + emit + COMMIT + publish); a post
+    # that waits delays its event and sends the ones behind it in a burst.
+    slowest_post_ms: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        """Every frame arrived and p99 stayed under the budget."""
+        return self.delivered == self.expected and not self.closed and self.p99 < P99_BUDGET_MS
 
 
 def _free_port() -> int:
@@ -208,17 +251,33 @@ def _free_port() -> int:
         return port
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process: a load-independent measure of the work done."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of processes: a load-independent measure of the work done."""
+    total = 0.0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
-def _rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+def _rss_kb(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
+
+
+def _sockets_of(pid: int) -> int:
+    """Open sockets of one process (its listening socket included)."""
+    count = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            count += os.readlink(fd).startswith("socket:")
+        except OSError:
+            continue
+    return count
 
 
 def _event_data(seq: int, sent: float) -> dict[str, object]:
@@ -247,13 +306,16 @@ async def _wait_ready(process: subprocess.Popen[str]) -> None:
         raise RuntimeError(f"a benchmark process did not start: {line!r}")
 
 
-async def _measure(name: str, port: int, path: str, server_pid: int, post: PostFn) -> Result:
+async def measure(target: Target, load: Load) -> Result:
+    """Connect `load.sockets` listeners, post `load.rate` events/s for `load.seconds`, and
+    collect what arrived. The server keeps running; each call brings its own listeners."""
     await asyncio.sleep(1.0)
-    rss_before = _rss_kb(server_pid)
-    work = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
-    expect = RATE * SECONDS
+    pids = target.pids()
+    rss_before = _rss_kb(pids)
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{target.name}-"))
+    expect = load.events
     clients = []
-    per = SOCKETS // CLIENT_PROCESSES
+    per = load.sockets // CLIENT_PROCESSES
     for n in range(CLIENT_PROCESSES):
         clients.append(
             subprocess.Popen(
@@ -262,10 +324,11 @@ async def _measure(name: str, port: int, path: str, server_pid: int, post: PostF
                     "-m",
                     "bench.live_fanout",
                     "listen",
-                    str(port),
-                    path,
+                    str(target.port),
+                    target.path,
                     str(per),
                     str(expect),
+                    str(load.seconds),
                     str(work / f"client{n}.json"),
                 ],
                 stdout=subprocess.PIPE,
@@ -275,16 +338,23 @@ async def _measure(name: str, port: int, path: str, server_pid: int, post: PostF
     for client in clients:
         await _wait_ready(client)
     await asyncio.sleep(3.0)  # every subscription registered, the server idle
-    idle_kb = (_rss_kb(server_pid) - rss_before) / SOCKETS
-    cpu_before = _cpu_seconds(server_pid)
+    idle_kb = (_rss_kb(pids) - rss_before) / load.sockets
+    # sockets per process; in a multi-process server, the workers (the supervisor has none)
+    counts = [_sockets_of(pid) for pid in pids if pid != target.root_pid or len(pids) == 1]
+    spread = tuple(n for n in counts if n)
+    cpu_before = _cpu_seconds(pids)
     started = time.time()
+    slowest = 0.0
     for seq in range(expect):
-        due = started + seq / RATE
+        due = started + seq / load.rate
         await asyncio.sleep(max(0.0, due - time.time()))
-        await post(seq, time.time())
+        sent = time.time()
+        await target.post(seq, sent)
+        slowest = max(slowest, time.time() - sent)
+    posted = time.time() - started
     for client in clients:
         await asyncio.to_thread(client.wait)
-    cpu = _cpu_seconds(server_pid) - cpu_before
+    cpu = _cpu_seconds(pids) - cpu_before
     latencies: array.array[float] = array.array("d")
     complete = closed = 0
     for n in range(CLIENT_PROCESSES):
@@ -294,16 +364,12 @@ async def _measure(name: str, port: int, path: str, server_pid: int, post: PostF
         latencies.frombytes((work / f"client{n}.bin").read_bytes())
     shutil.rmtree(work, ignore_errors=True)
     ordered = sorted(latencies)
-    last = (
-        started
-        + max((seq / RATE for seq in range(expect)), default=0)
-        + (ordered[-1] if ordered else 0)
-    )
+    last = started + (expect - 1) / load.rate + (ordered[-1] if ordered else 0)
     window = max(last - started, 1e-9)
     return Result(
-        name=name,
+        name=target.name,
         delivered=len(ordered),
-        expected=expect * SOCKETS,
+        expected=expect * per * CLIENT_PROCESSES,
         complete=complete,
         closed=closed,
         p50=statistics.median(ordered) * 1000 if ordered else float("nan"),
@@ -312,10 +378,21 @@ async def _measure(name: str, port: int, path: str, server_pid: int, post: PostF
         frames_per_second=len(ordered) / window,
         idle_kb_per_socket=idle_kb,
         cpu_us_per_frame=cpu / max(len(ordered), 1) * 1e6,
+        load=load,
+        achieved_rate=(expect - 1) / posted if expect > 1 and posted > 0 else load.rate,
+        sockets_per_process=spread,
+        slowest_post_ms=slowest * 1000,
     )
 
 
-async def bench_ours() -> Result:
+@asynccontextmanager
+async def ours(
+    sockets: int, database_url: str | None = None, workers: int = 1
+) -> AsyncIterator[Target]:
+    """`dialog serve` with a private redis-server: SQLite in a temporary directory, or the
+    PostgreSQL database given (needed for `--workers` > 1). Events are written by this
+    process through a unit of work + emit, committed, published, and loaded from the outbox
+    by the server exactly as in production."""
     from pydantic import BaseModel, ConfigDict
 
     from dialog import migrate
@@ -332,9 +409,10 @@ async def bench_ours() -> Result:
     published = EventType("comment.published", THREAD, BenchComment, "bench")
 
     root = Path(tempfile.mkdtemp(prefix="bench-live-"))
-    database_url = f"sqlite+aiosqlite:///{root}/dialog.db"
-    settings = Settings(database_url=database_url, var_dir=root, secret_key="b" * 40)
-    await asyncio.to_thread(migrate.upgrade, settings)
+    if database_url is None:
+        database_url = f"sqlite+aiosqlite:///{root}/dialog.db"
+        settings = Settings(database_url=database_url, var_dir=root, secret_key="b" * 40)
+        await asyncio.to_thread(migrate.upgrade, settings)
     redis_port = _free_port()
     redis_url = f"redis://127.0.0.1:{redis_port}/0"
     redis = subprocess.Popen(
@@ -364,22 +442,22 @@ async def bench_ours() -> Result:
         "DIALOG_VAR_DIR": str(root),
         "DIALOG_LOG_LEVEL": "WARNING",
         # Every benchmark socket comes from loopback.
-        "DIALOG_LIVE_SOCKETS_PER_ADDRESS": str(SOCKETS + 100),
+        "DIALOG_LIVE_SOCKETS_PER_ADDRESS": str(sockets + 100),
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "dialog", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-    )
+    command = [sys.executable, "-m", "dialog", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen([*command, "--workers", str(workers)], env=env)
     hub = RedisHub(redis_url, "bench:events")
     db = Database(database_url, publisher=hub.publish)
     try:
         await _until_http(port)
+        while workers > 1 and len(_load.process_tree(server.pid)) <= workers:
+            await asyncio.sleep(0.1)  # the supervisor and every worker are up
 
         async def post(seq: int, sent: float) -> None:
             async with db.unit_of_work() as uow:
                 await emit(uow, published, BenchComment(**_event_data(seq, sent)), 1)
 
-        return await _measure("ours", port, "/api/v1/live", server.pid, post)
+        yield Target("ours", port, "/api/v1/live", server.pid, post)
     finally:
         await db.dispose()
         await hub.stop()
@@ -404,17 +482,18 @@ async def _until_http(port: int) -> None:
     raise RuntimeError("the dialog server did not start")
 
 
-async def bench_relay() -> Result:
+@asynccontextmanager
+async def relay() -> AsyncIterator[Target]:
     from websockets.asyncio.client import connect
 
     port = _free_port()
-    relay = subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, "-m", "bench.live_fanout", "relay", str(port)],
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
-        await _wait_ready(relay)
+        await _wait_ready(process)
         async with connect(f"ws://127.0.0.1:{port}/publish", compression=None) as publisher:
 
             async def post(seq: int, sent: float) -> None:
@@ -426,33 +505,35 @@ async def bench_relay() -> Result:
                 }
                 await publisher.send(json.dumps(frame, separators=(",", ":"), ensure_ascii=False))
 
-            return await _measure("relay", port, "/live", relay.pid, post)
+            yield Target("relay", port, "/live", process.pid, post)
     finally:
-        relay.terminate()
-        relay.wait()
+        process.terminate()
+        process.wait()
 
 
-def _report(ours: Result, relay: Result) -> str:
-    ratio = ours.frames_per_second / relay.frames_per_second
+def _report(mine: Result, bare: Result) -> str:
+    ratio = mine.frames_per_second / bare.frames_per_second
     lines = [
         "| | our server | bare websockets relay |",
         "| --- | --- | --- |",
-        f"| frames delivered / expected | {ours.delivered:,} / {ours.expected:,} | "
-        f"{relay.delivered:,} / {relay.expected:,} |",
-        f"| sockets that got every event | {ours.complete:,} / {SOCKETS:,} | "
-        f"{relay.complete:,} / {SOCKETS:,} |",
-        f"| sockets closed by the server | {ours.closed} | {relay.closed} |",
-        f"| post-to-delivery p50 / p99 / max (ms) | {ours.p50:.1f} / {ours.p99:.1f} / "
-        f"{ours.max:.1f} | {relay.p50:.1f} / {relay.p99:.1f} / {relay.max:.1f} |",
-        f"| delivered frames/s | {ours.frames_per_second:,.0f} | {relay.frames_per_second:,.0f} |",
-        f"| idle memory per socket (server RSS delta) | {ours.idle_kb_per_socket:.1f} KB | "
-        f"{relay.idle_kb_per_socket:.1f} KB |",
-        f"| server CPU per delivered frame | {ours.cpu_us_per_frame:.1f} µs | "
-        f"{relay.cpu_us_per_frame:.1f} µs |",
+        f"| frames delivered / expected | {mine.delivered:,} / {mine.expected:,} | "
+        f"{bare.delivered:,} / {bare.expected:,} |",
+        f"| sockets that got every event | {mine.complete:,} / {mine.load.sockets:,} | "
+        f"{bare.complete:,} / {mine.load.sockets:,} |",
+        f"| sockets closed by the server | {mine.closed} | {bare.closed} |",
+        f"| post-to-delivery p50 / p99 / max (ms) | {mine.p50:.1f} / {mine.p99:.1f} / "
+        f"{mine.max:.1f} | {bare.p50:.1f} / {bare.p99:.1f} / {bare.max:.1f} |",
+        f"| delivered frames/s | {mine.frames_per_second:,.0f} | {bare.frames_per_second:,.0f} |",
+        f"| idle memory per socket (server RSS delta) | {mine.idle_kb_per_socket:.1f} KB | "
+        f"{bare.idle_kb_per_socket:.1f} KB |",
+        f"| server CPU per delivered frame | {mine.cpu_us_per_frame:.1f} µs | "
+        f"{bare.cpu_us_per_frame:.1f} µs |",
+        f"| the writer's slowest post | {mine.slowest_post_ms:.1f} ms | "
+        f"{bare.slowest_post_ms:.1f} ms |",
         "",
         f"Ratio ours / relay (delivered frames/s): {ratio:.1%}",
         "Ratio ours / relay (frames per CPU second of the server): "
-        f"{relay.cpu_us_per_frame / ours.cpu_us_per_frame:.1%}",
+        f"{bare.cpu_us_per_frame / mine.cpu_us_per_frame:.1%}",
     ]
     return "\n".join(lines)
 
@@ -460,13 +541,16 @@ def _report(ours: Result, relay: Result) -> str:
 async def run() -> int:
     from bench.machine import describe
 
-    relay = await bench_relay()
-    print(relay, flush=True)
-    ours = await bench_ours()
-    print(ours, flush=True)
-    print(f"Live fan-out: {SOCKETS} sockets, {RATE} events/s for {SECONDS} s")
+    load = Load()
+    async with relay() as target:
+        by_relay = await measure(target, load)
+    print(by_relay, flush=True)
+    async with ours(load.sockets) as target:
+        by_us = await measure(target, load)
+    print(by_us, flush=True)
+    print(f"Live fan-out: {load.sockets} sockets, {load.rate:g} events/s for {load.seconds} s")
     print("Machine:", describe())
-    print(_report(ours, relay))
+    print(_report(by_us, by_relay))
     return 0
 
 
@@ -477,8 +561,8 @@ def main() -> int:
     # Listeners and relay run on uvloop, as `dialog serve` does (uvicorn picks it): the same
     # event loop on both sides of the comparison, and cheaper listeners.
     if args[:1] == ["listen"]:
-        port, path, count, expect, out = args[1:6]
-        uvloop.run(run_listeners(int(port), path, int(count), int(expect), Path(out)))
+        port, path, count, expect, seconds, out = args[1:7]
+        uvloop.run(run_listeners(int(port), path, int(count), int(expect), int(seconds), Path(out)))
         return 0
     if args[:1] == ["relay"]:
         uvloop.run(run_relay(int(args[1])))

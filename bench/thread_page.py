@@ -11,11 +11,13 @@ clients in a separate load process: the HTML page GET /threads/{id} and the JSON
 GET /api/v1/threads/{id}/comments, each read anonymously and by signed-in residents (bearer
 tokens, cycling over READERS people, each of whom voted on VOTED comments of the first page, so
 every signed-in page carries its reader's own overlay). Budgets: 500 requests/s on SQLite,
-2,000 on PostgreSQL (for signed-in readers too).
+2,000 on PostgreSQL (for signed-in readers too). `DIALOG_BENCH_CASE=signed in, HTML` measures
+only the cases whose name contains that text (e.g. with DIALOG_BENCH_PROFILE for a profile).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -73,6 +75,8 @@ async def measure(engine: str, database_url: str, tmp: Path) -> _load.Cases:
             _load.Request("GET", json, h) for h in signed_in
         ],
     }
+    only = os.environ.get("DIALOG_BENCH_CASE", "")
+    cases = {name: requests for name, requests in cases.items() if only in name}
     results = []
     async with _load.server(database_url, tmp, _load.workers(engine)) as server:
         for name, requests in cases.items():

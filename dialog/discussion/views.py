@@ -335,7 +335,8 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
         mine = await queries.mine(session, who.user_id, thread_id, [c.id for c in page.items])
         if mine.held:
             return await thread_page(request, thread_id)
-        shown = [c for c in page.items if c.id in set(parts.slots)]
+        slots = set(parts.slots)
+        shown = [c for c in page.items if c.id in slots]
         items = [c.model_copy(update={"my_vote": mine.votes.get(c.id)}) for c in shown]
         editable = await queries.sources_of(session, editable_ids(who, items))
         following = await is_following(session, who.user_id, Target("thread", thread_id))
