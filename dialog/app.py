@@ -176,6 +176,9 @@ def page_routes() -> list[BaseRoute]:
     ]
 
 
+SQLITE_CHECKPOINT_SECONDS = 1.0
+
+
 def make_background(settings: Settings, db: Database, live: Live) -> Background:
     """The process's outbox consumers and periodic jobs."""
     background = Background(db)
@@ -199,6 +202,8 @@ def make_background(settings: Settings, db: Database, live: Live) -> Background:
         settings.proposal_check_interval,
         lambda: proposal_actions.expire_due(db, settings),
     )
+    if db.is_sqlite:  # the log copied to the file in the background, not in a request's COMMIT
+        background.every("sqlite-checkpoint", SQLITE_CHECKPOINT_SECONDS, db.checkpoint)
     live.hub.listen(background.on_ids)
     db.commit_listeners.append(background.committed)
     return background

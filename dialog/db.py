@@ -264,6 +264,27 @@ class Database:
         async with self.read_sessions() as session:
             yield session
 
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    async def checkpoint(self) -> tuple[int, int, int]:
+        """SQLite: copy what the write-ahead log holds into the database file now (PASSIVE:
+        neither readers nor writers wait), as (busy, frames in the log, frames copied).
+
+        The server does this every second in the background (dialog.app). Otherwise SQLite
+        does it itself in whichever connection's COMMIT finds the log past 1,000 pages, and that
+        commit then waits for the file's fsync: a post or an event of the live benchmark took
+        430 ms once in a run that way (issue 17). Kept small, the log never gets there."""
+        async with self.read_engine.connect() as connection:
+            driver = (await connection.get_raw_connection()).driver_connection
+            assert driver is not None
+            cursor = await driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            row = await cursor.fetchone()
+            await cursor.close()
+        busy, log, copied = row if row is not None else (0, 0, 0)
+        return int(busy), int(log), int(copied)
+
     async def ping(self) -> None:
         """Raise unless the database answers (readiness, and the commands before they start)."""
         async with self.read_engine.connect() as connection:

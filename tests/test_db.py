@@ -100,6 +100,43 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None
     await database.dispose()
 
 
+async def test_the_server_copies_sqlite_s_log_to_the_file_in_the_background(
+    tmp_path: Path,
+) -> None:
+    """A COMMIT that finds the write-ahead log past 1,000 pages copies it to the file and waits
+    for the fsync; the server's job keeps the log short so no request's commit does that."""
+    from starlette.applications import Starlette
+
+    from dialog.app import SQLITE_CHECKPOINT_SECONDS, create_app
+
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/c.db", var_dir=tmp_path, secret_key="c" * 40
+    )
+    await _migrate(settings)
+    database = Database(settings.database_url)
+    try:
+        async with database.unit_of_work() as uow:
+            uow.session.add_all(
+                Department(slug=f"d{n}", name=f"Amt {n}", email=f"d{n}@example.org")
+                for n in range(50)
+            )
+        busy, log, copied = await database.checkpoint()
+        assert busy == 0 and log > 0 and copied == log  # everything in the log is in the file
+    finally:
+        await database.dispose()
+
+    app: Starlette = create_app(settings)
+    jobs = {job.name: job.seconds for job in app.state.services.background.periodic}
+    assert jobs["sqlite-checkpoint"] == SQLITE_CHECKPOINT_SECONDS == 1.0
+
+
+async def test_only_sqlite_gets_the_checkpoint_job(settings: Settings) -> None:
+    from dialog.app import create_app
+
+    jobs = {job.name for job in create_app(settings).state.services.background.periodic}
+    assert ("sqlite-checkpoint" in jobs) is settings.database_url.startswith("sqlite")
+
+
 async def _migrate(settings: Settings) -> None:
     import asyncio
 
