@@ -55,6 +55,7 @@ from dialog.notifications import api as notification_api
 from dialog.notifications import events as notification_events
 from dialog.notifications import mailing as notification_mailing
 from dialog.notifications import personal_data as notification_data
+from dialog.notifications import queries as notification_queries
 from dialog.notifications import views as notification_views
 from dialog.notifications.consumer import NotificationConsumer
 from dialog.open311 import api as open311_api
@@ -259,6 +260,7 @@ def create_app(settings: Settings) -> Starlette:
                 unanswered=results_queries.unanswered_count,
                 department_slug=results_queries.department_slug,
                 office_open=concern_queries.count_open,
+                unread=notification_queries.unread_count,
             ),
         ],
         exception_handlers={

@@ -1,9 +1,12 @@
 """The header's links by role, with what waits behind them: the department's workspace (its
 unanswered contributions), the moderation queue (its length), the office's queue of ideas and
-complaints (its open items), the people admin.
+complaints (its open items), the people admin; and for everyone signed in, their unread
+notifications.
 
-Counted for HTML pages of the people who see the links, at most every few seconds per process
-(a small cache per department and one for the queue): a busy page costs no query for them.
+The role counts are counted for HTML pages of the people who see the links, at most every few
+seconds per process (a small cache per department and one for the queue): a busy page costs no
+query for them. The unread count is the reader's own and read with each signed-in page (one
+indexed count), so it is right without JavaScript; static/js/notifications.js keeps it current.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dialog.db import Database
 Count = Callable[[AsyncSession], Awaitable[int]]
 DepartmentCount = Callable[[AsyncSession, int], Awaitable[int]]
 DepartmentSlug = Callable[[AsyncSession, int], Awaitable[str | None]]
+UserCount = Callable[[AsyncSession, int], Awaitable[int]]
 FRESH_SECONDS = 15.0
 SKIPPED = ("/api/", "/static/", "/healthz", "/readyz")
 
@@ -39,6 +43,7 @@ class Counters:
     unanswered: DepartmentCount
     department_slug: DepartmentSlug
     office_open: Count
+    unread: UserCount
     kept: dict[tuple[str, int], tuple[float, int | str | None]]
 
     async def cached(
@@ -53,29 +58,37 @@ class Counters:
         return value
 
 
-async def links_for(actor: Actor, db: Database, counters: Counters) -> list[NavLink]:
+async def header_for(actor: Actor, db: Database, counters: Counters) -> tuple[list[NavLink], int]:
+    """The role links and the reader's unread notifications (no query for visitors)."""
+    if actor.user_id is None:
+        return [], 0
+    user_id = actor.user_id
+    async with db.reading() as session:
+        return await links_for(actor, session, counters), await counters.unread(session, user_id)
+
+
+async def links_for(actor: Actor, session: AsyncSession, counters: Counters) -> list[NavLink]:
     links: list[NavLink] = []
     if actor.role not in ("staff", "moderator", "office", "admin"):
         return links
-    async with db.reading() as session:
-        if actor.role == "staff" and actor.department_id is not None:
-            department = actor.department_id
-            slug = await counters.cached(
-                ("slug", department), lambda: counters.department_slug(session, department)
-            )
-            waiting = await counters.cached(
-                ("unanswered", department), lambda: counters.unanswered(session, department)
-            )
-            if isinstance(slug, str):
-                links.append(NavLink("workspace", f"/departments/{slug}", int(waiting or 0)))
-        if policy.is_moderator(actor):
-            length = await counters.cached(("queue", 0), lambda: counters.queue_length(session))
-            links.append(NavLink("moderation", "/moderation", int(length or 0)))
-        if policy.is_office(actor):
-            open_items = await counters.cached(("office", 0), lambda: counters.office_open(session))
-            links.append(NavLink("office", "/office/concerns", int(open_items or 0)))
-        if actor.role == "admin":
-            links.append(NavLink("people", "/admin/people"))
+    if actor.role == "staff" and actor.department_id is not None:
+        department = actor.department_id
+        slug = await counters.cached(
+            ("slug", department), lambda: counters.department_slug(session, department)
+        )
+        waiting = await counters.cached(
+            ("unanswered", department), lambda: counters.unanswered(session, department)
+        )
+        if isinstance(slug, str):
+            links.append(NavLink("workspace", f"/departments/{slug}", int(waiting or 0)))
+    if policy.is_moderator(actor):
+        length = await counters.cached(("queue", 0), lambda: counters.queue_length(session))
+        links.append(NavLink("moderation", "/moderation", int(length or 0)))
+    if policy.is_office(actor):
+        open_items = await counters.cached(("office", 0), lambda: counters.office_open(session))
+        links.append(NavLink("office", "/office/concerns", int(open_items or 0)))
+    if actor.role == "admin":
+        links.append(NavLink("people", "/admin/people"))
     return links
 
 
@@ -90,15 +103,17 @@ class NavigationMiddleware:
         unanswered: DepartmentCount,
         department_slug: DepartmentSlug,
         office_open: Count,
+        unread: UserCount,
     ) -> None:
         self.app = app
         self.db = db
-        self.counters = Counters(queue_length, unanswered, department_slug, office_open, {})
+        self.counters = Counters(queue_length, unanswered, department_slug, office_open, unread, {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             path = str(scope.get("path", ""))
             actor = scope.get("state", {}).get("actor")
             if isinstance(actor, Actor) and not path.startswith(SKIPPED):
-                scope["state"]["nav"] = await links_for(actor, self.db, self.counters)
+                state = scope["state"]
+                state["nav"], state["unread"] = await header_for(actor, self.db, self.counters)
         await self.app(scope, receive, send)

@@ -70,6 +70,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "path": request.url.path,
         "brand": Identity.of(services(request).settings),
         "nav": state.get("nav", []),
+        "unread": state.get("unread", 0),
     }
 
 

@@ -34,6 +34,30 @@ async def test_the_page_lists_notices_links_to_the_comment_and_marks_them_read(
     ] == 0
 
 
+async def test_the_header_counts_unread_notices_without_javascript(
+    client: httpx.AsyncClient, make_user: MakeUser, thread: Thread, talk: Talk
+) -> None:
+    author, other = await make_user(), await make_user()
+    comment = await talk.comment(author, thread.id, "Mehr Bäume")
+    await talk.comment(other, thread.id, "Linden bitte", parent_id=comment["id"])
+    await talk.comment(other, thread.id, "Und Ahorn", parent_id=comment["id"])
+    await talk.notices(author)
+    visitor_page = await client.get(f"/threads/{thread.id}")
+    assert 'id="unread-count"' not in visitor_page.text
+
+    await factories.sign_in(client, author)
+    for path in (f"/threads/{thread.id}", "/", "/me"):  # the kept thread page too
+        page = await client.get(path)
+        assert '<span class="badge unread-count" id="unread-count">2</span>' in page.text, path
+        assert 'aria-label="Benachrichtigungen (Ungelesene Benachrichtigungen: 2)"' in page.text
+
+    token = await factories.csrf(client)
+    await client.post("/notifications/read", data={"all": "1", "csrf_token": token})
+    page = await client.get(f"/threads/{thread.id}")
+    assert '<span class="badge unread-count" id="unread-count" hidden></span>' in page.text
+    assert 'aria-label="Benachrichtigungen (' not in page.text
+
+
 async def test_mark_all_read_through_the_api(
     api: factories.ApiAs, make_user: MakeUser, thread: Thread, talk: Talk
 ) -> None:
