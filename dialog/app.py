@@ -79,6 +79,7 @@ from dialog.results import views as results_views
 from dialog.review import api as review_api
 from dialog.review import personal_data as review_data
 from dialog.review import views as review_views
+from dialog.saved_searches import api as saved_search_api
 from dialog.saved_searches import personal_data as saved_search_data
 from dialog.saved_searches import views as saved_search_views
 from dialog.saved_searches.consumer import SavedSearchConsumer
@@ -144,6 +145,7 @@ def api_routes() -> list[BaseRoute]:
         *moderation_api.routes,
         *evaluation_api.routes,
         *notification_api.routes,
+        *saved_search_api.routes,
         *concern_api.routes,
         *search_api.routes,
         *proposal_api.routes,

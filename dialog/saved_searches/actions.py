@@ -20,7 +20,7 @@ MAX_PER_PERSON = 20
 KIND = "saved_search.matched"  # the notification kind
 
 
-def _signed_in(actor: Actor) -> int:
+def signed_in(actor: Actor) -> int:
     if not actor.authenticated or actor.user_id is None:
         raise NotAuthenticated(lazy("Please sign in first."))
     return actor.user_id
@@ -29,7 +29,7 @@ def _signed_in(actor: Actor) -> int:
 async def do_save(
     uow: UnitOfWork, actor: Actor, filters: ProcedureFilters, label: str
 ) -> SavedSearch:
-    user_id = _signed_in(actor)
+    user_id = signed_in(actor)
     chosen = kept(filters)
     if not chosen:
         message = lazy("Choose at least one filter before saving the search.")
@@ -47,7 +47,7 @@ async def do_save(
 
 
 async def do_delete(uow: UnitOfWork, actor: Actor, search_id: int) -> None:
-    user_id = _signed_in(actor)
+    user_id = signed_in(actor)
     removed = await uow.session.execute(
         delete(SavedSearch).where(SavedSearch.id == search_id, SavedSearch.user_id == user_id)
     )
