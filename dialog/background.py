@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from dialog import unreachable
 from dialog.db import Committed, Database
-from dialog.live.consumers import BATCH, Consumer, run_round, start_position
+from dialog.live.consumers import BATCH, Consumer, run_rounds, start_position
 
 log = logging.getLogger("dialog.background")
 
@@ -128,12 +128,13 @@ class Background:
     async def drain(self) -> int:
         """Run every consumer until it has caught up; returns the events handed over."""
         handled = 0
-        for consumer in self.consumers:
-            while True:
-                result = await run_round(self.db, consumer)
-                handled += result.handled
-                if result.busy or result.seen < BATCH:
-                    break
+        pending = list(self.consumers)
+        while pending:  # one transaction per round of all consumers (dialog.live.consumers)
+            rounds = await run_rounds(self.db, pending)
+            handled += sum(result.handled for result in rounds.values())
+            pending = [
+                c for c in pending if not rounds[c.name].busy and rounds[c.name].seen >= BATCH
+            ]
         return handled
 
     async def _consume_forever(self) -> None:

@@ -173,6 +173,15 @@ class Changes:
         for callback in callbacks:
             await callback()
 
+    def mark(self) -> tuple[int, int]:
+        """Where the queued events and callbacks stand (before a savepoint)."""
+        return len(self._events), len(self._after_commit)
+
+    def rewind(self, mark: tuple[int, int]) -> None:
+        """After ROLLBACK TO SAVEPOINT: what was queued since `mark` did not happen."""
+        del self._events[mark[0] :]
+        del self._after_commit[mark[1] :]
+
     def forget(self) -> None:
         """After ROLLBACK: nothing happened."""
         self._events.clear()

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select, update
 from starlette.applications import Starlette
 
@@ -17,7 +18,7 @@ from dialog.accounts.models import User
 from dialog.background import Background
 from dialog.db import Database, UnitOfWork, utcnow
 from dialog.live import consumers
-from dialog.live.consumers import run_round, start_position
+from dialog.live.consumers import run_round, run_rounds, start_position
 from dialog.live.models import ConsumerPosition, Event
 from dialog.live.service import Live
 from dialog.notifications.models import Notification
@@ -194,6 +195,50 @@ async def test_committed_events_wake_the_background_consumers_at_once(
     finally:
         await background.stop()
     assert consumer.handed == [event_id]
+
+
+class Named(Recording):
+    """A Recording under a name of its own, so several run side by side."""
+
+    def __init__(self, name: str, user_id: int, fail_on: int | None = None) -> None:
+        super().__init__(user_id, fail_on)
+        self.name = name
+
+
+async def test_a_round_of_all_consumers_is_one_transaction_and_a_failing_one_costs_no_other(
+    db: Database, reader: User
+) -> None:
+    """On SQLite each write transaction is a turn of the one write lock that writers of other
+    processes wait for in SQLite's busy handler; one per round, not one per consumer."""
+    first = await emit(db, "thread:1", n=0)  # before the positions: they start after it
+    failing = Named("c-failing", reader.id)
+    kept = [Named(f"c{n}", reader.id) for n in range(3)]
+    for consumer in [*kept, failing]:
+        await start_position(db, consumer.name)
+    event_id = await emit(db, "thread:1", n=1)
+    failing.fail_on = event_id
+    commits: list[int] = []
+
+    def count(connection: object) -> None:
+        commits.append(1)
+
+    sa_event.listen(db.engine.sync_engine, "commit", count)
+    try:
+        rounds = await run_rounds(db, [kept[0], failing, *kept[1:]])
+    finally:
+        sa_event.remove(db.engine.sync_engine, "commit", count)
+
+    assert first < event_id
+    assert [rounds[c.name].handled for c in kept] == [1, 1, 1]
+    assert rounds[failing.name].handled == 0
+    assert len(commits) == 2  # the round's transaction, and counting the failure
+    for consumer in kept:
+        assert await position_of(db, consumer.name) == event_id
+    assert await position_of(db, failing.name) == event_id - 1
+    async with db.reading() as session:
+        row = await session.get(ConsumerPosition, failing.name)
+        assert row is not None and row.failures == 1
+    assert await effects(db) == [f"event {event_id}"]  # the others' effect, once
 
 
 class Batches(Recording):
