@@ -84,9 +84,9 @@ async def run_rounds(
 
     What is new is looked up first without the positions' locks, so a round that finds
     nothing writes nothing. One transaction for all: on SQLite each write transaction is a
-    turn of the database's one write lock, and a writer of another process that found it
-    taken sleeps in SQLite's busy handler (up to 100 ms a step) and missed the short gaps
-    between three transactions in a row: 430 ms for one post of the live benchmark.
+    turn of the database's one write lock, which writers of other processes wait for in
+    SQLite's busy handler (sleeping up to 100 ms a step); a round of three consumers took
+    three turns in a row.
     """
     idle = {consumer.name: Round(0, 0) for consumer in consumers}
     rounds = dict(idle)

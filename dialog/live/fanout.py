@@ -31,7 +31,7 @@ DIRECT_WRITE_BELOW = 64 * 1024
 GAP_TTL = 60.0  # seconds an unseen id below the high-water mark is still looked for
 MAX_GAPS = 10_000
 BATCH = 1_000
-# Sockets served before the event loop gets a turn (about 4 ms on the 2-core benchmark VM). An
+# Sockets served before the event loop gets a turn (about 1 ms on the 2-core benchmark VM). An
 # event for 2,000 sockets took the loop for 30 ms in one piece; every await of a request or a
 # consumer waited for it, and on SQLite the transactions holding the write lock with it, which
 # all other writers then waited for too (issue 17).
