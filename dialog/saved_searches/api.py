@@ -27,16 +27,17 @@ def _out(search: SavedSearch) -> SavedSearchOut:
 
 async def my_searches(request: Request) -> Response:
     who = actor(request)
+    user_id = actions.signed_in(who)  # 401 before anything about the body
     if request.method == "POST":
         body = await json_body(request, SavedSearchIn)
         filters = ProcedureFilters.model_validate(body.model_dump())
         label = await describe(request, filters)
         async with database(request).unit_of_work() as uow:
-            before = {s.id for s in await queries.of_user(uow.session, actions.signed_in(who))}
+            before = {s.id for s in await queries.of_user(uow.session, user_id)}
             search = await actions.do_save(uow, who, filters, label)
         return respond(_out(search), status=200 if search.id in before else 201)
     async with database(request).reading() as session:
-        mine = await queries.of_user(session, actions.signed_in(who))
+        mine = await queries.of_user(session, user_id)
     return respond([_out(s) for s in mine])
 
 

@@ -71,5 +71,6 @@ async def test_only_one_s_own_and_only_signed_in(api: factories.ApiAs, make_user
     assert (await api.request(other, "DELETE", f"{URL}/{search['id']}")).status_code == 404
     assert (await api.request(None, "GET", URL)).status_code == 401
     assert (await api.request(None, "POST", URL, json={"q": "x"})).status_code == 401
+    assert (await api.request(None, "POST", URL, json={"sort": 1})).status_code == 401
     assert (await api.request(None, "DELETE", f"{URL}/{search['id']}")).status_code == 401
     assert len((await api.request(owner, "GET", URL)).json()) == 1
