@@ -259,13 +259,13 @@ async def test_the_first_event_is_handled_at_once_and_a_burst_after_it_in_one_ro
     """Consumers rest between rounds, so a burst costs one transaction per consumer and not
     one per event (each held the write lock the posters wait for on SQLite)."""
     consumer = Batches(reader.id)
-    background = Background(db, poll_seconds=3600, settle_seconds=2.0)
+    background = Background(db, poll_seconds=3600, settle_seconds=3.0)
     background.consume(consumer)
     db.commit_listeners.append(background.committed)
     await background.start()
     try:
         first = await emit(db, "thread:1")
-        await _until(lambda: bool(consumer.rounds), seconds=1.5)  # before the rest is over
+        await _until(lambda: bool(consumer.rounds), seconds=2.5)  # before the rest is over
         burst = [await emit(db, "thread:1", n=n) for n in range(5)]
         await _until(lambda: len(consumer.handed) == 6, seconds=10)
     finally:
