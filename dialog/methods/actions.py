@@ -9,7 +9,7 @@ from dialog.errors import Forbidden, NotAuthenticated, NotFound
 from dialog.i18n import lazy
 from dialog.methods import queries
 from dialog.methods.schemas import MethodIn
-from dialog.procedures.actions import slugify
+from dialog.procedures.actions import unique_slug
 from dialog.procedures.models import Method
 
 
@@ -38,10 +38,8 @@ def _apply(method: Method, data: MethodIn) -> None:
 
 async def do_add_method(uow: UnitOfWork, actor: Actor, data: MethodIn) -> Method:
     check_office(actor)
-    slug = base = slugify(data.name, 72)  # the column holds 80
-    counter = 2
-    while await queries.slug_taken(uow.session, slug):
-        slug, counter = f"{base}-{counter}", counter + 1
+    # The column holds 80: room for a "-2".
+    slug = await unique_slug(data.name, lambda s: queries.slug_taken(uow.session, s), 72)
     method = Method(slug=slug)
     _apply(method, data)
     uow.session.add(method)

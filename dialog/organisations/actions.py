@@ -13,7 +13,7 @@ from dialog.organisations import policy, queries
 from dialog.organisations.models import Membership, Organisation
 from dialog.organisations.schemas import OrganisationIn
 from dialog.procedures import queries as procedure_queries
-from dialog.procedures.actions import slugify
+from dialog.procedures.actions import unique_slug
 
 
 def require_signed_in(actor: Actor) -> None:
@@ -43,13 +43,12 @@ async def do_create_organisation(
             lazy("Please check the marked fields."),
             {"districts": lazy("One of the districts does not exist.")},
         )
-    slug = base = slugify(data.name, 72)  # the column holds 80
-    counter = 2
-    while (
-        await uow.session.scalar(select(Organisation.id).where(Organisation.slug == slug))
-        is not None
-    ):
-        slug, counter = f"{base}-{counter}", counter + 1
+
+    async def taken(slug: str) -> bool:
+        found = select(Organisation.id).where(Organisation.slug == slug)
+        return await uow.session.scalar(found) is not None
+
+    slug = await unique_slug(data.name, taken, 72)  # the column holds 80: room for a "-2"
     organisation = Organisation(
         slug=slug,
         name=data.name,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Awaitable, Callable
 
 from dialog.accounts import policy
 from dialog.accounts.actor import Actor
@@ -47,6 +48,15 @@ def slugify(text: str, length: int = 100) -> str:
     text = text.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:length].strip("-") or "vorhaben"
+
+
+async def unique_slug(name: str, taken: Callable[[str], Awaitable[bool]], length: int = 100) -> str:
+    """slugify(name), followed by -2, -3, … while `taken` says the address is in use."""
+    slug = base = slugify(name, length)
+    counter = 2
+    while await taken(slug):
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
 
 
 def require_signed_in(actor: Actor) -> None:
@@ -108,10 +118,7 @@ async def check_create_procedure(
 
 async def do_create_procedure(uow: UnitOfWork, actor: Actor, data: ProcedureIn) -> Procedure:
     department, districts, method = await check_create_procedure(uow, actor, data)
-    slug = base = slugify(data.title)
-    counter = 2
-    while await queries.slug_taken(uow.session, slug):
-        slug, counter = f"{base}-{counter}", counter + 1
+    slug = await unique_slug(data.title, lambda s: queries.slug_taken(uow.session, s))
     procedure = Procedure(
         slug=slug,
         title=data.title,

@@ -23,7 +23,7 @@ from dialog.markup import render_markdown
 from dialog.notifications.follows import Target, follow
 from dialog.organisations import queries as organisation_queries
 from dialog.procedures import queries as procedure_queries
-from dialog.procedures.actions import slugify
+from dialog.procedures.actions import unique_slug
 from dialog.procedures.models import Department, Procedure, Status, Thread
 from dialog.proposals import events, policy, queries
 from dialog.proposals.models import Proposal, State, Support
@@ -304,10 +304,7 @@ async def _open_thread(uow: UnitOfWork, proposal: Proposal) -> Thread:
 async def _planned_procedure(uow: UnitOfWork, proposal: Proposal) -> Procedure:
     """An accepted proposal becomes a planned procedure initiated by residents."""
     assert proposal.department_id is not None
-    slug = base = slugify(proposal.title)
-    counter = 2
-    while await procedure_queries.slug_taken(uow.session, slug):
-        slug, counter = f"{base}-{counter}", counter + 1
+    slug = await unique_slug(proposal.title, lambda s: procedure_queries.slug_taken(uow.session, s))
     procedure = Procedure(
         slug=slug,
         title=proposal.title,
