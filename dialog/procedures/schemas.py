@@ -207,21 +207,28 @@ class ThreadCloseIn(Strict):
         return value
 
 
-class ProcedureFilters(Strict):
+class ProcedureFilterFields(Strict):
+    """The filters that narrow the Vorhabenliste (what a saved search keeps)."""
+
     q: SearchText = ""
     phase: PhaseName | None = None
     district: Slug | None = None
     department: Slug | None = None
     level: LevelName | None = None
     initiator: InitiatorName | None = None
-    sort: Literal["updated", "title", "start"] = "updated"
-    page: int = Field(default=1, ge=1, le=10_000)
-    per_page: int = Field(default=20, ge=1, le=100)
 
     @field_validator("phase", "district", "department", "level", "initiator", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+
+class ProcedureFilters(ProcedureFilterFields):
+    """The filters with the list's order and page."""
+
+    sort: Literal["updated", "title", "start"] = "updated"
+    page: int = Field(default=1, ge=1, le=10_000)
+    per_page: int = Field(default=20, ge=1, le=100)
 
 
 class NamedRef(BaseModel):

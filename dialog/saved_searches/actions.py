@@ -10,7 +10,7 @@ from dialog.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from dialog.i18n import gettext as _
 from dialog.i18n import lazy
 from dialog.notifications.actions import do_notify
-from dialog.procedures.schemas import ProcedureFilters
+from dialog.procedures.schemas import ProcedureFilterFields
 from dialog.saved_searches import queries
 from dialog.saved_searches.matching import kept, matches
 from dialog.saved_searches.models import SavedSearch, SavedSearchMatch
@@ -27,8 +27,10 @@ def signed_in(actor: Actor) -> int:
 
 
 async def do_save(
-    uow: UnitOfWork, actor: Actor, filters: ProcedureFilters, label: str
-) -> SavedSearch:
+    uow: UnitOfWork, actor: Actor, filters: ProcedureFilterFields, label: str
+) -> tuple[SavedSearch, bool]:
+    """The search kept for these filters, and whether it is new (the same filters twice keep
+    one)."""
     user_id = signed_in(actor)
     chosen = kept(filters)
     if not chosen:
@@ -37,13 +39,13 @@ async def do_save(
     existing = await queries.of_user(uow.session, user_id)
     for search in existing:
         if search.filters == chosen:
-            return search  # saving the same filters twice keeps one
+            return search, False
     if len(existing) >= MAX_PER_PERSON:
         raise Conflict(lazy("You can keep at most 20 saved searches. Delete one first."))
     search = SavedSearch(user_id=user_id, filters=chosen, label=label[:300])
     uow.session.add(search)
     await uow.session.flush()
-    return search
+    return search, True
 
 
 async def do_delete(uow: UnitOfWork, actor: Actor, search_id: int) -> None:

@@ -6,7 +6,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from dialog.procedures.schemas import ProcedureFilters
 from dialog.saved_searches import actions, queries
 from dialog.saved_searches.models import SavedSearch
 from dialog.saved_searches.present import describe, list_link
@@ -29,13 +28,11 @@ async def my_searches(request: Request) -> Response:
     who = actor(request)
     user_id = actions.signed_in(who)  # 401 before anything about the body
     if request.method == "POST":
-        body = await json_body(request, SavedSearchIn)
-        filters = ProcedureFilters.model_validate(body.model_dump())
+        filters = await json_body(request, SavedSearchIn)
         label = await describe(request, filters)
         async with database(request).unit_of_work() as uow:
-            before = {s.id for s in await queries.of_user(uow.session, user_id)}
-            search = await actions.do_save(uow, who, filters, label)
-        return respond(_out(search), status=200 if search.id in before else 201)
+            search, new = await actions.do_save(uow, who, filters, label)
+        return respond(_out(search), status=201 if new else 200)
     async with database(request).reading() as session:
         mine = await queries.of_user(session, user_id)
     return respond([_out(s) for s in mine])

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dialog.procedures.schemas import ProcedureFilters
+from dialog.procedures.schemas import ProcedureFilterFields
 
 # The filters a search keeps; the order of the list and the page are not part of it.
-KEPT = ("q", "phase", "district", "department", "level", "initiator")
+KEPT = tuple(ProcedureFilterFields.model_fields)
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class ProcedureFacts:
     districts: frozenset[str]  # slugs
 
 
-def kept(filters: ProcedureFilters) -> dict[str, str]:
+def kept(filters: ProcedureFilterFields) -> dict[str, str]:
     """The filters worth keeping: those that narrow the list."""
     chosen = filters.model_dump(include=set(KEPT), exclude_defaults=True)
     return {key: str(value) for key, value in chosen.items() if value}

@@ -16,7 +16,7 @@ class SavedSearch(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    # The filters that differ from the defaults (dialog.procedures.schemas.ProcedureFilters).
+    # The filters that differ from the defaults (dialog.procedures.schemas.ProcedureFilterFields).
     filters: Mapped[dict[str, Any]] = mapped_column(JSON)
     label: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

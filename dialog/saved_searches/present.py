@@ -9,7 +9,7 @@ from starlette.requests import Request
 from dialog.i18n import gettext as _
 from dialog.labels import initiator_label, level_label, phase_label
 from dialog.procedures import queries as procedure_queries
-from dialog.procedures.schemas import ProcedureFilters
+from dialog.procedures.schemas import ProcedureFilterFields
 from dialog.web.api import database
 
 
@@ -17,7 +17,7 @@ def list_link(filters: dict[str, str]) -> str:
     return "/procedures?" + urlencode(filters)
 
 
-async def describe(request: Request, filters: ProcedureFilters) -> str:
+async def describe(request: Request, filters: ProcedureFilterFields) -> str:
     """The filters in words, in the saver's language: "Phase: Active · District: Babelsberg"."""
     async with database(request).reading() as session:
         districts = {d.slug: d.name for d in await procedure_queries.districts(session)}

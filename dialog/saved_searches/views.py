@@ -10,7 +10,7 @@ from starlette.routing import BaseRoute, Route
 
 from dialog.errors import InvalidInput, NotAuthenticated
 from dialog.i18n import lazy
-from dialog.procedures.schemas import ProcedureFilters
+from dialog.procedures.schemas import ProcedureFilterFields
 from dialog.saved_searches import actions, queries
 from dialog.saved_searches.matching import KEPT
 from dialog.saved_searches.present import describe, list_link
@@ -34,7 +34,7 @@ async def saved_searches(request: Request) -> Response:
         form = await form_data(request)
         raw = {key: value for key, value in form.items() if key in KEPT}
         try:
-            filters = validate(ProcedureFilters, raw)
+            filters = validate(ProcedureFilterFields, raw)
             label = await describe(request, filters)
             async with database(request).unit_of_work() as uow:
                 await actions.do_save(uow, actor(request), filters, label)
