@@ -21,7 +21,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -244,31 +243,6 @@ class Result:
         return self.delivered == self.expected and not self.closed and self.p99 < P99_BUDGET_MS
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of processes: a load-independent measure of the work done."""
-    total = 0.0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
-def _rss_kb(pids: list[int]) -> int:
-    total = 0
-    for pid in pids:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return total
-
-
 def _sockets_of(pid: int) -> int:
     """Open sockets of one process (its listening socket included)."""
     count = 0
@@ -311,7 +285,7 @@ async def measure(target: Target, load: Load) -> Result:
     collect what arrived. The server keeps running; each call brings its own listeners."""
     await asyncio.sleep(1.0)
     pids = target.pids()
-    rss_before = _rss_kb(pids)
+    rss_before = _load.rss_kb(pids)
     work = Path(tempfile.mkdtemp(prefix=f"bench-{target.name}-"))
     expect = load.events
     clients = []
@@ -338,11 +312,11 @@ async def measure(target: Target, load: Load) -> Result:
     for client in clients:
         await _wait_ready(client)
     await asyncio.sleep(3.0)  # every subscription registered, the server idle
-    idle_kb = (_rss_kb(pids) - rss_before) / load.sockets
+    idle_kb = (_load.rss_kb(pids) - rss_before) / load.sockets
     # sockets per process; in a multi-process server, the workers (the supervisor has none)
     counts = [_sockets_of(pid) for pid in pids if pid != target.root_pid or len(pids) == 1]
     spread = tuple(n for n in counts if n)
-    cpu_before = _cpu_seconds(pids)
+    cpu_before = _load.cpu_seconds(pids)
     started = time.time()
     slowest = 0.0
     for seq in range(expect):
@@ -354,7 +328,7 @@ async def measure(target: Target, load: Load) -> Result:
     posted = time.time() - started
     for client in clients:
         await asyncio.to_thread(client.wait)
-    cpu = _cpu_seconds(pids) - cpu_before
+    cpu = _load.cpu_seconds(pids) - cpu_before
     latencies: array.array[float] = array.array("d")
     complete = closed = 0
     for n in range(CLIENT_PROCESSES):
@@ -413,7 +387,7 @@ async def ours(
         database_url = f"sqlite+aiosqlite:///{root}/dialog.db"
         settings = Settings(database_url=database_url, var_dir=root, secret_key="b" * 40)
         await asyncio.to_thread(migrate.upgrade, settings)
-    redis_port = _free_port()
+    redis_port = _load.free_port()
     redis_url = f"redis://127.0.0.1:{redis_port}/0"
     redis = subprocess.Popen(
         [
@@ -432,7 +406,7 @@ async def ours(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    port = _free_port()
+    port = _load.free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("DIALOG_")},
         "DIALOG_DATABASE_URL": database_url,
@@ -486,7 +460,7 @@ async def _until_http(port: int) -> None:
 async def relay() -> AsyncIterator[Target]:
     from websockets.asyncio.client import connect
 
-    port = _free_port()
+    port = _load.free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "bench.live_fanout", "relay", str(port)],
         stdout=subprocess.PIPE,
