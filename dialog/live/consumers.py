@@ -93,17 +93,18 @@ async def run_rounds(
     failed: list[str] = []
     try:
         async with db.reading() as session:
-            looks = {c.name: await _look(session, c.name, batch) for c in consumers}
+            looks = await _looks(session, [c.name for c in consumers], batch)
         due = [c for c in consumers if _has_work(looks[c.name])]
         if not due:
             return rounds
+        loaded: dict[int, Event] = {}  # events read in this round, for the next consumer too
         async with db.unit_of_work() as uow:
             for consumer in due:
                 mark = uow.mark()
                 try:
                     async with uow.session.begin_nested():
                         rounds[consumer.name] = await _one(
-                            uow, consumer, looks[consumer.name], batch
+                            uow, consumer, looks[consumer.name], batch, loaded
                         )
                 except Exception as error:
                     if unreachable.watch(db).noted(error):
@@ -127,7 +128,13 @@ def _has_work(looked: _Look | None) -> bool:
     return looked is None or bool(looked.seen) or looked.gaps != looked.stored_gaps
 
 
-async def _one(uow: UnitOfWork, consumer: Consumer, looked: _Look | None, batch: int) -> Round:
+async def _one(
+    uow: UnitOfWork,
+    consumer: Consumer,
+    looked: _Look | None,
+    batch: int,
+    loaded: dict[int, Event],
+) -> Round:
     """The consumer's round inside the shared transaction."""
     row = await _lock(uow, consumer.name)
     if row is None:
@@ -144,7 +151,7 @@ async def _one(uow: UnitOfWork, consumer: Consumer, looked: _Look | None, batch:
         return Round(0, 0)
     wanted = [event_id for event_id, type_ in seen if type_ in consumer.types]
     # Read under the lock: an event redacted since the look is handled as it is now.
-    events = await _events(uow, wanted)
+    events = await _events(uow, wanted, loaded)
     await consumer.handle(uow, events)
     row.position, row.gaps = advance(row.position, gaps, [i for i, _ in seen], now)
     row.failures = 0
@@ -170,14 +177,32 @@ class _Look:
         )
 
 
-async def _look(session: AsyncSession, name: str, batch: int) -> _Look | None:
-    row = await session.get(ConsumerPosition, name)
-    if row is None:
-        return None
-    gaps = _live_gaps(row.gaps, time.time())
-    size = 1 if row.failures else batch
-    seen = await _range(session, row.position, gaps, size)
-    return _Look(row.position, dict(row.gaps), gaps, row.failures, seen)
+async def _looks(
+    session: AsyncSession, names: Sequence[str], batch: int
+) -> dict[str, _Look | None]:
+    """Each consumer's position and the events after it: the positions in one statement, and
+    one range per distinct position (the consumers of a process usually stand together)."""
+    rows = {
+        row.name: row
+        for row in await session.scalars(
+            select(ConsumerPosition).where(ConsumerPosition.name.in_(names))
+        )
+    }
+    now = time.time()
+    ranges: dict[tuple[int, tuple[str, ...], int], list[tuple[int, str]]] = {}
+    looks: dict[str, _Look | None] = {}
+    for name in names:
+        row = rows.get(name)
+        if row is None:
+            looks[name] = None
+            continue
+        gaps = _live_gaps(row.gaps, now)
+        size = 1 if row.failures else batch
+        key = (row.position, tuple(sorted(gaps)), size)
+        if key not in ranges:
+            ranges[key] = await _range(session, row.position, gaps, size)
+        looks[name] = _Look(row.position, dict(row.gaps), gaps, row.failures, ranges[key])
+    return looks
 
 
 def advance(
@@ -219,12 +244,14 @@ async def _range(
     return [(event_id, type_) for event_id, type_ in rows]
 
 
-async def _events(uow: UnitOfWork, ids: Sequence[int]) -> Sequence[Event]:
-    if not ids:
-        return []
-    return (
-        await uow.session.scalars(select(Event).where(Event.id.in_(ids)).order_by(Event.id))
-    ).all()
+async def _events(uow: UnitOfWork, ids: Sequence[int], loaded: dict[int, Event]) -> list[Event]:
+    """The events with these ids in id order; `loaded` keeps them for the round's next
+    consumer, which then reads only what it alone wants."""
+    missing = [event_id for event_id in ids if event_id not in loaded]
+    if missing:
+        for event in await uow.session.scalars(select(Event).where(Event.id.in_(missing))):
+            loaded[event.id] = event
+    return sorted((loaded[i] for i in ids if i in loaded), key=lambda event: event.id)
 
 
 async def _count_failure(db: Database, name: str) -> None:
