@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
+from dialog.accounts.models import User
 from dialog.db import Database
 from dialog.discussion.models import CommentStatus
 from dialog.procedures.models import Thread
@@ -11,14 +14,24 @@ from tests import factories
 from tests.notifications.conftest import MakeUser, Talk
 from tests.results.conftest import Helpers
 
+Reply = dict[str, Any]
+
+
+async def replied_to(
+    make_user: MakeUser, thread: Thread, talk: Talk, *replies: str
+) -> tuple[User, list[Reply]]:
+    """An author whose comment got these replies from someone else, with the notices written."""
+    author, other = await make_user(), await make_user()
+    comment = await talk.comment(author, thread.id, "Mehr Bäume")
+    made = [await talk.comment(other, thread.id, text, parent_id=comment["id"]) for text in replies]
+    await talk.notices(author)
+    return author, made
+
 
 async def test_the_page_lists_notices_links_to_the_comment_and_marks_them_read(
     client: httpx.AsyncClient, api: factories.ApiAs, make_user: MakeUser, thread: Thread, talk: Talk
 ) -> None:
-    author, other = await make_user(), await make_user()
-    comment = await talk.comment(author, thread.id, "Mehr Bäume")
-    reply = await talk.comment(other, thread.id, "Linden bitte", parent_id=comment["id"])
-    await talk.notices(author)
+    author, (reply,) = await replied_to(make_user, thread, talk, "Linden bitte")
     assert (await api.request(author, "GET", "/api/v1/me/notifications/unread")).json()[
         "unread"
     ] == 1
@@ -37,11 +50,7 @@ async def test_the_page_lists_notices_links_to_the_comment_and_marks_them_read(
 async def test_the_header_counts_unread_notices_without_javascript(
     client: httpx.AsyncClient, make_user: MakeUser, thread: Thread, talk: Talk
 ) -> None:
-    author, other = await make_user(), await make_user()
-    comment = await talk.comment(author, thread.id, "Mehr Bäume")
-    await talk.comment(other, thread.id, "Linden bitte", parent_id=comment["id"])
-    await talk.comment(other, thread.id, "Und Ahorn", parent_id=comment["id"])
-    await talk.notices(author)
+    author, _ = await replied_to(make_user, thread, talk, "Linden bitte", "Und Ahorn")
     visitor_page = await client.get(f"/threads/{thread.id}")
     assert 'id="unread-count"' not in visitor_page.text
 
@@ -61,10 +70,7 @@ async def test_the_header_counts_unread_notices_without_javascript(
 async def test_mark_all_read_through_the_api(
     api: factories.ApiAs, make_user: MakeUser, thread: Thread, talk: Talk
 ) -> None:
-    author, other = await make_user(), await make_user()
-    comment = await talk.comment(author, thread.id, "Mehr Bäume")
-    await talk.comment(other, thread.id, "Ja", parent_id=comment["id"])
-    await talk.notices(author)
+    author, _ = await replied_to(make_user, thread, talk, "Ja")
     assert (
         await api.request(author, "POST", "/api/v1/me/notifications/read-all")
     ).status_code == 204
@@ -81,10 +87,7 @@ async def test_a_notice_about_a_hidden_reply_no_longer_shows_its_text(
     talk: Talk,
     db: Database,
 ) -> None:
-    author, other = await make_user(), await make_user()
-    comment = await talk.comment(author, thread.id, "Mehr Bäume")
-    reply = await talk.comment(other, thread.id, "Geheimnisvoller Unsinn", parent_id=comment["id"])
-    await talk.notices(author)
+    author, (reply,) = await replied_to(make_user, thread, talk, "Geheimnisvoller Unsinn")
     await Helpers(api, db).set_status(reply["id"], CommentStatus.hidden)
     listed = (await api.request(author, "GET", "/api/v1/me/notifications")).json()
     assert [n["body"] for n in listed] == [""]
