@@ -95,6 +95,8 @@ async def run_deadlines(db: Database, ctx: Context, today: date) -> bool:
                         await mails.send_list(
                             uow, ctx.settings, ctx.env, "overdue", address, overdue
                         )
+            if not (reminders or escalations or overdue):
+                return True  # done for today; an empty run is no entry of the audit log
             await ctx.hooks.audit(
                 uow,
                 None,
