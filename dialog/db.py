@@ -244,6 +244,9 @@ class Database:
         self.publisher = publisher
         # Told, in this process and right after each commit, what it changed.
         self.commit_listeners: list[CommitListener] = []
+        # Told the SQL of each statement a transaction script (dialog.direct) runs, which
+        # SQLAlchemy's events do not see; tests count statements with both.
+        self.script_listeners: list[Callable[[str], None]] = []
         self._write_lock = asyncio.Lock() if url.startswith("sqlite") else None
 
     @asynccontextmanager

@@ -222,8 +222,8 @@ class Direct:
         if db.engine.dialect.name == "sqlite":
             path = make_url(db.url).database or ""
             self._sqlite = {
-                "write": _SqliteThread(path, self.codec),
-                "read": _SqliteThread(path, self.codec),
+                "write": _SqliteThread(path, self.codec, db.script_listeners),
+                "read": _SqliteThread(path, self.codec, db.script_listeners),
             }
 
     async def read(self, script: Script[T]) -> T:
@@ -254,6 +254,8 @@ class Direct:
 
         async def execute(statement: Statement) -> list[Row]:
             sql, _names = statement.sql.compiled(codec.dialect)
+            for listener in self.db.script_listeners:
+                listener(sql)
             return codec.rows(statement.sql, await driver.fetch(sql, *codec.positional(statement)))
 
         return await run_to_end_async(script, execute)
@@ -266,9 +268,10 @@ class Direct:
 class _SqliteThread:
     """A sqlite3 connection used only from its own single thread."""
 
-    def __init__(self, path: str, codec: Codec) -> None:
+    def __init__(self, path: str, codec: Codec, listeners: Sequence[Callable[[str], None]]) -> None:
         self._path = path
         self._codec = codec
+        self._listeners = listeners
         self._executor = _one_thread()
         self._connection: sqlite3.Connection | None = None
 
@@ -300,6 +303,8 @@ class _SqliteThread:
 
     def _execute(self, connection: sqlite3.Connection, statement: Statement) -> list[Row]:
         sql, _names = statement.sql.compiled(self._codec.dialect)
+        for listener in self._listeners:
+            listener(sql)
         rows = connection.execute(sql, self._codec.positional(statement)).fetchall()
         return self._codec.rows(statement.sql, rows)
 

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from dialog.accounts.actor import Actor
-from dialog.direct import Direct
+from dialog.direct import Direct, run_in_session
 from dialog.discussion import actions, overlay, policy, queries, voting
 from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.models import Comment
@@ -146,7 +146,11 @@ async def build_page(
         replies = await queries.replies_of(session, who, [row.comment.id for row in top])
         rows = [*top, *replies]
         ids = [row.comment.id for row in rows]
-        mine = await queries.mine(session, who.user_id, thread_id, ids) if personal else NO_ONE
+        mine = (
+            await run_in_session(session, queries.mine(who.user_id, thread_id, ids))
+            if personal
+            else NO_ONE
+        )
     items = [
         comment_out(
             row.comment, row.author_name, row.author_deleted, who, organisation=row.organisation
@@ -159,25 +163,26 @@ async def build_page(
     return CommentPage(items=items, next_cursor=next_cursor)
 
 
-async def reader_first_page(
-    request: Request, thread_id: int, query: CommentQuery
-) -> CommentPage | None:
-    """A signed-in reader's first page from the kept page of their view plus their overlay, or
-    None when their page is their own (a comment in the thread that they see unlike the public:
-    held, or posted as an organisation; see queries.Mine), or when no page of the thread is
-    kept: it does not exist, or its procedure is a draft or in
-    review (the caller then checks who may read it)."""
+async def reader_first_page(request: Request, thread_id: int, query: CommentQuery) -> bytes | None:
+    """A signed-in reader's first page (JSON) from the kept page of their view plus their
+    overlay, or None when their page is their own (a comment in the thread that they see unlike
+    the public: held, or posted as an organisation; see queries.Mine), or when no page of the
+    thread is kept: it does not exist, or its procedure is a draft or in review (the caller
+    then checks who may read it)."""
     who = actor(request)
     try:
         entry = await first_page(request, thread_id, query, overlay.view_of(who))
     except NotFound:
         return None
     assert entry.page is not None and entry.state is not None, "page entries hold both"
-    async with database(request).reading() as session:
-        mine = await queries.mine(session, who.user_id, thread_id, [c.id for c in entry.page.items])
+    mine = await direct(request).read(
+        queries.mine(who.user_id, thread_id, [c.id for c in entry.page.items])
+    )
     if mine.held:
         return None
-    return overlay.page_for(who, entry.page, mine, entry.state)
+    if entry.heads is None:
+        entry.heads = overlay.item_heads(entry.page)
+    return overlay.page_json(who, entry.page, entry.heads, mine, entry.state)
 
 
 async def thread_comments(request: Request) -> Response:
@@ -199,9 +204,9 @@ async def thread_comments(request: Request) -> Response:
             entry.body = entry.page.model_dump_json().encode()
         return Response(entry.body, media_type="application/json")
     if query.cursor is None and first_page_cache(request).overlay:
-        page = await reader_first_page(request, thread_id, query)
-        if page is not None:
-            return respond(page)
+        body = await reader_first_page(request, thread_id, query)
+        if body is not None:
+            return Response(body, media_type="application/json")
     if actor(request).user_id is None:  # a reader's own page checks that the thread exists
         async with database(request).reading() as session:
             await actions.access_thread_for_reading(session, actor(request), thread_id)

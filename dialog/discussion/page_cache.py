@@ -111,6 +111,7 @@ class Entry:
     checked_at: float = 0.0  # when its version was last found current
     state: ThreadState | None = None  # page entries: what the thread allows
     parts: ListParts | None = None  # list entries
+    heads: tuple[bytes, ...] | None = None  # page entries: items' JSON for readers' overlays
 
 
 class FirstPageCache:

@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, true, union_all
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialog.accounts.actor import Actor
 from dialog.accounts.models import User
 from dialog.accounts.policy import is_moderator
 from dialog.db import MAX_ID
+from dialog.direct import Script, Sql
 from dialog.discussion.models import CONTROVERSY, SCORE, Comment, CommentRevision, Flag, Vote
 from dialog.discussion.page_cache import ThreadState
 from dialog.discussion.present import organisation_ref
@@ -274,43 +275,43 @@ NO_ONE = Mine({}, frozenset(), held=False)
 SHOWN_TO_ALL = ("published", "withdrawn", "hidden")
 
 
-async def mine(
-    session: AsyncSession, user_id: int | None, thread_id: int, comment_ids: Sequence[int]
-) -> Mine:
+_ID_LIST = "(SELECT value FROM json_each('[' || :ids || ']'))"
+_ID_LIST_PG = "(SELECT unnest(string_to_array(:ids, ',')::int[]))"
+_MINE = """
+SELECT 'v', comment_id, value FROM votes WHERE user_id = :user AND comment_id IN {ids}
+UNION ALL
+SELECT 'f', comment_id, 0 FROM flags WHERE user_id = :user AND comment_id IN {ids}
+UNION ALL
+SELECT 'h', 0, 0 WHERE EXISTS (
+    SELECT 1 FROM comments WHERE author_id = :user AND thread_id = :thread
+    AND (status NOT IN ({shown}) OR organisation_id IS NOT NULL)
+)"""
+_SHOWN = ", ".join(f"'{status}'" for status in SHOWN_TO_ALL)
+MINE = Sql(
+    _MINE.format(ids=_ID_LIST, shown=_SHOWN), postgresql=_MINE.format(ids=_ID_LIST_PG, shown=_SHOWN)
+)
+
+
+def mine(user_id: int | None, thread_id: int, comment_ids: Sequence[int]) -> Script[Mine]:
     """One statement, each part from an index: the votes' primary key (user, comment), the
-    flags' (comment, user) key, the comments' (author, created) index."""
+    flags' (comment, user) key, the comments' (author, created) index. The ids are one
+    parameter, so the statement is prepared once whatever their number; a script, so signed-in
+    readers' pages run it on the driver (Direct.read) and the uncached path in its session.
+    A held comment is pending or rejected (only its author and moderators read it); one posted
+    as an organisation names its author to them alone: either makes the reader's page their
+    own."""
     if user_id is None:
         return NO_ONE
-    ids = list(comment_ids) or [0]
-    rows = await session.execute(
-        union_all(
-            select(literal("v"), Vote.comment_id, Vote.value).where(
-                Vote.user_id == user_id, Vote.comment_id.in_(ids)
-            ),
-            select(literal("f"), Flag.comment_id, literal(0)).where(
-                Flag.user_id == user_id, Flag.comment_id.in_(ids)
-            ),
-            select(literal("h"), literal(0), literal(0)).where(
-                select(Comment.id)
-                .where(
-                    Comment.author_id == user_id,
-                    Comment.thread_id == thread_id,
-                    # Held, or posted as an organisation (the public reads no person behind
-                    # it; its author does): either makes the reader's page their own.
-                    or_(Comment.status.not_in(SHOWN_TO_ALL), Comment.organisation_id.is_not(None)),
-                )
-                .exists()
-            ),
-        )
-    )
+    ids = ",".join(str(int(i)) for i in comment_ids)
+    rows = yield MINE(user=user_id, thread=thread_id, ids=ids)
     votes: dict[int, int] = {}
     flagged: set[int] = set()
     held = False
     for kind, comment_id, value in rows:
         if kind == "v":
-            votes[comment_id] = value
+            votes[int(comment_id)] = int(value)
         elif kind == "f":
-            flagged.add(comment_id)
+            flagged.add(int(comment_id))
         else:
             held = True
     return Mine(votes, frozenset(flagged), held)

@@ -16,6 +16,7 @@ from dialog.db import utcnow
 from dialog.discussion import actions, overlay, policy, queries
 from dialog.discussion.api import (
     CommentQuery,
+    direct,
     first_page_cache,
     keep,
     load_page,
@@ -331,10 +332,12 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     entry = await kept_list(request, thread, who, query, overlay.view_of(who))
     assert entry.page is not None and entry.parts is not None, "list entries hold both"
     page, parts = entry.page, entry.parts
+    mine = await direct(request).read(
+        queries.mine(who.user_id, thread_id, [c.id for c in page.items])
+    )
+    if mine.held:
+        return await thread_page(request, thread_id)
     async with database(request).reading() as session:
-        mine = await queries.mine(session, who.user_id, thread_id, [c.id for c in page.items])
-        if mine.held:
-            return await thread_page(request, thread_id)
         slots = set(parts.slots)
         shown = [c for c in page.items if c.id in slots]
         items = [c.model_copy(update={"my_vote": mine.votes.get(c.id)}) for c in shown]

@@ -44,7 +44,7 @@ async def last_event_id(db: Database) -> int:
 
 @contextmanager
 def counting_queries(db: Database) -> Iterator[list[str]]:
-    """Every SQL statement the database runs inside the block."""
+    """Every SQL statement the database runs inside the block (transaction scripts' too)."""
     statements: list[str] = []
 
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
@@ -53,9 +53,11 @@ def counting_queries(db: Database) -> Iterator[list[str]]:
     engines = {id(e): e for e in (db.engine.sync_engine, db.read_engine.sync_engine)}.values()
     for engine in engines:
         event.listen(engine, "before_cursor_execute", count)
+    db.script_listeners.append(statements.append)
     try:
         yield statements
     finally:
+        db.script_listeners.remove(statements.append)
         for engine in engines:
             event.remove(engine, "before_cursor_execute", count)
 

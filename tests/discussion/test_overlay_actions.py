@@ -9,7 +9,8 @@ import pytest
 from dialog.accounts.actor import ANONYMOUS, Actor
 from dialog.discussion import overlay
 from dialog.discussion.page_cache import ListParts, ThreadState
-from dialog.discussion.schemas import AuthorOut, CommentOut
+from dialog.discussion.queries import Mine
+from dialog.discussion.schemas import AuthorOut, CommentOut, CommentPage
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 ACTIVE = overlay.allows(ThreadState("active", True, None, None), NOW)
@@ -100,3 +101,25 @@ def test_a_kept_list_is_cut_at_its_slots_and_filled_per_reader() -> None:
     assert overlay.fill(parts, {4: "[4]", 9: "[9]"}) == "<ol><li>a[4]</li><li>b[9]</li></ol>"
     assert overlay.SLOT not in overlay.fill(parts, {4: "", 9: ""})
     assert isinstance(parts, ListParts) and parts.size == len(html) - 2 * len(overlay.slot(4))
+
+
+@pytest.mark.parametrize("who", [AUTHOR, *READERS.values()], ids=["author", *READERS])
+@pytest.mark.parametrize("cursor", [None, "eyJ0IjoiMjAyNiJ9"])
+def test_a_reader_s_json_page_is_spliced_byte_for_byte_as_pydantic_writes_it(
+    who: Actor, cursor: str | None
+) -> None:
+    """The kept items' JSON plus the reader's fields equals dumping the overlaid page."""
+    items = [
+        comment(),
+        comment(age=timedelta(days=2)).model_copy(update={"id": 11, "html": "<p>Grüße „x“</p>"}),
+        comment(status="hidden", depth=1).model_copy(update={"id": 12, "author": None}),
+    ]
+    page = CommentPage(items=items, next_cursor=cursor)
+    mine = Mine({10: 1, 11: -1}, frozenset({12}), held=False)
+    state = ThreadState("active", True, None, None)
+    expected = CommentPage(
+        items=overlay.overlaid(who, items, mine, state, NOW), next_cursor=cursor
+    ).model_dump_json()
+    spliced = overlay.page_json(who, page, overlay.item_heads(page), mine, state, NOW)
+    assert spliced == expected.encode()
+    assert b'"my_vote":-1' in spliced and b'"can":[' in spliced  # the overlay is in it
