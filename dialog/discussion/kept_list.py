@@ -72,6 +72,7 @@ def controls(
     request: Request,
     parts: ListParts,
     items: Sequence[CommentOut],
+    votes: dict[int, int],
     ctx: dict[str, Any],
     editable: dict[int, str],
     flagged: set[int],
@@ -79,14 +80,21 @@ def controls(
 ) -> dict[int, str]:
     """Each comment's controls for the reader of this request (no form errors: a plain GET).
 
-    The controls depend on nothing but the comment (as kept, with the reader's vote) and the
-    key below; each is rendered once per key and kept with the list, the CSRF token left out.
+    The controls depend on nothing but the comment (as kept, with the reader's vote from
+    `votes`) and the key below; each is rendered once per key and kept with the list, the CSRF
+    token left out. Only a comment whose controls are rendered is copied with the vote.
     """
     who = actor(request)
     # The organisations the reader may post as are offered in each reply form.
     acting_for = tuple((o.slug, o.name) for o in organisations)
-    keys = {c.id: (_state(who, c, ctx, editable, flagged), acting_for) for c in items}
-    missing = [c for c in items if keys[c.id] not in parts.controls]
+    keys = {
+        c.id: (_state(who, c, votes.get(c.id), ctx, editable, flagged), acting_for) for c in items
+    }
+    missing = [
+        c.model_copy(update={"my_vote": votes.get(c.id)})
+        for c in items
+        if keys[c.id] not in parts.controls
+    ]
     if missing:
         if len(parts.controls) + len(missing) > MAX_CONTROLS_PER_SLOT * (len(parts.slots) + 1):
             parts.controls.clear()
@@ -111,6 +119,7 @@ def controls(
 def _state(
     who: Actor,
     c: CommentOut,
+    vote: int | None,
     ctx: dict[str, Any],
     editable: dict[int, str],
     flagged: set[int],
@@ -119,7 +128,7 @@ def _state(
     own = c.author is not None and c.author.id == who.user_id
     return (
         c.id,
-        c.my_vote,
+        vote,
         own,
         c.id in flagged,
         editable.get(c.id),

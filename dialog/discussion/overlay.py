@@ -136,9 +136,10 @@ def item_heads(page: CommentPage) -> tuple[bytes, ...]:
 
 
 @functools.cache
-def _json_of(actions: tuple[ActionName, ...]) -> str:
-    """A list of actions in JSON: a few dozen combinations, each encoded once."""
-    return json.dumps(list(actions), separators=(",", ":"))
+def _tail(vote: int | None, actions: tuple[ActionName, ...]) -> bytes:
+    """An item's reader's fields and its end: a few dozen combinations, each encoded once."""
+    voted = "null" if vote is None else str(int(vote))
+    return f'"my_vote":{voted},"can":{json.dumps(list(actions), separators=(",", ":"))}}}'.encode()
 
 
 def page_json(
@@ -154,11 +155,14 @@ def page_json(
     no comment (those were most of its CPU, issue 20)."""
     now = now or utcnow()
     allowed = allows(state, now)
-    items = []
-    for comment, head in zip(page.items, heads, strict=True):
-        vote = mine.votes.get(comment.id)
-        can = actions_of(who, comment, allowed, comment.id in mine.flagged, now)
-        voted = "null" if vote is None else str(int(vote))
-        items.append(head + f'"my_vote":{voted},"can":{_json_of(tuple(can))}}}'.encode())
+    votes, flagged = mine.votes, mine.flagged
+    items = [
+        head
+        + _tail(
+            votes.get(comment.id),
+            tuple(actions_of(who, comment, allowed, comment.id in flagged, now)),
+        )
+        for comment, head in zip(page.items, heads, strict=True)
+    ]
     cursor = json.dumps(page.next_cursor).encode()
     return b'{"items":[' + b",".join(items) + b'],"next_cursor":' + cursor + b"}"

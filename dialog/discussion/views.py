@@ -340,14 +340,13 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     async with database(request).reading() as session:
         slots = set(parts.slots)
         shown = [c for c in page.items if c.id in slots]
-        items = [c.model_copy(update={"my_vote": mine.votes.get(c.id)}) for c in shown]
-        editable = await queries.sources_of(session, editable_ids(who, items))
+        editable = await queries.sources_of(session, editable_ids(who, shown))
         following = await is_following(session, who.user_id, Target("thread", thread_id))
         my_organisations = await organisation_queries.confirmed_of(session, who.user_id)
     flagged = set(mine.flagged)
     ctx = comment_context(thread, who, parts.answers, {})
     filled = overlay.fill(
-        parts, controls(request, parts, items, ctx, editable, flagged, my_organisations)
+        parts, controls(request, parts, shown, mine.votes, ctx, editable, flagged, my_organisations)
     )
     filled = filled.replace(CSRF_PLACEHOLDER, request.state.csrf_token)
     block = await block_of(request) if who.blocked else None
