@@ -217,12 +217,15 @@ async def record_comment(request: Request, thread_id: int, data: CommentIn) -> t
     """Post as the reader (rate-limited): (comment, created). The one posting path for the
     JSON API and the thread page's form."""
     who = actor(request)
-    if data.client_id is not None:
-        # A retry learns its comment's id without counting toward the rate limit again.
-        async with database(request).reading() as session:
-            earlier = await actions.access_earlier_post(session, who, thread_id, data.client_id)
-        if earlier is not None:
-            return earlier, False
+    if data.client_id is not None and who.user_id is not None:
+        # A retry learns its comment's id without counting toward the rate limit again. Most
+        # posts are no retry: one statement on the driver tells, before a session is opened.
+        found = await direct(request).read(queries.earlier_post_id(who.user_id, data.client_id))
+        if found is not None:
+            async with database(request).reading() as session:
+                earlier = await actions.access_earlier_post(session, who, thread_id, data.client_id)
+            if earlier is not None:
+                return earlier, False
     await services(request).limiter.hit("comment", f"user:{who.user_id}")
     hooks: DiscussionHooks = services(request).discussion_hooks
     return await direct(request).write(
