@@ -258,11 +258,12 @@ def create_app(settings: Settings) -> Starlette:
             Middleware(
                 NavigationMiddleware,
                 db=db,
+                direct=direct,
                 queue_length=moderation_queries.queue_length,
                 unanswered=results_queries.unanswered_count,
                 department_slug=results_queries.department_slug,
                 office_open=concern_queries.count_open,
-                unread=notification_queries.unread_count,
+                unread=notification_queries.unread,
             ),
         ],
         exception_handlers={

@@ -323,6 +323,9 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     query = validate(CommentQuery, dict(request.query_params))
     async with database(request).reading() as session:
         thread = await procedure_queries.thread(session, thread_id)
+        # What the page shows of the reader, besides the comments: in the same session.
+        following = await is_following(session, who.user_id, Target("thread", thread_id))
+        my_organisations = await organisation_queries.confirmed_of(session, who.user_id)
     if thread is None or not review_policy.can_see_procedure(
         who, thread.procedure.status, thread.procedure.department_id
     ):
@@ -337,12 +340,12 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     )
     if mine.held:
         return await thread_page(request, thread_id)
-    async with database(request).reading() as session:
-        slots = set(parts.slots)
-        shown = [c for c in page.items if c.id in slots]
-        editable = await queries.sources_of(session, editable_ids(who, shown))
-        following = await is_following(session, who.user_id, Target("thread", thread_id))
-        my_organisations = await organisation_queries.confirmed_of(session, who.user_id)
+    slots = set(parts.slots)
+    shown = [c for c in page.items if c.id in slots]
+    editable: dict[int, str] = {}
+    if own := editable_ids(who, shown):  # the edit forms hold the Markdown source
+        async with database(request).reading() as session:
+            editable = await queries.sources_of(session, own)
     flagged = set(mine.flagged)
     ctx = comment_context(thread, who, parts.answers, {})
     filled = overlay.fill(

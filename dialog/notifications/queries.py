@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from dialog.accounts.models import User
+from dialog.direct import Script, Sql, run_in_session
 from dialog.discussion.models import Comment, CommentStatus
 from dialog.live.models import Event
 from dialog.markup import plain_text
@@ -88,15 +89,18 @@ async def by_ids(session: AsyncSession, ids: Sequence[int]) -> list[tuple[int, N
     return [(row[1], _notice(row)) for row in rows]
 
 
+UNREAD = Sql("SELECT count(*) FROM notifications WHERE user_id = :user AND read_at IS NULL")
+
+
+def unread(user_id: int) -> Script[int]:
+    """The reader's unread notices: one indexed count, asked by every signed-in page's header
+    (on the driver, dialog.web.navigation) and by the pages and API below in their session."""
+    rows = yield UNREAD(user=user_id)
+    return int(rows[0][0])
+
+
 async def unread_count(session: AsyncSession, user_id: int) -> int:
-    return (
-        await session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        )
-        or 0
-    )
+    return await run_in_session(session, unread(user_id))
 
 
 async def preferences_of(session: AsyncSession, user_id: int) -> dict[str, str]:

@@ -21,11 +21,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from dialog.accounts import policy
 from dialog.accounts.actor import Actor
 from dialog.db import Database
+from dialog.direct import Direct, Script
 
 Count = Callable[[AsyncSession], Awaitable[int]]
 DepartmentCount = Callable[[AsyncSession, int], Awaitable[int]]
 DepartmentSlug = Callable[[AsyncSession, int], Awaitable[str | None]]
-UserCount = Callable[[AsyncSession, int], Awaitable[int]]
+UserCount = Callable[[int], Script[int]]
+# The roles whose header links count something (links_for): only their pages open a session.
+COUNTED_ROLES = frozenset(["staff", "moderator", "office", "admin"])
 FRESH_SECONDS = 15.0
 SKIPPED = ("/api/", "/static/", "/healthz", "/readyz")
 
@@ -58,18 +61,23 @@ class Counters:
         return value
 
 
-async def header_for(actor: Actor, db: Database, counters: Counters) -> tuple[list[NavLink], int]:
-    """The role links and the reader's unread notifications (no query for visitors)."""
+async def header_for(
+    actor: Actor, db: Database, direct: Direct, counters: Counters
+) -> tuple[list[NavLink], int]:
+    """The role links and the reader's unread notifications (no query for visitors; for
+    residents one statement on the driver, no session)."""
     if actor.user_id is None:
         return [], 0
-    user_id = actor.user_id
-    async with db.reading() as session:
-        return await links_for(actor, session, counters), await counters.unread(session, user_id)
+    links: list[NavLink] = []
+    if actor.role in COUNTED_ROLES:
+        async with db.reading() as session:
+            links = await links_for(actor, session, counters)
+    return links, await direct.read(counters.unread(actor.user_id))
 
 
 async def links_for(actor: Actor, session: AsyncSession, counters: Counters) -> list[NavLink]:
     links: list[NavLink] = []
-    if actor.role not in ("staff", "moderator", "office", "admin"):
+    if actor.role not in COUNTED_ROLES:
         return links
     if actor.role == "staff" and actor.department_id is not None:
         department = actor.department_id
@@ -99,6 +107,7 @@ class NavigationMiddleware:
         self,
         app: ASGIApp,
         db: Database,
+        direct: Direct,
         queue_length: Count,
         unanswered: DepartmentCount,
         department_slug: DepartmentSlug,
@@ -107,6 +116,7 @@ class NavigationMiddleware:
     ) -> None:
         self.app = app
         self.db = db
+        self.direct = direct
         self.counters = Counters(queue_length, unanswered, department_slug, office_open, unread, {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -115,5 +125,7 @@ class NavigationMiddleware:
             actor = scope.get("state", {}).get("actor")
             if isinstance(actor, Actor) and not path.startswith(SKIPPED):
                 state = scope["state"]
-                state["nav"], state["unread"] = await header_for(actor, self.db, self.counters)
+                state["nav"], state["unread"] = await header_for(
+                    actor, self.db, self.direct, self.counters
+                )
         await self.app(scope, receive, send)
