@@ -151,14 +151,12 @@ def same_comment_again(earlier: Comment, thread_id: int) -> Comment:
     return earlier
 
 
-async def access_earlier_post(
-    session: AsyncSession, actor: Actor, thread_id: int, client_id: str | None
-) -> Comment | None:
-    """The reader's comment stored before with this client_id (a retry), if any."""
-    if client_id is None or actor.user_id is None:
-        return None
-    earlier = await queries.comment_by_client_id(session, actor.user_id, client_id)
-    return same_comment_again(earlier, thread_id) if earlier is not None else None
+def earlier_post(author_id: int, thread_id: int, client_id: str) -> Script[Comment | None]:
+    """The author's comment stored before with this client_id (a retry), if any: one
+    statement, run on the driver before a post so a retry does not count toward the rate
+    limit again."""
+    rows = yield BY_CLIENT_ID(author_id=author_id, client_id=client_id)
+    return same_comment_again(_earlier(rows[0]), thread_id) if rows else None
 
 
 def post_comment(

@@ -219,13 +219,12 @@ async def record_comment(request: Request, thread_id: int, data: CommentIn) -> t
     who = actor(request)
     if data.client_id is not None and who.user_id is not None:
         # A retry learns its comment's id without counting toward the rate limit again. Most
-        # posts are no retry: one statement on the driver tells, before a session is opened.
-        found = await direct(request).read(queries.earlier_post_id(who.user_id, data.client_id))
-        if found is not None:
-            async with database(request).reading() as session:
-                earlier = await actions.access_earlier_post(session, who, thread_id, data.client_id)
-            if earlier is not None:
-                return earlier, False
+        # posts are no retry: one statement on the driver tells.
+        earlier = await direct(request).read(
+            actions.earlier_post(who.user_id, thread_id, data.client_id)
+        )
+        if earlier is not None:
+            return earlier, False
     await services(request).limiter.hit("comment", f"user:{who.user_id}")
     hooks: DiscussionHooks = services(request).discussion_hooks
     return await direct(request).write(

@@ -194,25 +194,6 @@ async def votes_of(
     return {comment_id: value for comment_id, value in rows}
 
 
-EARLIER_POST = Sql("SELECT id FROM comments WHERE author_id = :author AND client_id = :client_id")
-
-
-def earlier_post_id(author_id: int, client_id: str) -> Script[int | None]:
-    """The id of the author's comment stored before with this client_id, if any: one indexed
-    statement on the driver, asked before every post that carries a client_id."""
-    rows = yield EARLIER_POST(author=author_id, client_id=client_id)
-    return int(rows[0][0]) if rows else None
-
-
-async def comment_by_client_id(
-    session: AsyncSession, author_id: int, client_id: str
-) -> Comment | None:
-    found: Comment | None = await session.scalar(
-        select(Comment).where(Comment.author_id == author_id, Comment.client_id == client_id)
-    )
-    return found
-
-
 async def comment_with_author(session: AsyncSession, comment_id: int) -> Row | None:
     row = (await session.execute(_with_author().where(Comment.id == comment_id))).first()
     return _row(row) if row else None
