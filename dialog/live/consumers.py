@@ -245,13 +245,13 @@ async def _range(
 
 
 async def _events(uow: UnitOfWork, ids: Sequence[int], loaded: dict[int, Event]) -> list[Event]:
-    """The events with these ids in id order; `loaded` keeps them for the round's next
-    consumer, which then reads only what it alone wants."""
+    """The events with these ids (ascending, as the range read them), in that order; `loaded`
+    keeps them for the round's next consumer, which then reads only what it alone wants."""
     missing = [event_id for event_id in ids if event_id not in loaded]
     if missing:
         for event in await uow.session.scalars(select(Event).where(Event.id.in_(missing))):
             loaded[event.id] = event
-    return sorted((loaded[i] for i in ids if i in loaded), key=lambda event: event.id)
+    return [loaded[i] for i in ids if i in loaded]
 
 
 async def _count_failure(db: Database, name: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from dialog.accounts.actor import Actor
 from dialog.db import UnitOfWork, utcnow
@@ -43,12 +43,8 @@ async def do_create_organisation(
             lazy("Please check the marked fields."),
             {"districts": lazy("One of the districts does not exist.")},
         )
-
-    async def taken(slug: str) -> bool:
-        found = select(Organisation.id).where(Organisation.slug == slug)
-        return await uow.session.scalar(found) is not None
-
-    slug = await unique_slug(data.name, taken, 72)  # the column holds 80: room for a "-2"
+    # The column holds 80: room for a "-2".
+    slug = await unique_slug(data.name, lambda s: queries.slug_taken(uow.session, s), 72)
     organisation = Organisation(
         slug=slug,
         name=data.name,

@@ -30,6 +30,11 @@ async def organisation(session: AsyncSession, slug: str) -> Organisation | None:
     return found
 
 
+async def slug_taken(session: AsyncSession, slug: str) -> bool:
+    found = await session.scalar(select(Organisation.id).where(Organisation.slug == slug))
+    return found is not None
+
+
 async def in_district(session: AsyncSession, district_id: int) -> Sequence[Organisation]:
     rows = await session.scalars(
         select(Organisation)
