@@ -15,6 +15,7 @@ from dialog.db import Database
 from dialog.live import queries as live_queries
 from dialog.live.models import Event
 from tests import factories
+from tests.notifications.helpers import consumed
 
 MakeUser = Callable[..., Awaitable[User]]
 
@@ -62,12 +63,14 @@ def counting_queries(db: Database) -> Iterator[list[str]]:
             event.remove(engine, "before_cursor_execute", count)
 
 
-async def until_live_saw_the_latest_event(app: Starlette, db: Database) -> None:
-    """Until this process's fan-out has seen every event: first pages are kept from then on."""
+async def until_the_latest_event_is_handled(app: Starlette, db: Database) -> None:
+    """Until this process's fan-out has seen every event (first pages are kept from then on)
+    and the notification consumer has handled it (an author follows the thread from then on)."""
     async with db.reading() as session:
         latest = await live_queries.latest_event_id(session)
     for _ in range(200):
         if app.state.services.live.fanout.high_water >= latest:
+            await consumed(db)
             return
         await asyncio.sleep(0.02)
     raise AssertionError("the live fan-out did not see the latest event")

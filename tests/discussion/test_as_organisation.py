@@ -28,7 +28,7 @@ from tests.discussion.helpers import (
     events_after,
     last_event_id,
     post,
-    until_live_saw_the_latest_event,
+    until_the_latest_event_is_handled,
 )
 
 SignIn = Callable[[User], Awaitable[str]]
@@ -212,7 +212,7 @@ async def test_kept_pages_search_feeds_and_exports_name_only_the_organisation(
 ) -> None:
     member = await member_of(db, make_user)
     await post(api, member, thread.id, "Radwegbreite bitte prüfen", as_organisation=SLUG)
-    await until_live_saw_the_latest_event(app, db)
+    await until_the_latest_event_is_handled(app, db)
     for _ in range(2):  # built, then from the cache
         listing = await client.get(f"/api/v1/threads/{thread.id}/comments")
         page = await client.get(f"/threads/{thread.id}")

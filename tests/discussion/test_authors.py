@@ -19,7 +19,7 @@ from dialog.discussion.page_cache import FirstPageCache
 from dialog.procedures.models import Thread
 from dialog.settings import Settings
 from tests import factories
-from tests.discussion.helpers import MakeUser, post, until_live_saw_the_latest_event
+from tests.discussion.helpers import MakeUser, post, until_the_latest_event_is_handled
 
 NAME = "Erika Mustermann"
 
@@ -28,7 +28,7 @@ async def kept_pages(
     app: Starlette, db: Database, client: httpx.AsyncClient, thread: Thread
 ) -> tuple[str, str]:
     """The anonymous JSON and HTML first pages, kept in the cache by this request."""
-    await until_live_saw_the_latest_event(app, db)
+    await until_the_latest_event_is_handled(app, db)
     listing = await client.get(f"/api/v1/threads/{thread.id}/comments")
     page = await client.get(f"/threads/{thread.id}")
     cache: FirstPageCache = app.state.services.page_cache

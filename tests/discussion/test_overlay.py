@@ -30,7 +30,7 @@ from tests.discussion.helpers import (
     MakeUser,
     counting_queries,
     post,
-    until_live_saw_the_latest_event,
+    until_the_latest_event_is_handled,
 )
 
 ROLES = (
@@ -168,7 +168,7 @@ async def test_the_kept_page_plus_the_overlay_is_what_the_uncached_path_shows(
     s = await scene(app, api, make_user, db, thread)
     reader = await reader_for(role, make_user, api, db, s, department, other_department)
     await app.state.services.vote_events.flush()  # the coalesced vote event, written now
-    await until_live_saw_the_latest_event(app, db)
+    await until_the_latest_event_is_handled(app, db)
     cache = cache_of(app)
     url = f"/api/v1/threads/{thread.id}/comments"
 
@@ -235,7 +235,7 @@ async def test_a_held_comment_stays_with_its_author_and_the_moderators(
     author, other, moderator = await make_user(), await make_user(), await make_user("moderator")
     held = await post(api, author, thread.id, "Wartet auf Freigabe")
     assert held["status"] == "pending"
-    await until_live_saw_the_latest_event(app, db)
+    await until_the_latest_event_is_handled(app, db)
     url = f"/api/v1/threads/{thread.id}/comments"
     # The author reads first, then the others: nothing of the author's page may be kept.
     for round_ in range(2):
@@ -260,7 +260,7 @@ async def test_votes_reports_and_edit_forms_stay_with_their_reader(
 ) -> None:
     author, voter, reader = await make_user(), await make_user(), await make_user()
     comment = (await post(api, author, thread.id, "Ein Radweg an der Havel"))["id"]
-    await until_live_saw_the_latest_event(app, db)
+    await until_the_latest_event_is_handled(app, db)
     async with browser(app, voter) as voting, browser(app, reader) as reading:
         async with browser(app, author) as writing:
             assert (
@@ -312,7 +312,7 @@ async def test_a_hide_an_edit_and_an_erasure_show_on_the_kept_pages_and_overlays
             html = main_part((await client.get(f"/threads/{thread.id}")).text)
         return {item["id"]: item for item in listing["items"]}, html
 
-    await until_live_saw_the_latest_event(app, db)
+    await until_the_latest_event_is_handled(app, db)
     for who in (author, reader, moderator):  # kept for both views
         await pages(who)
     edited = await api.request(
@@ -351,7 +351,7 @@ async def test_an_erasure_with_its_comments_leaves_every_view_s_kept_pages_at_on
     reader, moderator = await make_user(), await make_user("moderator")
     other = (await post(api, reader, thread.id, "Bleibt"))["id"]
     await post(api, author, thread.id, "Wird mit dem Konto gelöscht", parent_id=other)
-    await until_live_saw_the_latest_event(app, db)
+    await until_the_latest_event_is_handled(app, db)
     url = f"/api/v1/threads/{thread.id}/comments"
     for who in (reader, moderator):
         async with browser(app, who) as client:
@@ -383,7 +383,7 @@ async def test_a_comment_posted_as_an_organisation_names_its_author_to_them_alon
     posted = await post(
         api, member, thread.id, "Wir wollen Bänke", as_organisation="initiative-ufer"
     )
-    await until_live_saw_the_latest_event(app, db)
+    await until_the_latest_event_is_handled(app, db)
     url = f"/api/v1/threads/{thread.id}/comments"
     cache = cache_of(app)
     for who, named in ((reader, False), (member, True), (moderator, True), (reader, False)):

@@ -29,7 +29,7 @@ from tests.discussion.helpers import (
     MakeUser,
     counting_queries,
     post,
-    until_live_saw_the_latest_event,
+    until_the_latest_event_is_handled,
 )
 
 
@@ -53,7 +53,7 @@ async def test_an_unchanged_thread_is_served_from_the_cache_without_reading_comm
     thread: Thread,
 ) -> None:
     await post(api, await make_user(), thread.id, "Mehr Bänke am Ufer")
-    await until_live_saw_the_latest_event(app, db)  # a page is kept once its events settled
+    await until_the_latest_event_is_handled(app, db)  # a page is kept once its events settled
     first = await anonymous_page(client, thread)
     with counting_queries(db) as statements:
         again = await anonymous_page(client, thread)
@@ -153,7 +153,7 @@ async def test_a_comment_still_being_written_while_the_page_is_read_shows_once_c
     else:
         # SQLite: one writer at a time; the page read meanwhile simply has the old version.
         await anonymous_page(client, thread)
-    await until_live_saw_the_latest_event(app, db)
+    await until_the_latest_event_is_handled(app, db)
     assert "Langsam geschrieben" not in str(await anonymous_page(client, thread))
     await slow.__aexit__(None, None, None)
     assert "Langsam geschrieben" in str(await anonymous_page(client, thread))
@@ -191,7 +191,7 @@ async def test_the_anonymous_thread_page_is_kept_and_each_visitor_gets_their_own
     thread: Thread,
 ) -> None:
     await post(api, await make_user(), thread.id, "Mehr Licht im Park")
-    await until_live_saw_the_latest_event(app, db)
+    await until_the_latest_event_is_handled(app, db)
     first = await client.get(f"/threads/{thread.id}")
     assert first.status_code == 200 and "Mehr Licht im Park" in first.text
     mine = client.cookies["dialog_csrf"]
@@ -303,7 +303,7 @@ async def test_a_kept_page_is_checked_again_after_the_recheck_interval_for_other
 ) -> None:
     author = await make_user()
     await post(api, author, thread.id, "Hier geschrieben")
-    await until_live_saw_the_latest_event(app, db)
+    await until_the_latest_event_is_handled(app, db)
     cache = cache_of(app)
     cache.recheck = 60.0
     assert "Hier geschrieben" in (await client.get(f"/threads/{thread.id}")).text
