@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import MetaData, event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -56,6 +58,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+def insert_for(session: AsyncSession) -> Callable[..., Any]:
+    """The INSERT construct of the session's dialect (both have ON CONFLICT)."""
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 class Base(DeclarativeBase):
@@ -172,15 +179,6 @@ class Changes:
             await self._publisher([event.id for event in events])
         for callback in callbacks:
             await callback()
-
-    def mark(self) -> tuple[int, int]:
-        """Where the queued events and callbacks stand (before a savepoint)."""
-        return len(self._events), len(self._after_commit)
-
-    def rewind(self, mark: tuple[int, int]) -> None:
-        """After ROLLBACK TO SAVEPOINT: what was queued since `mark` did not happen."""
-        del self._events[mark[0] :]
-        del self._after_commit[mark[1] :]
 
     def forget(self) -> None:
         """After ROLLBACK: nothing happened."""

@@ -12,13 +12,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, case, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from dialog.accounts.models import User
-from dialog.db import Database, UnitOfWork, utcnow
+from dialog.db import Database, UnitOfWork, UTCDateTime, insert_for, utcnow
 from dialog.discussion.events import (
     COMMENT_HIDDEN,
     COMMENT_PUBLISHED,
@@ -64,31 +64,36 @@ class ThreadChanges:
 
 
 async def note_changes(uow: UnitOfWork, latest: dict[int, tuple[int, datetime]]) -> None:
+    """Note each existing thread's newest event, in one statement (the consumers' round holds
+    SQLite's write lock while it runs): a new row, or a later event than the stored one."""
     if not latest:
         return
-    existing = {
-        row.thread_id: row
-        for row in await uow.session.scalars(
-            select(OpinionGroups).where(OpinionGroups.thread_id.in_(latest))
+    event_of = case(
+        {thread_id: literal(event_id) for thread_id, (event_id, _) in latest.items()},
+        value=Thread.id,
+    )
+    moment_of = case(
+        {thread_id: literal(moment, UTCDateTime()) for thread_id, (_, moment) in latest.items()},
+        value=Thread.id,
+    )
+    existing = select(Thread.id, event_of, moment_of, literal(-1)).where(Thread.id.in_(latest))
+    table = cast(Table, OpinionGroups.__table__)
+    columns = ["thread_id", "changed_event", "changed_at", "computed_event"]
+    statement = insert_for(uow.session)(table).from_select(columns, existing)
+    later = statement.excluded
+    await uow.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["thread_id"],
+            set_={
+                "changed_event": later.changed_event,
+                "changed_at": case(
+                    (later.changed_at > table.c.changed_at, later.changed_at),
+                    else_=table.c.changed_at,
+                ),
+            },
+            where=later.changed_event > table.c.changed_event,
         )
-    }
-    alive = set(await uow.session.scalars(select(Thread.id).where(Thread.id.in_(latest))))
-    for thread_id, (event_id, moment) in latest.items():
-        row = existing.get(thread_id)
-        if row is None:
-            if thread_id in alive:
-                uow.session.add(
-                    OpinionGroups(
-                        thread_id=thread_id,
-                        changed_event=event_id,
-                        changed_at=moment,
-                        computed_event=-1,
-                    )
-                )
-        elif event_id > row.changed_event:
-            row.changed_event = event_id
-            row.changed_at = max(row.changed_at, moment)
-    await uow.session.flush()
+    )
 
 
 async def thread_votes(db: Database, thread_id: int) -> list[tuple[int, int, int]]:

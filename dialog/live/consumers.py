@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -79,14 +79,17 @@ async def run_round(db: Database, consumer: Consumer, batch: int = BATCH) -> Rou
 async def run_rounds(
     db: Database, consumers: Sequence[Consumer], batch: int = BATCH
 ) -> dict[str, Round]:
-    """One round of each consumer, all in one transaction, each in a savepoint of its own (a
-    consumer that fails keeps none of its effects and costs the others nothing).
+    """One round of each consumer, all in one transaction with as few statements as it can.
 
     What is new is looked up first without the positions' locks, so a round that finds
-    nothing writes nothing. One transaction for all: on SQLite each write transaction is a
-    turn of the database's one write lock, which writers of other processes wait for in
-    SQLite's busy handler (sleeping up to 100 ms a step); a round of three consumers took
-    three turns in a row.
+    nothing writes nothing. One transaction for all, and the positions locked in one statement:
+    on SQLite the whole transaction holds the database's one write lock, which writers of other
+    processes wait for, and each statement waits for a turn of an event loop that the live
+    fan-out may keep busy; a round of three consumers had been three transactions, then one
+    with a savepoint, a lock and a release each (16 statements for one burst of comments).
+
+    A consumer that fails costs the others nothing: the transaction is rolled back and the
+    round runs again without it; its failure is counted (and its events tried again later).
     """
     idle = {consumer.name: Round(0, 0) for consumer in consumers}
     rounds = dict(idle)
@@ -95,24 +98,18 @@ async def run_rounds(
         async with db.reading() as session:
             looks = await _looks(session, [c.name for c in consumers], batch)
         due = [c for c in consumers if _has_work(looks[c.name])]
-        if not due:
-            return rounds
-        loaded: dict[int, Event] = {}  # events read in this round, for the next consumer too
-        async with db.unit_of_work() as uow:
-            for consumer in due:
-                mark = uow.mark()
-                try:
-                    async with uow.session.begin_nested():
-                        rounds[consumer.name] = await _one(
-                            uow, consumer, looks[consumer.name], batch, loaded
-                        )
-                except Exception as error:
-                    if unreachable.watch(db).noted(error):
-                        raise
-                    uow.rewind(mark)
-                    log.exception("consumer %s failed; its events are tried again", consumer.name)
-                    failed.append(consumer.name)
-                    rounds[consumer.name] = Round(0, 0)
+        while due:
+            try:
+                rounds.update(await _round(db, due, looks, batch))
+                break
+            except _Failed as failure:
+                log.error(
+                    "consumer %s failed; its events are tried again",
+                    failure.name,
+                    exc_info=failure.__cause__,
+                )
+                failed.append(failure.name)
+                due = [c for c in due if c.name != failure.name]
     except Exception as error:
         # A database outage is one line for all the work that meets it (dialog.unreachable),
         # and no failure of a consumer's own: its events simply wait.
@@ -124,39 +121,78 @@ async def run_rounds(
     return rounds
 
 
+class _Plan(NamedTuple):
+    """A consumer in a round: its locked position, the gaps still looked for, what is new."""
+
+    consumer: Consumer
+    row: ConsumerPosition
+    gaps: dict[str, float]
+    seen: list[tuple[int, str]]
+
+
+class _Failed(Exception):
+    """A consumer's handler raised: the round's transaction is rolled back."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+async def _round(
+    db: Database,
+    consumers: Sequence[Consumer],
+    looks: dict[str, _Look | None],
+    batch: int,
+) -> dict[str, Round]:
+    """The consumers' round in one transaction: their positions locked in one statement (a
+    position another process holds is busy), the events they want read in one, then each
+    consumer's effects, and the moved positions written together at COMMIT."""
+    rounds: dict[str, Round] = {}
+    async with db.unit_of_work() as uow:
+        rows = await _lock(uow, [c.name for c in consumers])
+        now = time.time()
+        plans: list[_Plan] = []
+        for consumer in consumers:
+            row = rows.get(consumer.name)
+            if row is None:
+                rounds[consumer.name] = Round(0, 0, busy=True)
+                continue
+            gaps = _live_gaps(row.gaps, now)
+            looked = looks[consumer.name]
+            if looked is not None and looked.matches(row):
+                seen = looked.seen
+            else:  # another process moved the position meanwhile
+                seen = await _range(uow.session, row.position, gaps, 1 if row.failures else batch)
+            plans.append(_Plan(consumer, row, gaps, seen))
+        # Read under the lock: an event redacted since the look is handled as it is now.
+        wanted = {
+            consumer.name: [event_id for event_id, type_ in seen if type_ in consumer.types]
+            for consumer, _, _, seen in plans
+        }
+        events = await _events(uow, sorted({i for ids in wanted.values() for i in ids}))
+        for consumer, row, gaps, seen in plans:
+            if not seen:
+                if gaps != row.gaps:
+                    row.gaps = gaps
+                rounds[consumer.name] = Round(0, 0)
+                continue
+            handed = [events[i] for i in wanted[consumer.name] if i in events]
+            if handed:
+                try:
+                    await consumer.handle(uow, handed)
+                except Exception as error:
+                    if unreachable.watch(db).noted(error):
+                        raise
+                    raise _Failed(consumer.name) from error
+            row.position, row.gaps = advance(row.position, gaps, [i for i, _ in seen], now)
+            row.failures = 0
+            row.updated_at = utcnow()
+            rounds[consumer.name] = Round(len(seen), len(handed))
+    return rounds
+
+
 def _has_work(looked: _Look | None) -> bool:
     return looked is None or bool(looked.seen) or looked.gaps != looked.stored_gaps
-
-
-async def _one(
-    uow: UnitOfWork,
-    consumer: Consumer,
-    looked: _Look | None,
-    batch: int,
-    loaded: dict[int, Event],
-) -> Round:
-    """The consumer's round inside the shared transaction."""
-    row = await _lock(uow, consumer.name)
-    if row is None:
-        return Round(0, 0, busy=True)
-    now = time.time()
-    gaps = _live_gaps(row.gaps, now)
-    if looked is not None and looked.matches(row):
-        seen = looked.seen
-    else:  # another process moved the position meanwhile
-        seen = await _range(uow.session, row.position, gaps, 1 if row.failures else batch)
-    if not seen:
-        if gaps != row.gaps:
-            row.gaps = gaps
-        return Round(0, 0)
-    wanted = [event_id for event_id, type_ in seen if type_ in consumer.types]
-    # Read under the lock: an event redacted since the look is handled as it is now.
-    events = await _events(uow, wanted, loaded)
-    await consumer.handle(uow, events)
-    row.position, row.gaps = advance(row.position, gaps, [i for i, _ in seen], now)
-    row.failures = 0
-    row.updated_at = utcnow()
-    return Round(len(seen), len(events))
 
 
 @dataclass(frozen=True)
@@ -224,12 +260,14 @@ def _live_gaps(gaps: dict[str, float], now: float) -> dict[str, float]:
     return {key: at for key, at in gaps.items() if now - at <= GAP_TTL}
 
 
-async def _lock(uow: UnitOfWork, name: str) -> ConsumerPosition | None:
-    return await uow.session.scalar(
+async def _lock(uow: UnitOfWork, names: Sequence[str]) -> dict[str, ConsumerPosition]:
+    """The positions of `names` that no other process holds right now, locked until COMMIT."""
+    rows = await uow.session.scalars(
         select(ConsumerPosition)
-        .where(ConsumerPosition.name == name)
+        .where(ConsumerPosition.name.in_(names))
         .with_for_update(skip_locked=True)
     )
+    return {row.name: row for row in rows}
 
 
 async def _range(
@@ -244,21 +282,18 @@ async def _range(
     return [(event_id, type_) for event_id, type_ in rows]
 
 
-async def _events(uow: UnitOfWork, ids: Sequence[int], loaded: dict[int, Event]) -> list[Event]:
-    """The events with these ids (ascending, as the range read them), in that order; `loaded`
-    keeps them for the round's next consumer, which then reads only what it alone wants."""
-    missing = [event_id for event_id in ids if event_id not in loaded]
-    if missing:
-        for event in await uow.session.scalars(select(Event).where(Event.id.in_(missing))):
-            loaded[event.id] = event
-    return [loaded[i] for i in ids if i in loaded]
+async def _events(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, Event]:
+    """The events with these ids, by id (an id pruned meanwhile is missing)."""
+    if not ids:
+        return {}
+    return {e.id: e for e in await uow.session.scalars(select(Event).where(Event.id.in_(ids)))}
 
 
 async def _count_failure(db: Database, name: str) -> None:
     """Count a failed round; after MAX_FAILURES rounds of one event, move past that event."""
     try:
         async with db.unit_of_work() as uow:
-            row = await _lock(uow, name)
+            row = (await _lock(uow, [name])).get(name)
             if row is None:
                 return
             row.failures += 1

@@ -8,12 +8,10 @@ from dataclasses import dataclass
 from typing import cast
 
 from sqlalchemy import Table, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from dialog import i18n
 from dialog.accounts.models import User
-from dialog.db import UnitOfWork, utcnow
+from dialog.db import UnitOfWork, insert_for, utcnow
 from dialog.live.outbox import emit_each
 from dialog.notifications import kinds
 from dialog.notifications.events import NOTIFICATIONS_CHANGED, Unread
@@ -107,8 +105,7 @@ async def do_notify(
         )
     if not rows:
         return 0
-    dialect = uow.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = insert_for(uow.session)
     table = cast(Table, Notification.__table__)
     statement = insert(table)  # Core: no ORM bookkeeping for 10,000 rows
     if event_id is not None:

@@ -19,7 +19,7 @@ from dialog.live.models import Event
 from dialog.markup import plain_text
 from dialog.notifications import queries
 from dialog.notifications.actions import do_notify
-from dialog.notifications.follows import Target, follow, follow_thread_of_voters, followers
+from dialog.notifications.follows import Target, follow_all, follow_thread_of_voters, followers
 from dialog.procedures.events import PHASE_CHANGED, THREAD_CREATED
 from dialog.results.events import ANSWER_PUBLISHED
 from dialog.results.present import state_label
@@ -50,6 +50,15 @@ class NotificationConsumer:
             uow.session,
             {int(e.data["id"]) for e in events if e.type == COMMENT_PUBLISHED.name},
         )
+        # The writers follow their threads, all in one statement.
+        await follow_all(
+            uow.session,
+            [
+                (found.author_id, Target("thread", found.thread_id))
+                for found in comments.values()
+                if found.author_id is not None
+            ],
+        )
         for event in events:
             if event.type == COMMENT_PUBLISHED.name:
                 found = comments.get(int(event.data["id"]))
@@ -62,9 +71,7 @@ class NotificationConsumer:
     async def comment_published(
         self, uow: UnitOfWork, event_id: int, found: queries.CommentNotice
     ) -> None:
-        """The writer follows the thread; the author of the comment replied to hears of it."""
-        if found.author_id is not None:
-            await follow(uow.session, found.author_id, Target("thread", found.thread_id))
+        """The author of the comment replied to hears of it."""
         if found.parent_author_id is None or found.parent_author_id == found.author_id:
             return
         thread_title = found.thread_title

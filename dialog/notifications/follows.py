@@ -12,11 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, insert, literal, or_, select, true
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialog.db import utcnow
+from dialog.db import insert_for, utcnow
 from dialog.discussion.models import Comment, Vote
 from dialog.errors import InvalidInput, NotFound
 from dialog.i18n import lazy
@@ -41,24 +39,31 @@ class Target:
             raise InvalidInput(WHAT_CAN_BE_FOLLOWED, {"kind": WHAT_CAN_BE_FOLLOWED})
 
 
-def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]  # two dialects' insert
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 async def follow(session: AsyncSession, account_id: int, target: Target) -> None:
     """Follow automatically (one took part): a new follow, but an unfollow stays."""
-    await session.execute(
-        _insert(session)(Follow)
-        .values(
-            user_id=account_id,
-            kind=target.kind,
-            target_id=target.id,
-            active=True,
-            automatic=True,
-            created_at=utcnow(),
+    await follow_all(session, [(account_id, target)])
+
+
+async def follow_all(session: AsyncSession, follows: Iterable[tuple[int, Target]]) -> None:
+    """`follow` for several people and targets, in one statement."""
+    now = utcnow()
+    rows = [
+        {
+            "user_id": account_id,
+            "kind": target.kind,
+            "target_id": target.id,
+            "active": True,
+            "automatic": True,
+            "created_at": now,
+        }
+        for account_id, target in dict.fromkeys(follows)
+    ]
+    if rows:
+        await session.execute(
+            insert_for(session)(Follow)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["user_id", "kind", "target_id"])
         )
-        .on_conflict_do_nothing(index_elements=["user_id", "kind", "target_id"])
-    )
 
 
 async def access_target(session: AsyncSession, target: Target) -> None:
@@ -86,7 +91,7 @@ async def do_follow(session: AsyncSession, account_id: int, target: Target) -> N
     """Follow by choice (again after an unfollow)."""
     await access_target(session, target)
     await session.execute(
-        _insert(session)(Follow)
+        insert_for(session)(Follow)
         .values(
             user_id=account_id,
             kind=target.kind,
@@ -105,7 +110,7 @@ async def do_follow(session: AsyncSession, account_id: int, target: Target) -> N
 async def do_unfollow(session: AsyncSession, account_id: int, target: Target) -> None:
     """Stop following; kept as an inactive row so taking part later does not follow again."""
     await session.execute(
-        _insert(session)(Follow)
+        insert_for(session)(Follow)
         .values(
             user_id=account_id,
             kind=target.kind,

@@ -9,12 +9,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from dialog.accounts import policy as roles
 from dialog.accounts.actor import Actor
-from dialog.db import Database, UnitOfWork, utcnow
+from dialog.db import Database, UnitOfWork, insert_for, utcnow
 from dialog.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from dialog.i18n import lazy
 from dialog.live.outbox import emit
@@ -125,7 +123,7 @@ async def do_support(
     require_signed_in(actor)
     proposal = await _locked(uow, actor, proposal_id)
     _check_supportable(actor, proposal)
-    insert = pg_insert if uow.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = insert_for(uow.session)
     result = await uow.session.execute(
         insert(Support)
         .values(proposal_id=proposal.id, user_id=actor.user_id, created_at=utcnow())

@@ -80,3 +80,25 @@ async def test_below_the_thresholds_the_stored_analysis_says_why(
     analysis = await jobs.recompute(db, bench.thread.id)
     assert not analysis.shown and analysis.reason == "too_few_participants"
     assert (analysis.min_participants, analysis.min_statements) == (15, 5)
+
+
+async def test_a_thread_s_change_is_noted_as_its_newest_event_and_a_missing_thread_not_at_all(
+    bench: Workbench, db: Database
+) -> None:
+    """One statement for all threads of a round: a new row, a later event moves it, an
+    earlier one (a late gap) does not, and a thread deleted meanwhile gets no row."""
+    thread_id, gone = bench.thread.id, bench.thread.id + 1000
+    start = utcnow()
+    for changes in (
+        {thread_id: (10, start), gone: (11, start)},
+        {thread_id: (20, start + timedelta(seconds=5))},
+        {thread_id: (15, start + timedelta(seconds=9))},
+    ):
+        async with db.unit_of_work() as uow:
+            await jobs.note_changes(uow, changes)
+    async with db.reading() as session:
+        noted = await session.get(OpinionGroups, thread_id)
+        missing = await session.get(OpinionGroups, gone)
+    assert noted is not None and missing is None
+    assert (noted.changed_event, noted.changed_at) == (20, start + timedelta(seconds=5))
+    assert noted.computed_event == -1

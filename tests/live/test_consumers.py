@@ -23,6 +23,7 @@ from dialog.live.models import ConsumerPosition, Event
 from dialog.live.service import Live
 from dialog.notifications.models import Notification
 from dialog.settings import PROJECT_ROOT
+from tests.discussion.helpers import counting_queries
 from tests.live.consumer_process import Counting
 from tests.live.harness import emit
 
@@ -239,6 +240,41 @@ async def test_a_round_of_all_consumers_is_one_transaction_and_a_failing_one_cos
         row = await session.get(ConsumerPosition, failing.name)
         assert row is not None and row.failures == 1
     assert await effects(db) == [f"event {event_id}"]  # the others' effect, once
+
+
+class Quiet:
+    """A consumer whose events cause nothing: what a round costs besides its effects."""
+
+    types = frozenset({"test.happened"})
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.handed: list[int] = []
+
+    async def handle(self, uow: UnitOfWork, events: Sequence[Event]) -> None:
+        self.handed.extend(event.id for event in events)
+
+
+async def test_a_round_costs_the_same_statements_for_one_consumer_as_for_three(
+    db: Database,
+) -> None:
+    """On SQLite the round's transaction holds the one write lock, and each statement waits
+    for a turn of the event loop: the positions are locked in one statement, the events read
+    in one, the positions written in one, however many consumers share the round."""
+    one, three = [Quiet("q-alone")], [Quiet(f"q{n}") for n in range(3)]
+    for consumer in [*one, *three]:
+        await start_position(db, consumer.name)
+    event_id = await emit(db, "thread:1", n=1)
+    counts = []
+    for consumers_ in (one, three):
+        with counting_queries(db) as statements:
+            rounds = await run_rounds(db, consumers_)
+        assert [rounds[c.name].handled for c in consumers_] == [1] * len(consumers_)
+        assert all(c.handed == [event_id] for c in consumers_)
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
+    for consumer in [*one, *three]:
+        assert await position_of(db, consumer.name) == event_id
 
 
 class Batches(Recording):
