@@ -68,9 +68,15 @@ async def page_version(request: Request, thread_id: int) -> PageVersion:
     return (await page_state(request, thread_id))[0]
 
 
-async def page_state(request: Request, thread_id: int) -> tuple[PageVersion, ThreadState]:
+async def kept_state(request: Request, thread_id: int) -> tuple[PageVersion, ThreadState] | None:
+    """The version of a thread's kept pages and what it allows; None if none are kept (no
+    such thread, or its procedure is not public)."""
     async with database(request).reading() as session:
-        found = await queries.page_version(session, thread_id, thread_topic(thread_id))
+        return await queries.page_version(session, thread_id, thread_topic(thread_id))
+
+
+async def page_state(request: Request, thread_id: int) -> tuple[PageVersion, ThreadState]:
+    found = await kept_state(request, thread_id)
     if found is None:
         raise NotFound(lazy("This thread does not exist."))
     return found

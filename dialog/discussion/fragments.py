@@ -13,14 +13,13 @@ from collections.abc import Sequence
 from starlette.requests import Request
 from starlette.responses import Response
 
+from dialog.direct import run_in_session
 from dialog.discussion import queries
 from dialog.discussion.partial import comment_context, editable_ids
 from dialog.discussion.present import comment_out
 from dialog.errors import InvalidInput, NotFound
 from dialog.evaluation.queries import offline_lines
 from dialog.i18n import lazy
-from dialog.organisations import queries as organisation_queries
-from dialog.organisations.models import Organisation
 from dialog.procedures import queries as procedure_queries
 from dialog.results import queries as results_queries
 from dialog.review.policy import can_see_procedure
@@ -46,7 +45,7 @@ async def thread_fragments(request: Request) -> Response:
     who = actor(request)
     editable: dict[int, str] = {}
     flagged: set[int] = set()
-    my_organisations: Sequence[Organisation] = ()
+    my_organisations: Sequence[queries.ActingFor] = ()
     async with database(request).reading() as session:
         thread = await procedure_queries.thread(session, thread_id)
         if thread is None or not can_see_procedure(
@@ -72,7 +71,8 @@ async def thread_fragments(request: Request) -> Response:
         if who.user_id is not None:
             editable = await queries.sources_of(session, editable_ids(who, comments))
             flagged = await queries.flagged_by(session, who.user_id, shown)
-            my_organisations = await organisation_queries.confirmed_of(session, who.user_id)
+            reader = await run_in_session(session, queries.on_page(who.user_id, thread_id))
+            my_organisations = reader.organisations
     response = render(
         request,
         "discussion/_fragments.html",

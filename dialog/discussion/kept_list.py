@@ -11,15 +11,15 @@ from starlette.requests import Request
 
 from dialog.accounts.actor import Actor
 from dialog.discussion import overlay
-from dialog.discussion.api import CommentQuery, first_page, first_page_cache, keep, page_version
+from dialog.discussion.api import CommentQuery, first_page, first_page_cache, keep, kept_state
 from dialog.discussion.page_cache import CSRF_PLACEHOLDER, Entry, ListParts
 from dialog.discussion.partial import comment_context
+from dialog.discussion.queries import ActingFor
 from dialog.discussion.schemas import CommentOut
 from dialog.evaluation.queries import offline_lines
 from dialog.i18n import current_locale
 from dialog.live import queries as live_queries
-from dialog.organisations.models import Organisation
-from dialog.procedures.models import Thread
+from dialog.procedures import queries as procedure_queries
 from dialog.results import queries as results_queries
 from dialog.web.api import actor, database
 from dialog.web.services import services
@@ -41,21 +41,29 @@ def threaded(items: Sequence[CommentOut]) -> tuple[list[CommentOut], dict[int, l
 
 
 async def kept_list(
-    request: Request, thread: Thread, who: Actor, query: CommentQuery, view: str
-) -> Entry:
-    """The view's comment list of the first page, kept while the thread is unchanged."""
+    request: Request, thread_id: int, who: Actor, query: CommentQuery, view: str
+) -> Entry | None:
+    """The view's comment list of the first page, kept while the thread is unchanged, with the
+    thread it was rendered from; None if no page of the thread is kept (it does not exist, or
+    its procedure is not public)."""
     cache = first_page_cache(request)
-    key = (thread.id, "list", view, query.sort, current_locale.get())
+    key = (thread_id, "list", view, query.sort, current_locale.get())
     entry = cache.recent(key)
     if entry is not None:
         return entry
-    version = await page_version(request, thread.id)
+    found = await kept_state(request, thread_id)
+    if found is None:
+        return None
+    version = found[0]
     entry = cache.get(key, version)
     if entry is not None:
         return entry
     async with database(request).reading() as session:
+        thread = await procedure_queries.thread(session, thread_id)
         # As on every thread page: the live stream resumes from before the page was read.
         last_event = await live_queries.latest_event_id(session)
+    if thread is None:  # deleted since the version was read
+        return None
     page = (await first_page(request, thread.id, query, view, version)).page
     assert page is not None, "page entries hold the page"
     async with database(request).reading() as session:
@@ -65,7 +73,8 @@ async def kept_list(
     ctx = comment_context(thread, who, answers, {}, offline=offline)
     ctx["slot"] = overlay.slot
     html = _render(request, "discussion/_comment_list.html", top=top, children=children, ctx=ctx)
-    return keep(request, key, version, page=page, parts=overlay.cut(html, answers, last_event))
+    parts = overlay.cut(html, answers, last_event, thread)
+    return keep(request, key, version, page=page, parts=parts)
 
 
 def controls(
@@ -76,7 +85,7 @@ def controls(
     ctx: dict[str, Any],
     editable: dict[int, str],
     flagged: set[int],
-    organisations: Sequence[Organisation] = (),
+    organisations: Sequence[ActingFor] = (),
 ) -> dict[int, str]:
     """Each comment's controls for the reader of this request (no form errors: a plain GET).
 
@@ -86,7 +95,7 @@ def controls(
     """
     who = actor(request)
     # The organisations the reader may post as are offered in each reply form.
-    acting_for = tuple((o.slug, o.name) for o in organisations)
+    acting_for = tuple(organisations)
     keys = {
         c.id: (_state(who, c, votes.get(c.id), ctx, editable, flagged), acting_for) for c in items
     }

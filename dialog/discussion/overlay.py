@@ -19,6 +19,7 @@ import re
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from dialog.accounts import policy as account_policy
 from dialog.accounts.actor import ANONYMOUS, Actor
@@ -29,6 +30,9 @@ from dialog.discussion.present import MODERATOR_VIEW
 from dialog.discussion.queries import Mine
 from dialog.discussion.schemas import ActionName, CommentOut, CommentPage
 from dialog.results.schemas import AnswerOut
+
+if TYPE_CHECKING:
+    from dialog.procedures.models import Thread
 
 PUBLIC, MODERATORS = "public", "moderator"
 # The reader each view's kept page is built for: it has no votes and no comments of its own.
@@ -47,13 +51,19 @@ def slot(comment_id: int) -> str:
     return f"{SLOT}:{comment_id};"
 
 
-def cut(html: str, answers: dict[int | None, AnswerOut], last_event: int) -> ListParts:
+def cut(
+    html: str,
+    answers: dict[int | None, AnswerOut],
+    last_event: int,
+    thread: Thread | None = None,
+) -> ListParts:
     pieces = _SLOTS.split(html)
     return ListParts(
         segments=tuple(pieces[0::2]),
         slots=tuple(int(p) for p in pieces[1::2]),
         answers=answers,
         last_event=last_event,
+        thread=thread,
     )
 
 

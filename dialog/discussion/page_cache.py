@@ -51,11 +51,15 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from dialog.db import Committed
 from dialog.discussion.schemas import CommentPage
 from dialog.live.policy import thread_of
 from dialog.results.schemas import AnswerOut
+
+if TYPE_CHECKING:
+    from dialog.procedures.models import Thread
 
 MAX_AGE = 30.0  # seconds; see the module docstring
 RECHECK = 0.1  # seconds between two version checks of a kept page
@@ -92,6 +96,9 @@ class ListParts:
     slots: tuple[int, ...]
     answers: dict[int | None, AnswerOut]
     last_event: int  # where the page's live stream resumes (read before the page was built)
+    # The thread (with its procedure) as the list was rendered from it: under the same version,
+    # so the page around the list is as current as the list.
+    thread: Thread | None = field(default=None, compare=False)
     # A comment's controls as rendered for one state of a reader (their vote, authorship, ...),
     # with CSRF_PLACEHOLDER for the token: readers in the same state share them.
     controls: dict[Hashable, str] = field(default_factory=dict, compare=False)

@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -306,6 +307,49 @@ def mine(user_id: int | None, thread_id: int, comment_ids: Sequence[int]) -> Scr
         else:
             held = True
     return Mine(votes, frozenset(flagged), held)
+
+
+class ActingFor(NamedTuple):
+    """An organisation a reader may post as, as the comment forms offer it."""
+
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class OnPage:
+    """What the thread page shows of its reader besides the comments: whether they follow the
+    thread, and the organisations they may post as (by name)."""
+
+    following: bool
+    organisations: tuple[ActingFor, ...]
+
+
+_ON_PAGE = Sql(
+    """
+SELECT 'f', '', '' FROM follows
+WHERE user_id = :user AND kind = 'thread' AND target_id = :thread AND active
+UNION ALL
+SELECT 'o', o.slug, o.name FROM organisations o
+JOIN organisation_members m ON m.organisation_id = o.id
+WHERE m.user_id = :user AND m.confirmed_at IS NOT NULL
+ORDER BY 1, 3"""
+)
+
+
+def on_page(user_id: int, thread_id: int) -> Script[OnPage]:
+    """One statement: the follow's (person, kind, target) key, the memberships' (person) index."""
+    rows = yield _ON_PAGE(user=user_id, thread=thread_id)
+    acting = tuple(ActingFor(str(slug), str(name)) for kind, slug, name in rows if kind == "o")
+    return OnPage(any(kind == "f" for kind, _, _ in rows), acting)
+
+
+def mine_on_page(
+    user_id: int, thread_id: int, comment_ids: Sequence[int]
+) -> Script[tuple[Mine, OnPage]]:
+    """`mine` and `on_page` on one connection: a signed-in reader's HTML page."""
+    found = yield from mine(user_id, thread_id, comment_ids)
+    return found, (yield from on_page(user_id, thread_id))
 
 
 async def latest_event_id(session: AsyncSession) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from markupsafe import Markup
@@ -13,6 +12,7 @@ from starlette.routing import BaseRoute, Route
 from dialog.accounts import policy as account_policy
 from dialog.accounts import queries as account_queries
 from dialog.db import utcnow
+from dialog.direct import run_in_session
 from dialog.discussion import actions, overlay, policy, queries
 from dialog.discussion.api import (
     CommentQuery,
@@ -44,9 +44,6 @@ from dialog.evaluation.queries import offline_lines
 from dialog.i18n import current_locale, lazy
 from dialog.i18n import gettext as _
 from dialog.live import queries as live_queries
-from dialog.notifications.follows import Target, is_following
-from dialog.organisations import queries as organisation_queries
-from dialog.organisations.models import Organisation
 from dialog.procedures import queries as procedure_queries
 from dialog.procedures.models import Thread
 from dialog.results import queries as results_queries
@@ -91,8 +88,7 @@ async def thread_page(
     notes: dict[int, str] = {}
     editable: dict[int, str] = {}
     flagged: set[int] = set()
-    following = False
-    my_organisations: Sequence[Organisation] = ()
+    reader = queries.OnPage(following=False, organisations=())
     if who.user_id is not None:
         own = [
             c.id
@@ -105,8 +101,7 @@ async def thread_page(
                 notes = await hooks.decision_notes(session, who.user_id, own)
             editable = await queries.sources_of(session, editable_ids(who, page.items))
             flagged = await queries.flagged_by(session, who.user_id, [c.id for c in page.items])
-            following = await is_following(session, who.user_id, Target("thread", thread_id))
-            my_organisations = await organisation_queries.confirmed_of(session, who.user_id)
+            reader = await run_in_session(session, queries.on_page(who.user_id, thread_id))
     block = await block_of(request) if who.blocked else None
     top, children = threaded(page.items)
     return render(
@@ -122,8 +117,8 @@ async def thread_page(
             "editable": editable,
             "flagged": flagged,
             "block": block,
-            "following": following,
-            "my_organisations": my_organisations,
+            "following": reader.following,
+            "my_organisations": reader.organisations,
         },
         status_code=status_code,
     )
@@ -321,22 +316,16 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     who = actor(request)
     assert who.user_id is not None
     query = validate(CommentQuery, dict(request.query_params))
-    async with database(request).reading() as session:
-        thread = await procedure_queries.thread(session, thread_id)
-        # What the page shows of the reader, besides the comments: in the same session.
-        following = await is_following(session, who.user_id, Target("thread", thread_id))
-        my_organisations = await organisation_queries.confirmed_of(session, who.user_id)
-    if thread is None or not review_policy.can_see_procedure(
-        who, thread.procedure.status, thread.procedure.department_id
-    ):
-        raise NotFound(lazy("This thread does not exist."))
-    if thread.procedure.status in review_policy.NOT_PUBLIC:
-        return await thread_page(request, thread_id)  # a draft's pages are never kept
-    entry = await kept_list(request, thread, who, query, overlay.view_of(who))
+    entry = await kept_list(request, thread_id, who, query, overlay.view_of(who))
+    if entry is None:  # no such thread, or a draft's (whose pages are never kept)
+        return await thread_page(request, thread_id)
     assert entry.page is not None and entry.parts is not None, "list entries hold both"
     page, parts = entry.page, entry.parts
-    mine = await direct(request).read(
-        queries.mine(who.user_id, thread_id, [c.id for c in page.items])
+    thread = parts.thread
+    assert thread is not None, "list entries hold the thread they were rendered from"
+    # The reader's own: votes, reports, a held comment, the follow and whom they act for.
+    mine, reader = await direct(request).read(
+        queries.mine_on_page(who.user_id, thread_id, [c.id for c in page.items])
     )
     if mine.held:
         return await thread_page(request, thread_id)
@@ -349,7 +338,8 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     flagged = set(mine.flagged)
     ctx = comment_context(thread, who, parts.answers, {})
     filled = overlay.fill(
-        parts, controls(request, parts, shown, mine.votes, ctx, editable, flagged, my_organisations)
+        parts,
+        controls(request, parts, shown, mine.votes, ctx, editable, flagged, reader.organisations),
     )
     filled = filled.replace(CSRF_PLACEHOLDER, request.state.csrf_token)
     block = await block_of(request) if who.blocked else None
@@ -364,8 +354,8 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
             "editable": editable,
             "flagged": flagged,
             "block": block,
-            "following": following,
-            "my_organisations": my_organisations,
+            "following": reader.following,
+            "my_organisations": reader.organisations,
         },
     )
 

@@ -154,6 +154,27 @@ def page_statements(statements: list[str]) -> list[str]:
     return [s for s in statements if "parent_id IS NULL" in s or "root_id IN" in s]
 
 
+async def test_a_reader_s_kept_html_page_reads_only_what_is_their_own(
+    app: Starlette, api: factories.ApiAs, make_user: MakeUser, db: Database, thread: Thread
+) -> None:
+    """Once the list is kept, the page around it comes from the thread it was rendered from
+    (kept under the same version); what the request reads is the reader's own: votes, reports
+    and a held comment in one statement, the follow and the organisations in another."""
+    await scene(app, api, make_user, db, thread)
+    reader = await make_user()
+    await until_the_latest_event_is_handled(app, db)
+    async with browser(app, reader) as client:
+        first = await client.get(f"/threads/{thread.id}")  # builds and keeps the list
+        with counting_queries(db) as statements:
+            again = await client.get(f"/threads/{thread.id}")
+    assert first.status_code == again.status_code == 200
+    assert main_part(first.text) == main_part(again.text) and thread.title in again.text
+    assert not [s for s in statements if s.lstrip().startswith("SELECT threads.id")]
+    assert page_statements(statements) == []
+    own = [s for s in statements if "FROM votes" in s or "FROM follows" in s]
+    assert len(own) == 2, own
+
+
 @pytest.mark.parametrize("role", ROLES)
 async def test_the_kept_page_plus_the_overlay_is_what_the_uncached_path_shows(
     role: str,
