@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 
 from dialog.accounts.models import User
 from dialog.app import create_app
+from dialog.background import Background
 from dialog.db import Database
 from dialog.procedures.models import Department, Procedure, Thread
 from dialog.settings import Settings
@@ -63,6 +64,16 @@ async def private_redis(tmp_path: Path) -> AsyncIterator[RedisProcess]:
 def db(app: Starlette) -> Database:
     database: Database = app.state.services.db
     return database
+
+
+@pytest.fixture
+async def quiet(app: Starlette) -> AsyncIterator[Database]:
+    """The database with the app's background work (consumers, mail, jobs) stopped: the test
+    is the only one that reads or writes."""
+    background: Background = app.state.services.background
+    await background.stop()
+    db: Database = app.state.services.db
+    yield db
 
 
 @pytest.fixture

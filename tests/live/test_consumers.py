@@ -207,11 +207,12 @@ class Named(Recording):
 
 
 async def test_a_round_of_all_consumers_is_one_transaction_and_a_failing_one_costs_no_other(
-    app: Starlette, db: Database, reader: User
+    quiet: Database, reader: User
 ) -> None:
     """On SQLite each write transaction is a turn of the one write lock that writers of other
-    processes wait for in SQLite's busy handler; one per round, not one per consumer."""
-    await app.state.services.background.stop()  # its commits would count with ours
+    processes wait for in SQLite's busy handler; one per round, not one per consumer. (The
+    app's own background is stopped: its commits would count with ours.)"""
+    db = quiet
     first = await emit(db, "thread:1", n=0)  # before the positions: they start after it
     failing = Named("c-failing", reader.id)
     kept = [Named(f"c{n}", reader.id) for n in range(3)]
@@ -257,12 +258,13 @@ class Quiet:
 
 
 async def test_a_round_costs_the_same_statements_for_one_consumer_as_for_three(
-    app: Starlette, db: Database
+    quiet: Database,
 ) -> None:
     """On SQLite the round's transaction holds the one write lock, and each statement waits
     for a turn of the event loop: the positions are locked in one statement, the events read
-    in one, the positions written in one, however many consumers share the round."""
-    await app.state.services.background.stop()  # its rounds would count in the window
+    in one, the positions written in one, however many consumers share the round. (The app's
+    own background is stopped: its rounds would count in the window.)"""
+    db = quiet
     one, three = [Quiet("q-alone")], [Quiet(f"q{n}") for n in range(3)]
     for consumer in [*one, *three]:
         await start_position(db, consumer.name)

@@ -4,13 +4,10 @@ arrives was woken by a commit or sent by a test driving the worker with its own 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import pytest
-from starlette.applications import Starlette
 
-from dialog.background import Background
-from dialog.db import Database
 from dialog.settings import Settings
 from tests.mailbox import SmtpServer
 
@@ -28,12 +25,3 @@ def smtp() -> Iterator[SmtpServer]:
 @pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer) -> Settings:
     return dataclasses.replace(settings, smtp_url=smtp.url, mail_interval=3600)
-
-
-@pytest.fixture
-async def quiet(app: Starlette) -> AsyncIterator[Database]:
-    """The database with the app's background work stopped: the test is the only sender."""
-    background: Background = app.state.services.background
-    await background.stop()
-    db: Database = app.state.services.db
-    yield db
