@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+import contextvars
+import functools
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import MetaData, event, text
+from sqlalchemy import Engine, MetaData, create_engine, event, make_url, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -22,6 +25,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import DateTime, TypeDecorator
+
+T = TypeVar("T")
 
 # Ids and other stored whole numbers are 32-bit integers on both engines.
 MAX_ID = 2**31 - 1
@@ -246,6 +251,34 @@ class Database:
         # SQLAlchemy's events do not see; tests count statements with both.
         self.script_listeners: list[Callable[[str], None]] = []
         self._write_lock = asyncio.Lock() if url.startswith("sqlite") else None
+        self._burst = _Burst(url) if url.startswith("sqlite") else None
+
+    @property
+    def sync_engines(self) -> tuple[Engine, ...]:
+        """Every engine statements of this database run on (for listeners of their events)."""
+        engines = [self.engine.sync_engine]
+        if self.read_engine is not self.engine:
+            engines.append(self.read_engine.sync_engine)
+        if self._burst is not None:
+            engines.append(self._burst.engine)
+        return tuple(engines)
+
+    async def at_once(self, work: Callable[[UnitOfWork], Coroutine[Any, Any, T]]) -> T:
+        """`work` in one unit of work that holds SQLite's write lock in one uninterrupted burst.
+
+        SQLite: the unit of work runs on a synchronous connection in a thread of its own, so
+        while it holds the database's one write lock (which writers of other processes wait
+        for) none of its statements waits for a turn of the event loop, which the live fan-out
+        may keep busy; `work` must therefore await nothing but its session. The background's
+        rounds use it (dialog/live/consumers.py). PostgreSQL: an ordinary unit of work."""
+        if self._burst is None:
+            async with self.unit_of_work() as uow:
+                return await work(uow)
+        uow = UnitOfWork(self._burst.session(), self.publisher, self.commit_listeners)
+        async with self.writer_turn():
+            result = await self._burst.run(uow, work)
+        await uow.announce()
+        return result
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
@@ -304,3 +337,84 @@ class Database:
         await self.engine.dispose()
         if self.read_engine is not self.engine:
             await self.read_engine.dispose()
+        if self._burst is not None:
+            self._burst.dispose()
+
+
+class _BurstSession(AsyncSession):
+    """An AsyncSession over a synchronous connection: each call completes without suspending
+    (SQLAlchemy's bridge runs the synchronous session directly when the driver never waits).
+    Only `execute` needs its own version: the asyncio one closes the cursor as an async one."""
+
+    async def execute(
+        self,
+        statement: Any,
+        params: Any = None,
+        *,
+        execution_options: Any = None,
+        bind_arguments: Any = None,
+        **kw: Any,
+    ) -> Any:
+        options = {**(execution_options or {}), "prebuffer_rows": True}
+        return self.sync_session.execute(
+            statement,
+            params=params,
+            execution_options=options,
+            bind_arguments=bind_arguments,
+            **kw,
+        )
+
+
+class _Burst:
+    """SQLite: units of work on a synchronous connection, one at a time in their own thread."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = create_engine(
+            make_url(url).set(drivername="sqlite"),
+            connect_args={"timeout": 30, "check_same_thread": False},
+            pool_size=1,
+            max_overflow=0,
+        )
+        event.listen(self.engine, "connect", _sqlite_pragmas)
+        event.listen(self.engine, "begin", _sqlite_begin_immediate)
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dialog-db-burst")
+
+    def session(self) -> AsyncSession:
+        session = _BurstSession(expire_on_commit=False, autoflush=False)
+        session.sync_session.bind = self.engine
+        return session
+
+    async def run(self, uow: UnitOfWork, work: Callable[[UnitOfWork], Coroutine[Any, Any, T]]) -> T:
+        """`work` and COMMIT (ROLLBACK if it raises) in the thread; announcing is the caller's."""
+        run = functools.partial(_completed, _committed(uow, work))
+        return await asyncio.get_running_loop().run_in_executor(
+            self._thread, functools.partial(contextvars.copy_context().run, run)
+        )
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        self._thread.shutdown(wait=False)  # its thread ends; a new one starts if used again
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dialog-db-burst")
+
+
+async def _committed(uow: UnitOfWork, work: Callable[[UnitOfWork], Coroutine[Any, Any, T]]) -> T:
+    try:
+        try:
+            result = await work(uow)
+        except BaseException:
+            await uow.rollback()
+            raise
+        await uow.commit()
+        return result
+    finally:
+        await uow.session.close()
+
+
+def _completed(coroutine: Coroutine[Any, Any, T]) -> T:
+    """The result of a coroutine that never suspends (it awaits only a _BurstSession)."""
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+    coroutine.close()
+    raise RuntimeError("a unit of work run at once waited for something besides its session")

@@ -77,8 +77,8 @@ class DatabaseWatch:
         self._db = ref(db)
         self.url = db.url
         self.outage = Outage(f"database ({database_place(db.url)})", log)
-        for engine in {id(e): e for e in (db.engine, db.read_engine)}.values():
-            event.listen(engine.sync_engine, "connect", self._connected)
+        for engine in db.sync_engines:
+            event.listen(engine, "connect", self._connected)
 
     def _connected(self, *_args: Any) -> None:
         self.outage.recovered()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import event, func, select, text
 
 from dialog import migrate
-from dialog.db import Committed, Database
+from dialog.db import Committed, Database, UnitOfWork
 from dialog.live.models import Event
 from dialog.procedures.models import Department
 from dialog.settings import Settings
@@ -211,3 +212,78 @@ async def test_a_burst_as_large_as_the_pool_reuses_its_connections(settings: Set
         await database.dispose()
     assert first == in_flight
     assert opened == first
+
+
+async def test_a_unit_of_work_at_once_commits_then_publishes_and_a_failed_one_writes_nothing(
+    database: Database, published: list[int]
+) -> None:
+    heard: list[Committed] = []
+    database.commit_listeners.append(heard.append)
+
+    async def write(uow: UnitOfWork) -> int:
+        uow.session.add(Department(slug="at-once", name="Sofort"))
+        event = await emit_any(uow, "thread:1", "test.at_once")
+        assert published == []  # nothing leaves before COMMIT
+        return event.id
+
+    event_id = await database.at_once(write)
+    assert published == [event_id]
+    assert [[e.id for e in c.events] for c in heard] == [[event_id]]
+
+    async def fail(uow: UnitOfWork) -> None:
+        uow.session.add(Department(slug="half-way", name="Halb"))
+        await emit_any(uow, "thread:1", "test.at_once")
+        await uow.session.flush()
+        raise RuntimeError("half-way")
+
+    with pytest.raises(RuntimeError, match="half-way"):
+        await database.at_once(fail)
+    async with database.reading() as session:
+        slugs = set(await session.scalars(select(Department.slug)))
+    assert "at-once" in slugs and "half-way" not in slugs
+    assert published == [event_id] and len(heard) == 1
+
+
+async def test_on_sqlite_a_unit_of_work_at_once_holds_the_lock_without_the_event_loop(
+    tmp_path: Path,
+) -> None:
+    """The background's rounds hold SQLite's one write lock, which writers of other processes
+    wait for; run at once, such a round reaches COMMIT even while the event loop is busy (here:
+    blocked outright), instead of waiting for a turn of it before each statement."""
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/b.db", var_dir=tmp_path, secret_key="b" * 40
+    )
+    await _migrate(settings)
+    database = Database(settings.database_url)
+    entered, committed = threading.Event(), threading.Event()
+    for engine in database.sync_engines:
+        event.listen(engine, "commit", lambda *_: committed.set())
+
+    async def write(uow: UnitOfWork) -> None:
+        entered.set()
+        for n in range(5):
+            await uow.session.execute(select(func.count()).select_from(Department))
+            uow.session.add(Department(slug=f"b{n}", name=f"Amt {n}"))
+            await uow.session.flush()
+
+    try:
+        running = asyncio.create_task(database.at_once(write))
+        async with asyncio.timeout(10):
+            while not entered.is_set():
+                await asyncio.sleep(0.001)
+        assert committed.wait(timeout=10)  # the event loop stands still meanwhile
+        await running
+        async with database.reading() as session:
+            assert await session.scalar(select(func.count()).select_from(Department)) == 5
+
+        async def wait_for_something_else(uow: UnitOfWork) -> None:
+            uow.session.add(Department(slug="never", name="Nie"))
+            await uow.session.flush()
+            await asyncio.sleep(0)
+
+        with pytest.raises(RuntimeError, match="besides its session"):
+            await database.at_once(wait_for_something_else)
+        async with database.reading() as session:
+            assert await session.scalar(select(func.count()).select_from(Department)) == 5
+    finally:
+        await database.dispose()

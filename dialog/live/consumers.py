@@ -13,6 +13,7 @@ the live fan-out does (dialog/live/fanout.py), so such an event is handled late,
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Collection, Sequence
@@ -146,48 +147,59 @@ async def _round(
 ) -> dict[str, Round]:
     """The consumers' round in one transaction: their positions locked in one statement (a
     position another process holds is busy), the events they want read in one, then each
-    consumer's effects, and the moved positions written together at COMMIT."""
+    consumer's effects, and the moved positions written together at COMMIT. On SQLite the
+    transaction runs at once, in one burst off the event loop (Database.at_once): the lock it
+    holds never waits for a turn of a loop that the live fan-out keeps busy."""
+    return await db.at_once(functools.partial(_round_in, db, consumers, looks, batch))
+
+
+async def _round_in(
+    db: Database,
+    consumers: Sequence[Consumer],
+    looks: dict[str, _Look | None],
+    batch: int,
+    uow: UnitOfWork,
+) -> dict[str, Round]:
     rounds: dict[str, Round] = {}
-    async with db.unit_of_work() as uow:
-        rows = await _lock(uow, [c.name for c in consumers])
-        now = time.time()
-        plans: list[_Plan] = []
-        for consumer in consumers:
-            row = rows.get(consumer.name)
-            if row is None:
-                rounds[consumer.name] = Round(0, 0, busy=True)
-                continue
-            gaps = _live_gaps(row.gaps, now)
-            looked = looks[consumer.name]
-            if looked is not None and looked.matches(row):
-                seen = looked.seen
-            else:  # another process moved the position meanwhile
-                seen = await _range(uow.session, row.position, gaps, 1 if row.failures else batch)
-            plans.append(_Plan(consumer, row, gaps, seen))
-        # Read under the lock: an event redacted since the look is handled as it is now.
-        wanted = {
-            consumer.name: [event_id for event_id, type_ in seen if type_ in consumer.types]
-            for consumer, _, _, seen in plans
-        }
-        events = await _events(uow, sorted({i for ids in wanted.values() for i in ids}))
-        for consumer, row, gaps, seen in plans:
-            if not seen:
-                if gaps != row.gaps:
-                    row.gaps = gaps
-                rounds[consumer.name] = Round(0, 0)
-                continue
-            handed = [events[i] for i in wanted[consumer.name] if i in events]
-            if handed:
-                try:
-                    await consumer.handle(uow, handed)
-                except Exception as error:
-                    if unreachable.watch(db).noted(error):
-                        raise
-                    raise _Failed(consumer.name) from error
-            row.position, row.gaps = advance(row.position, gaps, [i for i, _ in seen], now)
-            row.failures = 0
-            row.updated_at = utcnow()
-            rounds[consumer.name] = Round(len(seen), len(handed))
+    rows = await _lock(uow, [c.name for c in consumers])
+    now = time.time()
+    plans: list[_Plan] = []
+    for consumer in consumers:
+        row = rows.get(consumer.name)
+        if row is None:
+            rounds[consumer.name] = Round(0, 0, busy=True)
+            continue
+        gaps = _live_gaps(row.gaps, now)
+        looked = looks[consumer.name]
+        if looked is not None and looked.matches(row):
+            seen = looked.seen
+        else:  # another process moved the position meanwhile
+            seen = await _range(uow.session, row.position, gaps, 1 if row.failures else batch)
+        plans.append(_Plan(consumer, row, gaps, seen))
+    # Read under the lock: an event redacted since the look is handled as it is now.
+    wanted = {
+        consumer.name: [event_id for event_id, type_ in seen if type_ in consumer.types]
+        for consumer, _, _, seen in plans
+    }
+    events = await _events(uow, sorted({i for ids in wanted.values() for i in ids}))
+    for consumer, row, gaps, seen in plans:
+        if not seen:
+            if gaps != row.gaps:
+                row.gaps = gaps
+            rounds[consumer.name] = Round(0, 0)
+            continue
+        handed = [events[i] for i in wanted[consumer.name] if i in events]
+        if handed:
+            try:
+                await consumer.handle(uow, handed)
+            except Exception as error:
+                if unreachable.watch(db).noted(error):
+                    raise
+                raise _Failed(consumer.name) from error
+        row.position, row.gaps = advance(row.position, gaps, [i for i, _ in seen], now)
+        row.failures = 0
+        row.updated_at = utcnow()
+        rounds[consumer.name] = Round(len(seen), len(handed))
     return rounds
 
 

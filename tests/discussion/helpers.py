@@ -51,7 +51,7 @@ def counting_queries(db: Database) -> Iterator[list[str]]:
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         statements.append(statement)
 
-    engines = {id(e): e for e in (db.engine.sync_engine, db.read_engine.sync_engine)}.values()
+    engines = db.sync_engines
     for engine in engines:
         event.listen(engine, "before_cursor_execute", count)
     db.script_listeners.append(statements.append)

@@ -131,7 +131,7 @@ async def _page_statement(
         if statement.lstrip().upper().startswith("SELECT") and "parent_id IS NULL" in statement:
             seen.append((statement, parameters))
 
-    engines = {id(e): e for e in (db.engine.sync_engine, db.read_engine.sync_engine)}.values()
+    engines = db.sync_engines
     for engine in engines:
         event.listen(engine, "before_cursor_execute", record)
     try:

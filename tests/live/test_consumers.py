@@ -225,11 +225,13 @@ async def test_a_round_of_all_consumers_is_one_transaction_and_a_failing_one_cos
     def count(connection: object) -> None:
         commits.append(1)
 
-    sa_event.listen(db.engine.sync_engine, "commit", count)
+    for engine in db.sync_engines:
+        sa_event.listen(engine, "commit", count)
     try:
         rounds = await run_rounds(db, [kept[0], failing, *kept[1:]])
     finally:
-        sa_event.remove(db.engine.sync_engine, "commit", count)
+        for engine in db.sync_engines:
+            sa_event.remove(engine, "commit", count)
 
     assert first < event_id
     assert [rounds[c.name].handled for c in kept] == [1, 1, 1]
