@@ -365,6 +365,29 @@ class _BurstSession(AsyncSession):
         )
 
 
+class OwnThread:
+    """One thread that runs what it is given, in order: for a SQLite connection used only from
+    it. The thread starts on first use, and again after `stop` (a restart of the app's lifespan)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._executor = self._new()
+
+    def _new(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix=self._name)
+
+    async def run(self, function: Callable[[], T]) -> T:
+        """`function()` in the thread, with the caller's context variables."""
+        return await asyncio.get_running_loop().run_in_executor(
+            self._executor, functools.partial(contextvars.copy_context().run, function)
+        )
+
+    def stop(self) -> None:
+        """The thread ends once idle; the next `run` starts a new one."""
+        self._executor.shutdown(wait=False)
+        self._executor = self._new()
+
+
 class _Burst:
     """SQLite: units of work on a synchronous connection, one at a time in their own thread."""
 
@@ -377,7 +400,7 @@ class _Burst:
         )
         event.listen(self.engine, "connect", _sqlite_pragmas)
         event.listen(self.engine, "begin", _sqlite_begin_immediate)
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dialog-db-burst")
+        self._thread = OwnThread("dialog-db-burst")
 
     def session(self) -> AsyncSession:
         session = _BurstSession(expire_on_commit=False, autoflush=False)
@@ -386,26 +409,21 @@ class _Burst:
 
     async def run(self, uow: UnitOfWork, work: Callable[[UnitOfWork], Coroutine[Any, Any, T]]) -> T:
         """`work` and COMMIT (ROLLBACK if it raises) in the thread; announcing is the caller's."""
-        run = functools.partial(_completed, _committed(uow, work))
-        return await asyncio.get_running_loop().run_in_executor(
-            self._thread, functools.partial(contextvars.copy_context().run, run)
-        )
+        return await self._thread.run(functools.partial(_completed, _committed(uow, work)))
 
     def dispose(self) -> None:
         self.engine.dispose()
-        self._thread.shutdown(wait=False)  # its thread ends; a new one starts if used again
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dialog-db-burst")
+        self._thread.stop()
 
 
 async def _committed(uow: UnitOfWork, work: Callable[[UnitOfWork], Coroutine[Any, Any, T]]) -> T:
     try:
-        try:
-            result = await work(uow)
-        except BaseException:
-            await uow.rollback()
-            raise
+        result = await work(uow)
         await uow.commit()
         return result
+    except BaseException:
+        await uow.rollback()
+        raise
     finally:
         await uow.session.close()
 

@@ -24,12 +24,10 @@ in a script, `await` it in a unit of work.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import sqlite3
 from collections.abc import Awaitable, Callable, Generator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast
@@ -38,7 +36,7 @@ from sqlalchemy import DateTime, text
 from sqlalchemy.engine import CursorResult, Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from dialog.db import Changes, Database, UnitOfWork, sqlite_connection_setup
+from dialog.db import Changes, Database, OwnThread, UnitOfWork, sqlite_connection_setup
 
 T = TypeVar("T")
 Params = ParamSpec("Params")
@@ -272,7 +270,7 @@ class _SqliteThread:
         self._path = path
         self._codec = codec
         self._listeners = listeners
-        self._executor = _one_thread()
+        self._thread = OwnThread("dialog-sqlite")
         self._connection: sqlite3.Connection | None = None
 
     def _connect(self) -> sqlite3.Connection:
@@ -284,8 +282,7 @@ class _SqliteThread:
 
     async def run(self, script: Script[T], begin: str | None) -> T:
         """The whole script in this thread; inside `begin` ... COMMIT unless begin is None."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._transaction, script, begin)
+        return await self._thread.run(functools.partial(self._transaction, script, begin))
 
     def _transaction(self, script: Script[T], begin: str | None) -> T:
         connection = self._connect()
@@ -314,14 +311,8 @@ class _SqliteThread:
                 self._connection.close()
                 self._connection = None
 
-        await asyncio.get_running_loop().run_in_executor(self._executor, close_connection)
-        self._executor.shutdown(wait=True)
-        # Usable again after a restart of the app's lifespan (the thread starts on first use).
-        self._executor = _one_thread()
-
-
-def _one_thread() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="dialog-sqlite")
+        await self._thread.run(close_connection)
+        self._thread.stop()  # usable again after a restart of the app's lifespan
 
 
 async def _driver(connection: AsyncConnection) -> Any:
