@@ -433,16 +433,15 @@ async def ours(
         while workers > 1 and len(_load.process_tree(server.pid)) <= workers:
             await asyncio.sleep(0.1)  # the supervisor and every worker are up
 
-        async def post(seq: int, sent: float) -> None:
+        async def post(seq: int, sent: float, thread_id: int = 1) -> None:
             async with db.unit_of_work() as uow:
-                await emit(uow, published, BenchComment(**_event_data(seq, sent)), 1)
+                await emit(uow, published, BenchComment(**_event_data(seq, sent)), thread_id)
 
         # Warm up: the first post of a process opens its connection and compiles its
         # statements (35 ms), and the server's consumers compile theirs on the first events they
         # handle. On a thread nobody listens to, so the measured events are still the only ones.
         for seq in range(3):
-            async with db.unit_of_work() as uow:
-                await emit(uow, published, BenchComment(**_event_data(seq, time.time())), 2)
+            await post(seq, time.time(), thread_id=2)
         await asyncio.sleep(2.0)
 
         yield Target("ours", port, "/api/v1/live", server.pid, post)

@@ -90,10 +90,7 @@ async def test_a_failed_unit_of_work_writes_and_publishes_nothing(
 
 
 async def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path}/w.db", var_dir=tmp_path, secret_key="w" * 40
-    )
-    await _migrate(settings)
+    settings = await _migrated_sqlite(tmp_path)
     database = Database(settings.database_url)
     async with database.reading() as session:
         assert (await session.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
@@ -110,10 +107,7 @@ async def test_the_server_copies_sqlite_s_log_to_the_file_in_the_background(
 
     from dialog.app import SQLITE_CHECKPOINT_SECONDS, create_app
 
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path}/c.db", var_dir=tmp_path, secret_key="c" * 40
-    )
-    await _migrate(settings)
+    settings = await _migrated_sqlite(tmp_path)
     database = Database(settings.database_url)
     try:
         async with database.unit_of_work() as uow:
@@ -136,6 +130,15 @@ async def test_only_sqlite_gets_the_checkpoint_job(settings: Settings) -> None:
 
     jobs = {job.name for job in create_app(settings).state.services.background.periodic}
     assert ("sqlite-checkpoint" in jobs) is settings.database_url.startswith("sqlite")
+
+
+async def _migrated_sqlite(tmp_path: Path) -> Settings:
+    """Settings of a fresh, migrated SQLite database of the test's own, whatever the backend."""
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/own.db", var_dir=tmp_path, secret_key="s" * 40
+    )
+    await _migrate(settings)
+    return settings
 
 
 async def _migrate(settings: Settings) -> None:
@@ -250,10 +253,7 @@ async def test_on_sqlite_a_unit_of_work_at_once_holds_the_lock_without_the_event
     """The background's rounds hold SQLite's one write lock, which writers of other processes
     wait for; run at once, such a round reaches COMMIT even while the event loop is busy (here:
     blocked outright), instead of waiting for a turn of it before each statement."""
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path}/b.db", var_dir=tmp_path, secret_key="b" * 40
-    )
-    await _migrate(settings)
+    settings = await _migrated_sqlite(tmp_path)
     database = Database(settings.database_url)
     entered, committed = threading.Event(), threading.Event()
     for engine in database.sync_engines:

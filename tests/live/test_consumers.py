@@ -262,10 +262,10 @@ class Quiet:
 async def test_a_round_costs_the_same_statements_for_one_consumer_as_for_three(
     quiet: Database,
 ) -> None:
-    """On SQLite the round's transaction holds the one write lock, and each statement waits
-    for a turn of the event loop: the positions are locked in one statement, the events read
-    in one, the positions written in one, however many consumers share the round. (The app's
-    own background is stopped: its rounds would count in the window.)"""
+    """On SQLite the round's transaction holds the one write lock that every writer waits
+    for, the shorter the fewer its statements: the positions are locked in one statement, the
+    events read in one, the positions written in one, however many consumers share the round.
+    (The app's own background is stopped: its rounds would count in the window.)"""
     db = quiet
     one, three = [Quiet("q-alone")], [Quiet(f"q{n}") for n in range(3)]
     for consumer in [*one, *three]:
