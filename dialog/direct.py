@@ -6,7 +6,9 @@ much again: a vote took two sessions and six statements, a post two and ten. A s
 same statements for a fraction of that (docs/performance.md has the figures):
 
 - PostgreSQL: on a connection of the engine's own pool, inside asyncpg's BEGIN ... COMMIT, one
-  round trip per statement, each a prepared statement from asyncpg's cache;
+  round trip per statement, each a prepared statement from asyncpg's cache; reads on one of a
+  few connections this process holds open for them (`_HeldConnections`: taking one costs no
+  pool checkout and no reset on return, which together cost more CPU than the statement);
 - SQLite: whole, in one hop, on a thread that owns this process's direct connection (one for
   writers, one for readers), so its statements cost microseconds. Writers first wait for the
   same in-process writer turn as units of work, then take SQLite's lock with BEGIN IMMEDIATE.
@@ -24,6 +26,8 @@ in a script, `await` it in a unit of work.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import json
 import sqlite3
@@ -34,7 +38,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast
 
 from sqlalchemy import DateTime, text
 from sqlalchemy.engine import CursorResult, Dialect, make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from dialog.db import Changes, Database, OwnThread, UnitOfWork, sqlite_connection_setup
 
@@ -217,6 +221,7 @@ class Direct:
         self.db = db
         self.codec = Codec(db.engine.dialect)
         self._sqlite: dict[str, _SqliteThread] = {}
+        self._held = _HeldConnections(db.engine, HELD_FOR_READS)
         if db.engine.dialect.name == "sqlite":
             path = make_url(db.url).database or ""
             self._sqlite = {
@@ -229,8 +234,7 @@ class Direct:
         sees its own snapshot (for lookups of one statement, like a bearer token's)."""
         if self._sqlite:
             return await self._sqlite["read"].run(script, None)
-        async with self.db.engine.connect() as connection:
-            return await self._drive(script, await _driver(connection))
+        return await self._held.run(functools.partial(self._drive, script))
 
     async def write(self, make: Callable[[Changes], Script[T]]) -> T:
         """One transaction: the script's statements, then COMMIT, then its announcements."""
@@ -259,8 +263,70 @@ class Direct:
         return await run_to_end_async(script, execute)
 
     async def close(self) -> None:
+        await self._held.close()
         for thread in self._sqlite.values():
             await thread.close()
+
+
+HELD_FOR_READS = 4  # PostgreSQL connections a process holds for Direct.read, out of its pool
+
+
+class _HeldConnections:
+    """A few PostgreSQL connections of the engine's pool, held by this process for reads.
+
+    A read changes no state of its connection (no transaction, no SET), so a connection goes
+    back to the idle list as it is: no pool checkout, no reset. A read that fails for any
+    reason, or is cancelled, closes its connection (it may be mid-statement); a connection the
+    database closed while it waited (a restart, an idle timeout) is replaced before it is used.
+    Like the engine's pool (which does not ping either), a read that meets a connection lost
+    without notice fails once with the database's error (a 503 if it is out of reach).
+    """
+
+    def __init__(self, engine: AsyncEngine, size: int) -> None:
+        self._engine = engine
+        self._slots = asyncio.Semaphore(size)
+        self._idle: list[tuple[AsyncConnection, Any]] = []
+
+    async def run(self, work: Callable[[Any], Awaitable[T]]) -> T:
+        async with self._slots:
+            held = None
+            while self._idle and held is None:
+                held = self._idle.pop()
+                if held[1].is_closed():  # the database closed it while it waited
+                    await _discard(held[0])
+                    held = None
+            return await self._on(held or await self._open(), work)
+
+    async def _on(
+        self, held: tuple[AsyncConnection, Any], work: Callable[[Any], Awaitable[T]]
+    ) -> T:
+        try:
+            result = await work(held[1])
+        except BaseException:
+            await _discard(held[0])
+            raise
+        self._idle.append(held)
+        return result
+
+    async def _open(self) -> tuple[AsyncConnection, Any]:
+        connection = await self._engine.connect()
+        try:
+            return connection, await _driver(connection)
+        except BaseException:
+            await _discard(connection)
+            raise
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for connection, _driver_connection in idle:
+            await connection.close()
+
+
+async def _discard(connection: AsyncConnection) -> None:
+    """Close a connection that may be broken or mid-statement, without raising."""
+    with contextlib.suppress(Exception):  # it is gone either way
+        await connection.invalidate()
+        await connection.close()
 
 
 class _SqliteThread:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dialog.db import Changes, Committed, Database, utcnow
-from dialog.direct import Direct, Row, Script, Sql, run_in_session
+from dialog.direct import Direct, Row, Script, Sql, Statement, run_in_session
 from dialog.errors import Conflict
 from dialog.live.models import Event
 from dialog.procedures.models import Department
@@ -154,3 +154,39 @@ async def test_the_runner_works_again_after_it_was_closed(direct: Direct) -> Non
     await direct.close()
     assert await direct.read(find("vorher")) is not None
     assert await direct.write(lambda changes: add_department(changes, "nachher")) > 0
+
+
+BACKEND_PID = Sql("SELECT 0", postgresql="SELECT pg_backend_pid()")
+BROKEN = Sql("SELECT no_such_column FROM departments")
+
+
+async def test_a_read_survives_its_held_connection_going_away_and_a_failed_read(
+    direct: Direct,
+) -> None:
+    """Reads on PostgreSQL run on connections the runner holds between reads. One that went
+    away while idle (a restart of the database, an idle timeout) is replaced before the next
+    read; a read the database refuses closes its connection and the next read works."""
+    await direct.write(lambda changes: add_department(changes, "bleibt"))
+    (first,) = await direct.read(_rows(BACKEND_PID()))
+    if direct.db.engine.dialect.name == "postgresql":
+        async with direct.db.engine.connect() as other:
+            driver = (await other.get_raw_connection()).driver_connection
+            assert driver is not None
+            assert await driver.fetchval("SELECT pg_terminate_backend($1)", first[0]) is True
+            for _wait in range(500):  # until the server has closed it
+                gone = "SELECT count(*) FROM pg_stat_activity WHERE pid = $1"
+                if await driver.fetchval(gone, first[0]) == 0:
+                    break
+                await asyncio.sleep(0.01)
+        await asyncio.sleep(0.1)  # the event loop reads the end of the connection
+    assert await direct.read(find("bleibt")) is not None
+    (second,) = await direct.read(_rows(BACKEND_PID()))
+    if direct.db.engine.dialect.name == "postgresql":
+        assert second[0] != first[0]  # a fresh connection replaced the terminated one
+    with pytest.raises((sqlite3.OperationalError, asyncpg.UndefinedColumnError)):
+        await direct.read(_rows(BROKEN()))
+    assert await direct.read(find("bleibt")) is not None
+
+
+def _rows(statement: Statement) -> Script[list[Row]]:
+    return (yield statement)

@@ -20,6 +20,7 @@ from dialog.discussion.page_cache import (
     Key,
     ListParts,
     PageVersion,
+    Shell,
     ThreadState,
 )
 from dialog.discussion.present import comment_out
@@ -120,14 +121,15 @@ def keep(
     body: bytes | None = None,
     state: ThreadState | None = None,
     parts: ListParts | None = None,
+    shell: Shell | None = None,
 ) -> Entry:
     """The built page as an entry, kept only if every event up to its version has committed:
     on PostgreSQL a transaction that took a lower id may commit after a higher one. This
     process's live fan-out tracks exactly that (it has seen every id up to here, or given up on
     a gap after a minute)."""
     if services(request).live.fanout.settled(version[0]):
-        return first_page_cache(request).put(key, version, page, body, state, parts)
-    return Entry(version, 0.0, page, body, state=state, parts=parts)
+        return first_page_cache(request).put(key, version, page, body, state, parts, shell)
+    return Entry(version, 0.0, page, body, state=state, parts=parts, shell=shell)
 
 
 async def build_page(

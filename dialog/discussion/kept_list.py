@@ -1,18 +1,22 @@
 """The HTML comment list of a thread's first page, kept per view with a slot for each comment's
-controls, and the controls that fill those slots for one reader (see overlay and page_cache)."""
+controls, and the controls that fill those slots for one reader (see overlay and page_cache);
+and a signed-in reader's whole thread page from a kept shell around that list."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import secrets
 from collections.abc import Hashable, Sequence
 from typing import Any
 
+from markupsafe import Markup
 from starlette.requests import Request
 
 from dialog.accounts.actor import Actor
 from dialog.discussion import overlay
 from dialog.discussion.api import CommentQuery, first_page, first_page_cache, keep, kept_state
-from dialog.discussion.page_cache import CSRF_PLACEHOLDER, Entry, ListParts
+from dialog.discussion.page_cache import CSRF_PLACEHOLDER, Entry, ListParts, Shell
 from dialog.discussion.partial import comment_context
 from dialog.discussion.queries import ActingFor
 from dialog.discussion.schemas import CommentOut
@@ -28,6 +32,11 @@ from dialog.web.templating import page_context
 # Closes each comment's controls in one rendering of them all; random, so no text holds it.
 SEPARATOR = "controls-" + secrets.token_urlsafe(18)
 MAX_CONTROLS_PER_SLOT = 8  # kept renderings of a list's controls, per comment on average
+# Where the reader's header links go in a kept shell (templates/base.html); random, like SLOT.
+ACCOUNT = "account-" + secrets.token_urlsafe(18)
+_SHELL_SLOTS = re.compile(rf"{re.escape(overlay.SLOT)}:(\d+);|{re.escape(ACCOUNT)}")
+# The author id of no one: a kept shell's controls are those of a reader who wrote no comment.
+NOBODY = 0
 
 
 def threaded(items: Sequence[CommentOut]) -> tuple[list[CommentOut], dict[int, list[CommentOut]]]:
@@ -72,7 +81,9 @@ async def kept_list(
     top, children = threaded(page.items)
     ctx = comment_context(thread, who, answers, {}, offline=offline)
     ctx["slot"] = overlay.slot
-    html = _render(request, "discussion/_comment_list.html", top=top, children=children, ctx=ctx)
+    html = render_part(
+        request, "discussion/_comment_list.html", top=top, children=children, ctx=ctx
+    )
     parts = overlay.cut(html, answers, last_event, thread)
     return keep(request, key, version, page=page, parts=parts)
 
@@ -107,7 +118,7 @@ def controls(
     if missing:
         if len(parts.controls) + len(missing) > MAX_CONTROLS_PER_SLOT * (len(parts.slots) + 1):
             parts.controls.clear()
-        html = _render(
+        html = render_part(
             request,
             "discussion/_controls.html",
             comments=missing,
@@ -147,6 +158,99 @@ def _state(
     )
 
 
-def _render(request: Request, name: str, **context: Any) -> str:
+def render_part(request: Request, name: str, **context: Any) -> str:
+    """A template rendered as a part of the page of this request (with what every page knows)."""
     template = services(request).templates.env.get_template(name)
-    return template.render({**page_context(request), **context})
+    return template.render({**page_context(request), "request": request, **context})
+
+
+async def reader_shell(
+    request: Request,
+    list_key: tuple[int, str],
+    entry: Entry,
+    kind: Hashable,
+    context: dict[str, Any],
+) -> Shell:
+    """The whole thread page for the signed-in readers of one kind, kept with the view's list
+    under its version: rendered from `context` (templates/discussion/thread.html, which must
+    be everything of the reader that the page shows besides their header links and their own
+    comments' controls, all of it in `kind`), each comment with the controls of a reader who
+    wrote, voted on and reported none of them."""
+    thread_id, view = list_key
+    cache = first_page_cache(request)
+    key = (thread_id, "shell", view, request.url.query, current_locale.get(), kind)
+    kept = cache.get(key, entry.version)
+    if kept is not None and kept.shell is not None:
+        return kept.shell
+    assert entry.page is not None and entry.parts is not None, "list entries hold both"
+    parts = entry.parts
+    slots = set(parts.slots)
+    shown = [c for c in entry.page.items if c.id in slots]  # kept: no one's vote on them
+    html = render_part(
+        request,
+        "discussion/_controls.html",
+        comments=shown,
+        ctx=context["ctx"],
+        editable={},
+        flagged=set(),
+        my_organisations=context["my_organisations"],
+        errors={},
+        values={},
+        separator=SEPARATOR,
+        csrf_token=CSRF_PLACEHOLDER,
+        actor=dataclasses.replace(actor(request), user_id=NOBODY),
+    )
+    defaults = dict(zip((c.id for c in shown), html.split(SEPARATOR), strict=False))
+    comment_list = overlay.fill(parts, {c: overlay.slot(c) for c in parts.slots})
+    page = render_part(
+        request,
+        "discussion/thread.html",
+        **context,
+        comment_list=Markup(comment_list),  # noqa: S704  # rendered by autoescaping templates
+        account_slot=Markup(ACCOUNT),  # noqa: S704  # a random marker, replaced per request
+        csrf_token=CSRF_PLACEHOLDER,
+    )
+    pieces: list[bytes] = []
+    csrf_at: list[int] = []
+
+    def add(text: str) -> None:
+        for n, fragment in enumerate(text.split(CSRF_PLACEHOLDER)):
+            if n:
+                csrf_at.append(len(pieces))
+                pieces.append(b"")
+            pieces.append(fragment.encode())
+
+    split = _SHELL_SLOTS.split(page)
+    add(split[0])
+    at: dict[int, tuple[int, int]] = {}
+    account_at = -1
+    for comment_id, segment in zip(split[1::2], split[2::2], strict=True):
+        if comment_id is None:
+            account_at = len(pieces)
+            pieces.append(b"")
+        else:
+            start = len(pieces)
+            add(defaults[int(comment_id)])
+            at[int(comment_id)] = (start, len(pieces))
+        add(segment)
+    assert account_at >= 0, "the page has the header links' slot"
+    by_author: dict[int, tuple[int, ...]] = {}
+    for c in shown:
+        if c.author is not None and c.author.id is not None:
+            by_author[c.author.id] = (*by_author.get(c.author.id, ()), c.id)
+    shell = Shell(tuple(pieces), at, account_at, tuple(csrf_at), by_author)
+    return keep(request, key, entry.version, shell=shell).shell or shell
+
+
+def reader_page(shell: Shell, account: str, own: dict[int, str], csrf_token: str) -> bytes:
+    """The shell with the reader's header links, their own comments' controls and their token."""
+    pieces = list(shell.pieces)
+    token = csrf_token.encode()
+    for at in shell.csrf_at:
+        pieces[at] = token
+    pieces[shell.account_at] = account.encode()
+    for comment_id, html in own.items():
+        start, end = shell.at[comment_id]
+        pieces[start:end] = [b""] * (end - start)
+        pieces[start] = html.replace(CSRF_PLACEHOLDER, csrf_token).encode()
+    return b"".join(pieces)

@@ -39,8 +39,9 @@ touches its threads' topics (`UnitOfWork.touch`), so this process forgets their 
 Three kinds of entries share the cache, all keyed by the thread id first: the page as data
 (the JSON API's answer, made into bytes on first use), the whole HTML thread page for anonymous
 visitors, stored with a placeholder where each visitor's CSRF token goes (`CSRF_PLACEHOLDER`),
-and the HTML comment list of a view with a slot where each comment's controls go (`ListParts`),
-which the page of a signed-in reader fills in for them.
+the HTML comment list of a view with a slot where each comment's controls go (`ListParts`),
+and the whole page for signed-in readers of one kind around it (`Shell`), into which each
+reader's request puts their header links and the controls of the comments that are their own.
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ MAX_BYTES = 32 * 1024 * 1024  # of kept HTML pages (a first page of 80 comments:
 PageVersion = tuple[int, datetime]
 # (thread id, kind, ...): kind "page" adds the view, sort, limit and locale (the locale names
 # deleted authors); kind "html" adds the query string (which holds the sort) and the locale;
-# kind "list" adds the view, sort and locale.
+# kind "list" adds the view, sort and locale; kind "shell" adds the view, the query string, the
+# locale and the readers' kind.
 Key = tuple[int, str, *tuple[Hashable, ...]]
 # Stands in for the visitor's CSRF token in a kept HTML page. Random per process and never
 # sent (every response has it replaced), so no text anyone writes can contain it.
@@ -108,6 +110,25 @@ class ListParts:
         return sum(len(s) for s in self.segments)
 
 
+@dataclass(frozen=True)
+class Shell:
+    """A signed-in reader's whole thread page, for readers of one kind (see kept_list.reader_
+    shell), as bytes in pieces: the comments' controls as a reader who wrote, voted on and
+    reported none of them sees them, in `pieces[start:end]` for `at[comment id]`; an empty
+    piece at `account_at` for the reader's header links and at each of `csrf_at` for their
+    CSRF token (putting it in piece by piece is 10-20x faster than `bytes.replace` here)."""
+
+    pieces: tuple[bytes, ...]
+    at: dict[int, tuple[int, int]]
+    account_at: int
+    csrf_at: tuple[int, ...]
+    by_author: dict[int, tuple[int, ...]]  # the comments in `at` by their author's id
+
+    @property
+    def size(self) -> int:
+        return sum(len(p) for p in self.pieces)
+
+
 @dataclass
 class Entry:
     version: PageVersion
@@ -119,6 +140,7 @@ class Entry:
     state: ThreadState | None = None  # page entries: what the thread allows
     parts: ListParts | None = None  # list entries
     heads: tuple[bytes, ...] | None = None  # page entries: items' JSON for readers' overlays
+    shell: Shell | None = None  # shell entries
 
 
 class FirstPageCache:
@@ -173,11 +195,12 @@ class FirstPageCache:
         body: bytes | None = None,
         state: ThreadState | None = None,
         parts: ListParts | None = None,
+        shell: Shell | None = None,
     ) -> Entry:
         self._drop(key)
         now = self._clock()
-        size = len(body or b"") + (parts.size if parts else 0)
-        entry = Entry(version, now, page, body, size, now, state, parts)
+        size = len(body or b"") + (parts.size if parts else 0) + (shell.size if shell else 0)
+        entry = Entry(version, now, page, body, size, now, state, parts, shell=shell)
         self._entries[key] = entry
         self._bytes += entry.size
         while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
@@ -199,6 +222,9 @@ class FirstPageCache:
         entry = self._entries.pop(key, None)
         if entry is not None:
             self._bytes -= entry.size
+
+    def kept_keys(self) -> list[Key]:
+        return list(self._entries)
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -26,7 +25,14 @@ from dialog.discussion.api import (
 )
 from dialog.discussion.fragments import thread_fragments
 from dialog.discussion.hooks import DiscussionHooks
-from dialog.discussion.kept_list import controls, kept_list, threaded
+from dialog.discussion.kept_list import (
+    controls,
+    kept_list,
+    reader_page,
+    reader_shell,
+    render_part,
+    threaded,
+)
 from dialog.discussion.models import Comment
 from dialog.discussion.page_cache import CSRF_PLACEHOLDER, Entry, Key, PageVersion
 from dialog.discussion.partial import STANCES, can_comment, comment_context, editable_ids
@@ -309,14 +315,16 @@ async def thread_get(request: Request) -> Response:
 
 
 async def reader_thread_page(request: Request, thread_id: int) -> Response:
-    """The first page for a signed-in reader: the comment list kept for their view (see
-    overlay), each comment's controls rendered for them; the page around it as always. A
-    reader with a comment in the thread that they see unlike the public (held, or posted as an
+    """The first page for a signed-in reader: the page kept for readers of their kind around
+    the list kept for their view (see overlay and kept_list.reader_shell), with their header
+    links and the controls of the comments they wrote, voted on or reported. A reader with a
+    comment in the thread that they see unlike the public (held, or posted as an
     organisation), or of a procedure that is not public, gets the page built for them alone."""
     who = actor(request)
     assert who.user_id is not None
     query = validate(CommentQuery, dict(request.query_params))
-    entry = await kept_list(request, thread_id, who, query, overlay.view_of(who))
+    view = overlay.view_of(who)
+    entry = await kept_list(request, thread_id, who, query, view)
     if entry is None:  # no such thread, or a draft's (whose pages are never kept)
         return await thread_page(request, thread_id)
     assert entry.page is not None and entry.parts is not None, "list entries hold both"
@@ -329,35 +337,41 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     )
     if mine.held:
         return await thread_page(request, thread_id)
-    slots = set(parts.slots)
-    shown = [c for c in page.items if c.id in slots]
-    editable: dict[int, str] = {}
-    if own := editable_ids(who, shown):  # the edit forms hold the Markdown source
-        async with database(request).reading() as session:
-            editable = await queries.sources_of(session, own)
-    flagged = set(mine.flagged)
-    ctx = comment_context(thread, who, parts.answers, {})
-    filled = overlay.fill(
-        parts,
-        controls(request, parts, shown, mine.votes, ctx, editable, flagged, reader.organisations),
-    )
-    filled = filled.replace(CSRF_PLACEHOLDER, request.state.csrf_token)
     block = await block_of(request) if who.blocked else None
-    return render(
-        request,
-        "discussion/thread.html",
-        {
-            **_shell(request, thread, parts.answers, query, page.next_cursor, parts.last_event),
-            "comment_list": Markup(filled),  # noqa: S704  # rendered by autoescaping templates
-            "errors": {},
-            "values": {},
-            "editable": editable,
-            "flagged": flagged,
-            "block": block,
-            "following": reader.following,
-            "my_organisations": reader.organisations,
-        },
+    ctx = comment_context(thread, who, parts.answers, {})
+    context = {
+        **_shell(request, thread, parts.answers, query, page.next_cursor, parts.last_event),
+        "ctx": ctx,
+        "errors": {},
+        "values": {},
+        "block": block,
+        "following": reader.following,
+        "my_organisations": reader.organisations,
+    }
+    kind = (
+        who.via,
+        context["can_manage"],
+        context["thread_closed"],
+        context["can_comment"],
+        ctx["can_vote"],
+        reader.following,
+        reader.organisations,
+        tuple(sorted(block.items())) if block else None,
     )
+    shell = await reader_shell(request, (thread_id, view), entry, kind, context)
+    # The comments whose controls are the reader's own: written, voted on or reported by them.
+    flagged = set(mine.flagged)
+    wanted = {*mine.votes, *flagged, *shell.by_author.get(who.user_id, ())}
+    own = [c for c in page.items if c.id in wanted and c.id in shell.at]
+    editable: dict[int, str] = {}
+    if ids := editable_ids(who, own):  # the edit forms hold the Markdown source
+        async with database(request).reading() as session:
+            editable = await queries.sources_of(session, ids)
+    mine_controls = controls(
+        request, parts, own, mine.votes, ctx, editable, flagged, reader.organisations
+    )
+    account = render_part(request, "partials/_account_nav.html")
+    return HTMLResponse(reader_page(shell, account, mine_controls, request.state.csrf_token))
 
 
 async def anonymous_thread_page(request: Request, thread_id: int) -> Response:

@@ -149,6 +149,11 @@ def main_part(html: str) -> str:
     return re.sub(r'data-since="\d+"', 'data-since=""', found.group(0))
 
 
+def whole_page(html: str) -> str:
+    """The whole page (head, header links, main part), without the live stream's resume point."""
+    return re.sub(r'data-since="\d+"', 'data-since=""', html)
+
+
 def page_statements(statements: list[str]) -> list[str]:
     """The statements that read a page of comments (top level or replies)."""
     return [s for s in statements if "parent_id IS NULL" in s or "root_id IN" in s]
@@ -173,6 +178,46 @@ async def test_a_reader_s_kept_html_page_reads_only_what_is_their_own(
     assert page_statements(statements) == []
     own = [s for s in statements if "FROM votes" in s or "FROM follows" in s]
     assert len(own) == 2, own
+
+
+async def test_readers_of_one_kind_share_a_kept_page_and_nothing_of_each_other(
+    app: Starlette, api: factories.ApiAs, make_user: MakeUser, db: Database, thread: Thread
+) -> None:
+    """The page around the list is kept once per kind of reader (here: residents who follow
+    the thread) and built by whoever reads first; the next reader of that kind gets their own
+    header links and controls in it, never the first one's, and exactly the uncached page."""
+    author, reader = await make_user(), await make_user()
+    mine = (await post(api, author, thread.id, "Ein Radweg an der Havel"))["id"]
+    theirs = (await post(api, reader, thread.id, "Lieber Bänke am Ufer"))["id"]
+    voted = await api.request(author, "PUT", f"/api/v1/comments/{theirs}/vote", json={"value": 1})
+    assert voted.status_code == 200, voted.text
+    for who in (author, reader):
+        followed = await api.request(who, "PUT", f"/api/v1/me/follows/thread/{thread.id}")
+        assert followed.status_code in (200, 201, 204), followed.text
+    await app.state.services.vote_events.flush()
+    await until_the_latest_event_is_handled(app, db)
+    cache = cache_of(app)
+    async with browser(app, author) as writing, browser(app, reader) as reading:
+        pages: dict[str, list[str]] = {}
+        for kept in (True, False, True):  # built by the author first, then read from the cache
+            cache.overlay = kept
+            for name, client in (("author", writing), ("reader", reading)):
+                answer = await client.get(f"/threads/{thread.id}")
+                assert answer.status_code == 200
+                pages.setdefault(name, []).append(whole_page(answer.text))
+        shells = [key for key in cache.kept_keys() if key[1] == "shell"]
+    assert len(shells) == 1, shells  # one kind of reader, one kept page
+    for name, who, own, other in (
+        ("author", author, mine, theirs),
+        ("reader", reader, theirs, mine),
+    ):
+        built, uncached, kept = pages[name]
+        assert built == uncached == kept
+        assert f'data-user="{who.id}"' in kept
+        assert f'action="/comments/{own}/edit"' in kept
+        assert f'action="/comments/{other}/edit"' not in kept
+    assert 'aria-pressed="true" data-vote="1"' in pages["author"][2]
+    assert 'aria-pressed="true" data-vote' not in pages["reader"][2]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -207,7 +252,7 @@ async def test_the_kept_page_plus_the_overlay_is_what_the_uncached_path_shows(
 
     assert uncached.status_code == built.status_code == kept.status_code == 200
     assert built.content == uncached.content and kept.content == uncached.content
-    assert main_part(built_html) == main_part(uncached_html) == main_part(kept_html)
+    assert whole_page(built_html) == whole_page(uncached_html) == whole_page(kept_html)
     assert page_statements(statements) == [] and page_statements(html_statements) == []
     # The pages say what the role may do, so the equality above compares something.
     items = {item["id"]: item for item in kept.json()["items"]}
