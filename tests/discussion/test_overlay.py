@@ -199,8 +199,8 @@ async def test_readers_of_one_kind_share_a_kept_page_and_nothing_of_each_other(
     cache = cache_of(app)
     async with browser(app, author) as writing, browser(app, reader) as reading:
         pages: dict[str, list[str]] = {}
-        for kept in (True, False, True):  # built by the author first, then read from the cache
-            cache.overlay = kept
+        for from_cache in (True, False, True):  # built by the author first, then from the cache
+            cache.overlay = from_cache
             for name, client in (("author", writing), ("reader", reading)):
                 answer = await client.get(f"/threads/{thread.id}")
                 assert answer.status_code == 200
