@@ -188,9 +188,9 @@ async def reader_first_page(request: Request, thread_id: int, query: CommentQuer
     )
     if mine.held:
         return None
-    if entry.heads is None:
-        entry.heads = overlay.item_heads(entry.page)
-    return overlay.page_json(who, entry.page, entry.heads, mine, entry.state)
+    if entry.json is None:
+        entry.json = overlay.json_parts(entry.page)
+    return overlay.page_json(who, entry.page, entry.json, mine, entry.state)
 
 
 async def thread_comments(request: Request) -> Response:

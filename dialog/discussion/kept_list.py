@@ -35,8 +35,6 @@ MAX_CONTROLS_PER_SLOT = 8  # kept renderings of a list's controls, per comment o
 # Where the reader's header links go in a kept shell (templates/base.html); random, like SLOT.
 ACCOUNT = "account-" + secrets.token_urlsafe(18)
 _SHELL_SLOTS = re.compile(rf"{re.escape(overlay.SLOT)}:(\d+);|{re.escape(ACCOUNT)}")
-# The author id of no one: a kept shell's controls are those of a reader who wrote no comment.
-NOBODY = 0
 
 
 def threaded(items: Sequence[CommentOut]) -> tuple[list[CommentOut], dict[int, list[CommentOut]]]:
@@ -198,7 +196,7 @@ async def reader_shell(
         values={},
         separator=SEPARATOR,
         csrf_token=CSRF_PLACEHOLDER,
-        actor=dataclasses.replace(actor(request), user_id=NOBODY),
+        actor=dataclasses.replace(actor(request), user_id=overlay.NOBODY),
     )
     defaults = dict(zip((c.id for c in shown), html.split(SEPARATOR), strict=False))
     comment_list = overlay.fill(parts, {c: overlay.slot(c) for c in parts.slots})

@@ -13,11 +13,13 @@ templates/discussion/_comment.html renders for this reader, so nothing needs Jav
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -133,16 +135,32 @@ def overlaid(
 
 # A kept page's items end with the reader's fields, empty: CommentOut declares them last.
 _EMPTY_TAIL = b'"my_vote":null,"can":null}'
+# The author id of no one: what a reader gets who wrote none of the comments (ids start at 1).
+NOBODY = 0
 
 
-def item_heads(page: CommentPage) -> tuple[bytes, ...]:
-    """Each item of a kept page as JSON up to its reader's fields, made once per kept page."""
+@dataclass
+class JsonParts:
+    """A kept page's items as JSON for readers' overlays, made once per kept page: each item
+    up to its reader's fields, and per kind of reader each whole item as a reader of that kind
+    gets it who wrote, voted on and reported none of the comments."""
+
+    heads: tuple[bytes, ...]
+    at: dict[int, int]  # comment id -> its item's index
+    by_author: dict[int, tuple[int, ...]]  # author id -> the indexes of their items
+    plain: dict[Hashable, tuple[bytes, ...]] = field(default_factory=dict)
+
+
+def json_parts(page: CommentPage) -> JsonParts:
     heads = []
-    for item in page.items:
+    by_author: dict[int, tuple[int, ...]] = {}
+    for n, item in enumerate(page.items):
         body = item.model_dump_json().encode()
         assert body.endswith(_EMPTY_TAIL), "a view's kept page holds no reader's fields"
         heads.append(body[: -len(_EMPTY_TAIL)])
-    return tuple(heads)
+        if item.author is not None and item.author.id is not None:
+            by_author[item.author.id] = (*by_author.get(item.author.id, ()), n)
+    return JsonParts(tuple(heads), {c.id: n for n, c in enumerate(page.items)}, by_author)
 
 
 @functools.cache
@@ -155,24 +173,33 @@ def _tail(vote: int | None, actions: tuple[ActionName, ...]) -> bytes:
 def page_json(
     who: Actor,
     page: CommentPage,
-    heads: Sequence[bytes],
+    parts: JsonParts,
     mine: Mine,
     state: ThreadState,
     now: datetime | None = None,
 ) -> bytes:
     """The reader's page as `CommentPage(items=overlaid(...)).model_dump_json()` writes it,
     byte for byte, from the kept items' JSON: a signed-in reader's request copies and dumps
-    no comment (those were most of its CPU, issue 20)."""
+    no comment (those were most of its CPU, issue 20), and works out what they may do only
+    with the comments they wrote, voted on or reported; for every other comment that depends
+    on nothing but the kind of reader (`actions_of` reads no more of them)."""
     now = now or utcnow()
     allowed = allows(state, now)
-    votes, flagged = mine.votes, mine.flagged
-    items = [
-        head
-        + _tail(
-            votes.get(comment.id),
-            tuple(actions_of(who, comment, allowed, comment.id in flagged, now)),
+    kind = (who.user_id is None, account_policy.can_write(who), view_of(who), allowed)
+    items = parts.plain.get(kind)
+    if items is None:
+        stand_in = who if who.user_id is None else dataclasses.replace(who, user_id=NOBODY)
+        items = parts.plain[kind] = tuple(
+            head + _tail(None, tuple(actions_of(stand_in, comment, allowed, False, now)))
+            for comment, head in zip(page.items, parts.heads, strict=True)
         )
-        for comment, head in zip(page.items, heads, strict=True)
-    ]
+    votes, flagged = mine.votes, mine.flagged
+    own = {parts.at[i] for i in (*votes, *flagged) if i in parts.at}
+    own.update(parts.by_author.get(who.user_id or NOBODY, ()))
+    reader_items = list(items)
+    for n in own:
+        comment = page.items[n]
+        actions = actions_of(who, comment, allowed, comment.id in flagged, now)
+        reader_items[n] = parts.heads[n] + _tail(votes.get(comment.id), tuple(actions))
     cursor = json.dumps(page.next_cursor).encode()
-    return b'{"items":[' + b",".join(items) + b'],"next_cursor":' + cursor + b"}"
+    return b'{"items":[' + b",".join(reader_items) + b'],"next_cursor":' + cursor + b"}"

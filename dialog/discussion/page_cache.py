@@ -60,6 +60,7 @@ from dialog.live.policy import thread_of
 from dialog.results.schemas import AnswerOut
 
 if TYPE_CHECKING:
+    from dialog.discussion.overlay import JsonParts
     from dialog.procedures.models import Thread
 
 MAX_AGE = 30.0  # seconds; see the module docstring
@@ -139,7 +140,7 @@ class Entry:
     checked_at: float = 0.0  # when its version was last found current
     state: ThreadState | None = None  # page entries: what the thread allows
     parts: ListParts | None = None  # list entries
-    heads: tuple[bytes, ...] | None = None  # page entries: items' JSON for readers' overlays
+    json: JsonParts | None = None  # page entries: items' JSON for readers' overlays
     shell: Shell | None = None  # shell entries
 
 

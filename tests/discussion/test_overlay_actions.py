@@ -108,11 +108,16 @@ def test_a_kept_list_is_cut_at_its_slots_and_filled_per_reader() -> None:
 def test_a_reader_s_json_page_is_spliced_byte_for_byte_as_pydantic_writes_it(
     who: Actor, cursor: str | None
 ) -> None:
-    """The kept items' JSON plus the reader's fields equals dumping the overlaid page."""
+    """The kept items' JSON plus the reader's fields equals dumping the overlaid page: for the
+    comments they wrote, voted on or reported, and for those they did not (13, 14, 15), which
+    are the same for every reader of their kind and made once per kind."""
     items = [
         comment(),
         comment(age=timedelta(days=2)).model_copy(update={"id": 11, "html": "<p>Grüße „x“</p>"}),
         comment(status="hidden", depth=1).model_copy(update={"id": 12, "author": None}),
+        comment(depth=3).model_copy(update={"id": 13, "author": AuthorOut(id=99, name="Jo")}),
+        comment().model_copy(update={"id": 14, "author": None}),
+        comment(status="withdrawn").model_copy(update={"id": 15}),
     ]
     page = CommentPage(items=items, next_cursor=cursor)
     mine = Mine({10: 1, 11: -1}, frozenset({12}), held=False)
@@ -120,6 +125,16 @@ def test_a_reader_s_json_page_is_spliced_byte_for_byte_as_pydantic_writes_it(
     expected = CommentPage(
         items=overlay.overlaid(who, items, mine, state, NOW), next_cursor=cursor
     ).model_dump_json()
-    spliced = overlay.page_json(who, page, overlay.item_heads(page), mine, state, NOW)
+    parts = overlay.json_parts(page)
+    spliced = overlay.page_json(who, page, parts, mine, state, NOW)
     assert spliced == expected.encode()
+    # The same kept page for every other reader after this one: none gets another kind's items.
+    blocked = Actor(user_id=8, role="resident", blocked_until=NOW + timedelta(days=3))
+    for other in (AUTHOR, *READERS.values(), blocked, who):
+        theirs = CommentPage(
+            items=overlay.overlaid(other, items, mine, state, NOW), next_cursor=cursor
+        )
+        assert overlay.page_json(other, page, parts, mine, state, NOW) == (
+            theirs.model_dump_json().encode()
+        )
     assert b'"my_vote":-1' in spliced and b'"can":[' in spliced  # the overlay is in it
