@@ -284,6 +284,7 @@ class _HeldConnections:
 
     def __init__(self, engine: AsyncEngine, size: int) -> None:
         self._engine = engine
+        self._size = size
         self._slots = asyncio.Semaphore(size)
         self._idle: list[tuple[AsyncConnection, Any]] = []
 
@@ -317,7 +318,9 @@ class _HeldConnections:
             raise
 
     async def close(self) -> None:
+        """Close the idle connections; usable again after (on the next event loop, too)."""
         idle, self._idle = self._idle, []
+        self._slots = asyncio.Semaphore(self._size)
         for connection, _driver_connection in idle:
             await connection.close()
 
