@@ -29,7 +29,8 @@ overlay): their votes, what they have reported, and what they may do with each c
 is kept per *view*: "public" (what anonymous readers, residents, staff and the office see) and
 "moderator" (held and hidden text too, the same for every moderator); nothing of one reader is
 ever kept. A reader with a held comment of their own in the thread (pending or rejected, which
-only they and moderators see) takes the uncached path.
+only they and moderators see) takes the uncached path; so does a blocked reader of the HTML page
+(it tells them the moderation's reason).
 
 The version also holds when the thread's procedure last changed (`updated_at`): the HTML page
 shows the procedure's title and phase, and the phase decides what readers may do. Both come

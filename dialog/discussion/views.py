@@ -319,7 +319,8 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     the list kept for their view (see overlay and kept_list.reader_shell), with their header
     links and the controls of the comments they wrote, voted on or reported. A reader with a
     comment in the thread that they see unlike the public (held, or posted as an
-    organisation), or of a procedure that is not public, gets the page built for them alone."""
+    organisation), a blocked reader (the page says why), or a reader of a procedure that is not
+    public gets the page built for them alone: nothing of one reader is kept."""
     who = actor(request)
     assert who.user_id is not None
     query = validate(CommentQuery, dict(request.query_params))
@@ -335,16 +336,15 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     mine, reader = await direct(request).read(
         queries.mine_on_page(who.user_id, thread_id, [c.id for c in page.items])
     )
-    if mine.held:
+    if mine.held or who.blocked:
         return await thread_page(request, thread_id)
-    block = await block_of(request) if who.blocked else None
     ctx = comment_context(thread, who, parts.answers, {})
     context = {
         **_shell(request, thread, parts.answers, query, page.next_cursor, parts.last_event),
         "ctx": ctx,
         "errors": {},
         "values": {},
-        "block": block,
+        "block": None,
         "following": reader.following,
         "my_organisations": reader.organisations,
     }
@@ -356,7 +356,6 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
         ctx["can_vote"],
         reader.following,
         reader.organisations,
-        tuple(sorted(block.items())) if block else None,
     )
     shell = await reader_shell(request, (thread_id, view), entry, kind, context)
     # The comments whose controls are the reader's own: written, voted on or reported by them.
