@@ -162,7 +162,7 @@ def render_part(request: Request, name: str, **context: Any) -> str:
     return template.render({**page_context(request), "request": request, **context})
 
 
-async def reader_shell(
+def reader_shell(
     request: Request,
     list_key: tuple[int, str],
     entry: Entry,

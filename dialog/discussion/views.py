@@ -323,6 +323,8 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     public gets the page built for them alone: nothing of one reader is kept."""
     who = actor(request)
     assert who.user_id is not None
+    if who.blocked:
+        return await thread_page(request, thread_id)
     query = validate(CommentQuery, dict(request.query_params))
     view = overlay.view_of(who)
     entry = await kept_list(request, thread_id, who, query, view)
@@ -336,7 +338,7 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     mine, reader = await direct(request).read(
         queries.mine_on_page(who.user_id, thread_id, [c.id for c in page.items])
     )
-    if mine.held or who.blocked:
+    if mine.held:
         return await thread_page(request, thread_id)
     ctx = comment_context(thread, who, parts.answers, {})
     context = {
@@ -357,7 +359,7 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
         reader.following,
         reader.organisations,
     )
-    shell = await reader_shell(request, (thread_id, view), entry, kind, context)
+    shell = reader_shell(request, (thread_id, view), entry, kind, context)
     # The comments whose controls are the reader's own: written, voted on or reported by them.
     flagged = set(mine.flagged)
     wanted = {*mine.votes, *flagged, *shell.by_author.get(who.user_id, ())}
