@@ -232,11 +232,7 @@ def reader_shell(
             at[int(comment_id)] = (start, len(pieces))
         add(segment)
     assert account_at >= 0, "the page has the header links' slot"
-    by_author: dict[int, tuple[int, ...]] = {}
-    for c in shown:
-        if c.author is not None and c.author.id is not None:
-            by_author[c.author.id] = (*by_author.get(c.author.id, ()), c.id)
-    shell = Shell(tuple(pieces), at, account_at, tuple(csrf_at), by_author)
+    shell = Shell(tuple(pieces), at, account_at, tuple(csrf_at), overlay.written_by(shown))
     return keep(request, key, entry.version, shell=shell).shell or shell
 
 

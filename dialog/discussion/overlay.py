@@ -18,7 +18,7 @@ import functools
 import json
 import re
 import secrets
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -147,20 +147,34 @@ class JsonParts:
 
     heads: tuple[bytes, ...]
     at: dict[int, int]  # comment id -> its item's index
-    by_author: dict[int, tuple[int, ...]]  # author id -> the indexes of their items
+    written: dict[int, tuple[int, ...]]  # see written_by
     plain: dict[Hashable, tuple[bytes, ...]] = field(default_factory=dict)
 
 
 def json_parts(page: CommentPage) -> JsonParts:
     heads = []
-    by_author: dict[int, tuple[int, ...]] = {}
-    for n, item in enumerate(page.items):
+    for item in page.items:
         body = item.model_dump_json().encode()
         assert body.endswith(_EMPTY_TAIL), "a view's kept page holds no reader's fields"
         heads.append(body[: -len(_EMPTY_TAIL)])
-        if item.author is not None and item.author.id is not None:
-            by_author[item.author.id] = (*by_author.get(item.author.id, ()), n)
-    return JsonParts(tuple(heads), {c.id: n for n, c in enumerate(page.items)}, by_author)
+    at = {c.id: n for n, c in enumerate(page.items)}
+    return JsonParts(tuple(heads), at, written_by(page.items))
+
+
+def written_by(comments: Iterable[CommentOut]) -> dict[int, tuple[int, ...]]:
+    """Author id -> the ids of their comments: a kept page's index of authorship (a comment
+    posted as an organisation names no author here; its author takes the uncached path)."""
+    written: dict[int, tuple[int, ...]] = {}
+    for c in comments:
+        if c.author is not None and c.author.id is not None:
+            written[c.author.id] = (*written.get(c.author.id, ()), c.id)
+    return written
+
+
+def own_ids(who: Actor, mine: Mine, written: dict[int, tuple[int, ...]]) -> set[int]:
+    """The comments whose overlay is the reader's own: written, voted on or reported by them;
+    on every other comment a reader's overlay depends only on their kind."""
+    return {*mine.votes, *mine.flagged, *written.get(who.user_id or NOBODY, ())}
 
 
 @functools.cache
@@ -194,8 +208,7 @@ def page_json(
             for comment, head in zip(page.items, parts.heads, strict=True)
         )
     votes, flagged = mine.votes, mine.flagged
-    own = {parts.at[i] for i in (*votes, *flagged) if i in parts.at}
-    own.update(parts.by_author.get(who.user_id or NOBODY, ()))
+    own = {parts.at[i] for i in own_ids(who, mine, parts.written) if i in parts.at}
     reader_items = list(items)
     for n in own:
         comment = page.items[n]

@@ -124,7 +124,7 @@ class Shell:
     at: dict[int, tuple[int, int]]
     account_at: int
     csrf_at: tuple[int, ...]
-    by_author: dict[int, tuple[int, ...]]  # the comments in `at` by their author's id
+    written: dict[int, tuple[int, ...]]  # the comments in `at` by author (overlay.written_by)
 
     @property
     def size(self) -> int:

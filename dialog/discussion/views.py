@@ -362,7 +362,7 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     shell = reader_shell(request, (thread_id, view), entry, kind, context)
     # The comments whose controls are the reader's own: written, voted on or reported by them.
     flagged = set(mine.flagged)
-    wanted = {*mine.votes, *flagged, *shell.by_author.get(who.user_id, ())}
+    wanted = overlay.own_ids(who, mine, shell.written)
     own = [c for c in page.items if c.id in wanted and c.id in shell.at]
     editable: dict[int, str] = {}
     if ids := editable_ids(who, own):  # the edit forms hold the Markdown source
