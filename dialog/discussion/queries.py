@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -269,19 +269,37 @@ SHOWN_TO_ALL = ("published", "withdrawn", "hidden")
 
 _ID_LIST = "(SELECT value FROM json_each('[' || :ids || ']'))"
 _ID_LIST_PG = "(SELECT unnest(string_to_array(:ids, ',')::int[]))"
+# Each row: (part, comment id, vote, organisation slug, organisation name); a reader's votes
+# ('v'), reports ('f') and whether they have a held comment in the thread ('h').
 _MINE = """
-SELECT 'v', comment_id, value FROM votes WHERE user_id = :user AND comment_id IN {ids}
+SELECT 'v', comment_id, value, NULL, NULL FROM votes WHERE user_id = :user AND comment_id IN {ids}
 UNION ALL
-SELECT 'f', comment_id, 0 FROM flags WHERE user_id = :user AND comment_id IN {ids}
+SELECT 'f', comment_id, 0, NULL, NULL FROM flags WHERE user_id = :user AND comment_id IN {ids}
 UNION ALL
-SELECT 'h', 0, 0 WHERE EXISTS (
+SELECT 'h', 0, 0, NULL, NULL WHERE EXISTS (
     SELECT 1 FROM comments WHERE author_id = :user AND thread_id = :thread
     AND (status NOT IN ({shown}) OR organisation_id IS NOT NULL)
 )"""
+# The HTML page's parts too: whether the reader follows the thread ('w') and the
+# organisations they may post as ('o', by name).
+_ON_PAGE = """
+SELECT 'w', 0, 0, NULL, NULL FROM follows
+WHERE user_id = :user AND kind = 'thread' AND target_id = :thread AND active
+UNION ALL
+SELECT 'o', 0, 0, o.slug, o.name FROM organisations o
+JOIN organisation_members m ON m.organisation_id = o.id
+WHERE m.user_id = :user AND m.confirmed_at IS NOT NULL
+ORDER BY 1, 5"""
 _SHOWN = ", ".join(f"'{status}'" for status in SHOWN_TO_ALL)
 MINE = Sql(
     _MINE.format(ids=_ID_LIST, shown=_SHOWN), postgresql=_MINE.format(ids=_ID_LIST_PG, shown=_SHOWN)
 )
+ON_PAGE = Sql(_ON_PAGE.lstrip())
+MINE_ON_PAGE = Sql(
+    MINE.text + "\nUNION ALL" + _ON_PAGE,
+    postgresql=(MINE.postgresql or "") + "\nUNION ALL" + _ON_PAGE,
+)
+DriverRow = Sequence[Any]
 
 
 def mine(user_id: int | None, thread_id: int, comment_ids: Sequence[int]) -> Script[Mine]:
@@ -294,17 +312,23 @@ def mine(user_id: int | None, thread_id: int, comment_ids: Sequence[int]) -> Scr
     own."""
     if user_id is None:
         return NO_ONE
-    ids = ",".join(str(int(i)) for i in comment_ids)
-    rows = yield MINE(user=user_id, thread=thread_id, ids=ids)
+    return _mine_of((yield MINE(user=user_id, thread=thread_id, ids=_id_list(comment_ids))))
+
+
+def _id_list(comment_ids: Sequence[int]) -> str:
+    return ",".join(str(int(i)) for i in comment_ids)
+
+
+def _mine_of(rows: Sequence[DriverRow]) -> Mine:
     votes: dict[int, int] = {}
     flagged: set[int] = set()
     held = False
-    for kind, comment_id, value in rows:
-        if kind == "v":
+    for part, comment_id, value, _, _ in rows:
+        if part == "v":
             votes[int(comment_id)] = int(value)
-        elif kind == "f":
+        elif part == "f":
             flagged.add(int(comment_id))
-        else:
+        elif part == "h":
             held = True
     return Mine(votes, frozenset(flagged), held)
 
@@ -325,31 +349,22 @@ class OnPage:
     organisations: tuple[ActingFor, ...]
 
 
-_ON_PAGE = Sql(
-    """
-SELECT 'f', '', '' FROM follows
-WHERE user_id = :user AND kind = 'thread' AND target_id = :thread AND active
-UNION ALL
-SELECT 'o', o.slug, o.name FROM organisations o
-JOIN organisation_members m ON m.organisation_id = o.id
-WHERE m.user_id = :user AND m.confirmed_at IS NOT NULL
-ORDER BY 1, 3"""
-)
+def _on_page_of(rows: Sequence[DriverRow]) -> OnPage:
+    acting = tuple(ActingFor(str(row[3]), str(row[4])) for row in rows if row[0] == "o")
+    return OnPage(any(row[0] == "w" for row in rows), acting)
 
 
 def on_page(user_id: int, thread_id: int) -> Script[OnPage]:
     """One statement: the follow's (person, kind, target) key, the memberships' (person) index."""
-    rows = yield _ON_PAGE(user=user_id, thread=thread_id)
-    acting = tuple(ActingFor(str(slug), str(name)) for kind, slug, name in rows if kind == "o")
-    return OnPage(any(kind == "f" for kind, _, _ in rows), acting)
+    return _on_page_of((yield ON_PAGE(user=user_id, thread=thread_id)))
 
 
 def mine_on_page(
     user_id: int, thread_id: int, comment_ids: Sequence[int]
 ) -> Script[tuple[Mine, OnPage]]:
-    """`mine` and `on_page` on one connection: a signed-in reader's HTML page."""
-    found = yield from mine(user_id, thread_id, comment_ids)
-    return found, (yield from on_page(user_id, thread_id))
+    """`mine` and `on_page` in one statement: a signed-in reader's HTML page."""
+    rows = yield MINE_ON_PAGE(user=user_id, thread=thread_id, ids=_id_list(comment_ids))
+    return _mine_of(rows), _on_page_of(rows)
 
 
 async def latest_event_id(session: AsyncSession) -> int:

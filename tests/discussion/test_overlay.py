@@ -163,8 +163,8 @@ async def test_a_reader_s_kept_html_page_reads_only_what_is_their_own(
     app: Starlette, api: factories.ApiAs, make_user: MakeUser, db: Database, thread: Thread
 ) -> None:
     """Once the list is kept, the page around it comes from the thread it was rendered from
-    (kept under the same version); what the request reads is the reader's own: votes, reports
-    and a held comment in one statement, the follow and the organisations in another."""
+    (kept under the same version); what the request reads is the reader's own: votes, reports,
+    a held comment, the follow and the organisations, in one statement."""
     await scene(app, api, make_user, db, thread)
     reader = await make_user()
     await until_the_latest_event_is_handled(app, db)
@@ -177,7 +177,7 @@ async def test_a_reader_s_kept_html_page_reads_only_what_is_their_own(
     assert not [s for s in statements if s.lstrip().startswith("SELECT threads.id")]
     assert page_statements(statements) == []
     own = [s for s in statements if "FROM votes" in s or "FROM follows" in s]
-    assert len(own) == 2, own
+    assert len(own) == 1 and "FROM follows" in own[0] and "FROM votes" in own[0], own
 
 
 async def test_readers_of_one_kind_share_a_kept_page_and_nothing_of_each_other(
