@@ -253,7 +253,13 @@ def create_app(settings: Settings) -> Starlette:
                 image_origin=map_origin(settings.map_tiles) if settings.map_tiles else None,
             ),
             Middleware(NulGuardMiddleware),
-            Middleware(AuthMiddleware, db=db, direct=direct, settings=settings),
+            Middleware(
+                AuthMiddleware,
+                db=db,
+                direct=direct,
+                settings=settings,
+                header_column=notification_queries.UNREAD_COLUMN,
+            ),
             # The header's role links and what waits behind them (after the actor is known).
             Middleware(
                 NavigationMiddleware,

@@ -11,6 +11,7 @@ from dialog.accounts.models import User
 from dialog.db import Database
 from dialog.discussion.models import Comment, CommentStatus
 from dialog.procedures.models import Department, Thread
+from tests import factories
 from tests.discussion.helpers import counting_queries
 
 MakeUser = Callable[..., Awaitable[User]]
@@ -88,8 +89,31 @@ async def test_the_counts_are_kept_for_a_few_seconds_not_counted_on_every_page(
     with counting_queries(db) as statements:
         await client.get("/methods")
     counts = [s for s in statements if "count(" in s.lower()]
-    # The role's counts are kept; only the reader's own unread notices are read per page.
+    # The role's counts are kept; only the reader's own unread notices are read per page, and
+    # with the reader's credential: one round trip for both.
     assert len(counts) == 1 and "FROM notifications" in counts[0]
+    assert "FROM login_sessions" in counts[0]
+    assert not [s for s in statements if "FROM login_sessions" in s and s != counts[0]]
+
+
+async def test_a_page_read_with_a_token_counts_with_the_token_and_an_api_call_counts_nothing(
+    client: httpx.AsyncClient, db: Database, make_user: MakeUser
+) -> None:
+    """The header's unread count is read with the credential only for a page: the JSON API
+    has no header, so its requests read the credential alone."""
+    api = factories.ApiAs(client, db)
+    reader = await make_user()
+    headers = await api.headers(reader)
+    with counting_queries(db) as statements:
+        page = await client.get("/methods", headers=headers)
+    assert page.status_code == 200 and 'id="unread-count" hidden' in page.text
+    tokens = [s for s in statements if "FROM api_tokens" in s]
+    assert len(tokens) == 1 and "FROM notifications" in tokens[0]
+    assert not [s for s in statements if "FROM notifications" in s and s != tokens[0]]
+    with counting_queries(db) as statements:
+        assert (await client.get("/api/v1/procedures", headers=headers)).status_code == 200
+    tokens = [s for s in statements if "FROM api_tokens" in s]
+    assert len(tokens) == 1 and not [s for s in statements if "FROM notifications" in s]
 
 
 async def test_the_office_reaches_its_queue_of_ideas_and_complaints(

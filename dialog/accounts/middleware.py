@@ -14,13 +14,14 @@ from dialog.accounts.actor import ANONYMOUS, Actor
 from dialog.accounts.models import ApiToken, LoginSession
 from dialog.accounts.secrets import new_token, same
 from dialog.db import Database, utcnow
-from dialog.direct import Direct
+from dialog.direct import Direct, Sql
 from dialog.errors import DomainError, Forbidden, NotAuthenticated
 from dialog.live.events import SESSION_ENDED, NoData
 from dialog.live.outbox import emit
 from dialog.settings import Settings
 from dialog.web.errors import send_error
 from dialog.web.middleware import header, request_cookies
+from dialog.web.navigation import shows_header
 
 SESSION_COOKIE = "dialog_session"
 CSRF_COOKIE = "dialog_csrf"
@@ -41,11 +42,30 @@ _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 
 
 class AuthMiddleware:
-    def __init__(self, app: ASGIApp, db: Database, direct: Direct, settings: Settings) -> None:
+    """`header_column`: a column over the user `u` that a page's header shows (the unread
+    notices, dialog.web.navigation), read with the credential of a request for a page, so a
+    signed-in page costs one round trip for both; put into the request state as "unread"."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        db: Database,
+        direct: Direct,
+        settings: Settings,
+        header_column: str | None = None,
+    ) -> None:
         self.app = app
         self.db = db
         self.direct = direct
         self.settings = settings
+        plain = {"session": queries.SESSION_CREDENTIAL, "token": queries.TOKEN_CREDENTIAL}
+        # (via, for a page) -> the statement that reads the credential
+        self.statements: dict[tuple[str, bool], Sql] = {}
+        for via, statement in plain.items():
+            self.statements[via, False] = statement
+            self.statements[via, True] = (
+                queries.with_column(statement, header_column) if header_column else statement
+            )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or scope["path"].startswith("/static/"):
@@ -55,11 +75,13 @@ class AuthMiddleware:
         state = scope.setdefault("state", {})
         clear_session = False
         authorization = header(scope, b"authorization") or ""
+        page = scope["type"] == "http" and shows_header(scope["path"])
+        counted: int | None = None
         try:
             if authorization.lower().startswith("bearer "):
-                actor = await self._actor_from_token(authorization[7:].strip())
+                actor, counted = await self._actor_from_token(authorization[7:].strip(), page)
             elif cookies.get(SESSION_COOKIE):
-                actor = await self._actor_from_session(cookies[SESSION_COOKIE])
+                actor, counted = await self._actor_from_session(cookies[SESSION_COOKIE], page)
                 clear_session = not actor.authenticated
             else:
                 actor = ANONYMOUS
@@ -67,6 +89,8 @@ class AuthMiddleware:
             await send_error(scope, receive, send, error)
             return
         state["actor"] = actor
+        if page and counted is not None:
+            state["unread"] = counted
         csrf = cookies.get(CSRF_COOKIE, "")
         fresh_csrf = not _TOKEN_SHAPE.match(csrf)
         if fresh_csrf:
@@ -107,10 +131,11 @@ class AuthMiddleware:
 
         await self.app(scope, receive, send_with_cookies)
 
-    async def _actor_from_token(self, raw: str) -> Actor:
+    async def _actor_from_token(self, raw: str, page: bool) -> tuple[Actor, int | None]:
         """Read-only, like every request of a busy client: `last_used_at` is written at most
-        once a minute per token (SEEN_RESOLUTION), in its own short transaction."""
-        found = await self.direct.read(queries.credential(queries.TOKEN_CREDENTIAL, raw))
+        once a minute per token (SEEN_RESOLUTION), in its own short transaction. With the
+        header's column for a page."""
+        found = await self.direct.read(queries.credential(self.statements["token", page], raw))
         if found is None:
             raise NotAuthenticated("The bearer token is unknown or revoked.")
         now = utcnow()
@@ -119,22 +144,23 @@ class AuthMiddleware:
                 await uow.session.execute(
                     update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now)
                 )
-        return _actor(found, "token", None)
+        return _actor(found, "token", None), found.counted
 
-    async def _actor_from_session(self, raw: str) -> Actor:
+    async def _actor_from_session(self, raw: str, page: bool) -> tuple[Actor, int | None]:
         if not _TOKEN_SHAPE.match(raw):
-            return ANONYMOUS
-        found = await self.direct.read(queries.credential(queries.SESSION_CREDENTIAL, raw))
+            return ANONYMOUS, None
+        statement = self.statements["session", page]
+        found = await self.direct.read(queries.credential(statement, raw))
         if found is None:
-            return ANONYMOUS
+            return ANONYMOUS, None
         now = utcnow()
         last_seen = found.last_seen_at or found.created_at
         if now - found.created_at > ABSOLUTE_TIMEOUT or now - last_seen > IDLE_TIMEOUT:
             await self._touch(found.id, revoke=True)
-            return ANONYMOUS
+            return ANONYMOUS, None
         if now - last_seen > SEEN_RESOLUTION:
             await self._touch(found.id, revoke=False)
-        return _actor(found, "session", found.id)
+        return _actor(found, "session", found.id), found.counted
 
     async def _touch(self, session_id: int, *, revoke: bool) -> None:
         async with self.db.unit_of_work() as uow:

@@ -49,6 +49,8 @@ class Credential:
     display_name: str
     blocked_until: datetime | None
     email_verified: bool
+    # With `with_column`: the one more column's value (e.g. the user's unread notices).
+    counted: int | None = None
 
 
 SESSION_CREDENTIAL = Sql(
@@ -67,9 +69,20 @@ TOKEN_CREDENTIAL = Sql(
 )
 
 
+def with_column(kind: Sql, column: str) -> Sql:
+    """SESSION_CREDENTIAL or TOKEN_CREDENTIAL with one more integer column, an expression over
+    the user `u` (`Credential.counted`): what a page needs of its reader besides the actor comes
+    with the same round trip."""
+    return Sql(
+        kind.text.replace(" FROM ", f", {column} FROM ", 1),
+        datetimes=kind.datetimes,
+    )
+
+
 def credential(kind: Sql, raw_token: str) -> Script[Credential | None]:
-    """The live session or token (SESSION_CREDENTIAL or TOKEN_CREDENTIAL) of a raw secret,
-    with its user, in one statement on the driver: every authenticated request asks."""
+    """The live session or token (SESSION_CREDENTIAL or TOKEN_CREDENTIAL, or either
+    `with_column`) of a raw secret, with its user, in one statement on the driver: every
+    authenticated request asks."""
     rows = yield kind(hash=token_hash(raw_token))
     if not rows:
         return None
@@ -84,6 +97,7 @@ def credential(kind: Sql, raw_token: str) -> Script[Credential | None]:
         display_name=row[6],
         blocked_until=row[7],
         email_verified=bool(row[8]),
+        counted=int(row[9]) if len(row) > 9 else None,
     )
 
 

@@ -89,7 +89,11 @@ async def by_ids(session: AsyncSession, ids: Sequence[int]) -> list[tuple[int, N
     return [(row[1], _notice(row)) for row in rows]
 
 
-UNREAD = Sql("SELECT count(*) FROM notifications WHERE user_id = :user AND read_at IS NULL")
+_UNREAD = "SELECT count(*) FROM notifications WHERE user_id = {user} AND read_at IS NULL"
+UNREAD = Sql(_UNREAD.format(user=":user"))
+# The same count as a column of the signed-in request's credential (the user `u`): the header
+# of every signed-in page shows it (accounts.queries.with_column, dialog.web.navigation).
+UNREAD_COLUMN = f"({_UNREAD.format(user='u.id')})"
 
 
 def unread(user_id: int) -> Script[int]:

@@ -6,7 +6,8 @@ notifications.
 The role counts are counted for HTML pages of the people who see the links, at most every few
 seconds per process (a small cache per department and one for the queue): a busy page costs no
 query for them. The unread count is the reader's own and read with each signed-in page (one
-indexed count), so it is right without JavaScript; static/js/notifications.js keeps it current.
+indexed count, which comes with the reader's credential: dialog.accounts.middleware), so it is
+right without JavaScript; static/js/notifications.js keeps it current.
 """
 
 from __future__ import annotations
@@ -61,18 +62,25 @@ class Counters:
         return value
 
 
+def shows_header(path: str) -> bool:
+    """Whether the response to a request for `path` may be a page with the header's links."""
+    return not path.startswith(SKIPPED)
+
+
 async def header_for(
-    actor: Actor, db: Database, direct: Direct, counters: Counters
+    actor: Actor, db: Database, direct: Direct, counters: Counters, unread: int | None = None
 ) -> tuple[list[NavLink], int]:
     """The role links and the reader's unread notifications (no query for visitors; for
-    residents one statement on the driver, no session)."""
+    residents none when `unread` came with their credential, else one on the driver)."""
     if actor.user_id is None:
         return [], 0
     links: list[NavLink] = []
     if actor.role in COUNTED_ROLES:
         async with db.reading() as session:
             links = await links_for(actor, session, counters)
-    return links, await direct.read(counters.unread(actor.user_id))
+    if unread is None:
+        unread = await direct.read(counters.unread(actor.user_id))
+    return links, unread
 
 
 async def links_for(actor: Actor, session: AsyncSession, counters: Counters) -> list[NavLink]:
@@ -122,9 +130,9 @@ class NavigationMiddleware:
         if scope["type"] == "http":
             path = str(scope.get("path", ""))
             actor = scope.get("state", {}).get("actor")
-            if isinstance(actor, Actor) and not path.startswith(SKIPPED):
+            if isinstance(actor, Actor) and shows_header(path):
                 state = scope["state"]
                 state["nav"], state["unread"] = await header_for(
-                    actor, self.db, self.direct, self.counters
+                    actor, self.db, self.direct, self.counters, state.get("unread")
                 )
         await self.app(scope, receive, send)

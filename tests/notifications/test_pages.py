@@ -60,6 +60,10 @@ async def test_the_header_counts_unread_notices_without_javascript(
         assert '<span class="badge unread-count" id="unread-count">2</span>' in page.text, path
         assert 'aria-label="Benachrichtigungen (Ungelesene Benachrichtigungen: 2)"' in page.text
 
+    # A page read with a bearer token counts alike (the count comes with the credential).
+    page = await talk.api.request(author, "GET", f"/threads/{thread.id}")
+    assert '<span class="badge unread-count" id="unread-count">2</span>' in page.text
+
     token = await factories.csrf(client)
     await client.post("/notifications/read", data={"all": "1", "csrf_token": token})
     page = await client.get(f"/threads/{thread.id}")
