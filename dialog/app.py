@@ -289,7 +289,7 @@ def create_app(settings: Settings) -> Starlette:
         live=live,
         background=background,
         limiter=RateLimiter(settings.redis_url, namespace=settings.redis_namespace),
-        templates=make_templates(),
+        templates=make_templates(reload=not settings.production),
         page_cache=page_cache,
         vote_events=vote_events,
         discussion_hooks=discussion_hooks(settings),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from dialog.app import create_app
 from dialog.settings import Settings, SettingsError
 
 
@@ -121,3 +122,15 @@ def test_the_command_stops_with_one_line_on_a_bad_setting(tmp_path: Path) -> Non
         "dialog: configuration error: DIALOG_REDIS_URL: must start with redis://, rediss:// "
         "or unix://"
     ]
+
+
+def test_templates_are_checked_for_changes_in_development_only(tmp_path: Path) -> None:
+    """In production every template is read once: no file check on every page."""
+    base = {"DIALOG_VAR_DIR": str(tmp_path), "DIALOG_SECRET_KEY": "k" * 40}
+    production = Settings.from_env(
+        {**base, "DIALOG_ENV": "production", "DIALOG_BASE_URL": "https://d.example"}
+    )
+    development = Settings.from_env(base)
+    for settings, reloads in ((production, False), (development, True)):
+        services = create_app(settings).state.services
+        assert services.templates.env.auto_reload is reloads

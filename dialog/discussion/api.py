@@ -71,9 +71,13 @@ async def page_version(request: Request, thread_id: int) -> PageVersion:
 
 async def kept_state(request: Request, thread_id: int) -> tuple[PageVersion, ThreadState] | None:
     """The version of a thread's kept pages and what it allows; None if none are kept (no
-    such thread, or its procedure is not public)."""
-    async with database(request).reading() as session:
-        return await queries.page_version(session, thread_id, thread_topic(thread_id))
+    such thread, or its procedure is not public). Read once for concurrent requests."""
+
+    async def read() -> tuple[PageVersion, ThreadState] | None:
+        async with database(request).reading() as session:
+            return await queries.page_version(session, thread_id, thread_topic(thread_id))
+
+    return await first_page_cache(request).checked(thread_id, read)
 
 
 async def page_state(request: Request, thread_id: int) -> tuple[PageVersion, ThreadState]:

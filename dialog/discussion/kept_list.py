@@ -162,6 +162,29 @@ def render_part(request: Request, name: str, **context: Any) -> str:
     return template.render({**page_context(request), "request": request, **context})
 
 
+def account_links(request: Request) -> str:
+    """The reader's header links (templates/partials/_account_nav.html) for this request,
+    rendered once per everything they show and kept (`FirstPageCache.links`), with its CSRF
+    token put in: the reader's role, id and unread count, their role's links with the counts
+    behind them, the path and the language."""
+    context = page_context(request)
+    who: Actor = context["actor"]
+    key = (
+        current_locale.get(),
+        context["path"],
+        who.role,
+        who.user_id,
+        context["unread"],
+        tuple(context["nav"]),
+    )
+    links = first_page_cache(request).links
+    html = links.get(key)
+    if html is None:
+        html = render_part(request, "partials/_account_nav.html", csrf_token=CSRF_PLACEHOLDER)
+        links.put(key, html)
+    return html.replace(CSRF_PLACEHOLDER, context["csrf_token"])
+
+
 def reader_shell(
     request: Request,
     list_key: tuple[int, str],

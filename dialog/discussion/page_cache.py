@@ -47,13 +47,14 @@ reader's request puts their header links and the controls of the comments that a
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from dialog.db import Committed
 from dialog.discussion.schemas import CommentPage
@@ -64,9 +65,12 @@ if TYPE_CHECKING:
     from dialog.discussion.overlay import JsonParts
     from dialog.procedures.models import Thread
 
+T = TypeVar("T")
+V = TypeVar("V")
 MAX_AGE = 30.0  # seconds; see the module docstring
 RECHECK = 0.1  # seconds between two version checks of a kept page
 MAX_ENTRIES = 512
+MAX_LINKS = 2048  # signed-in readers' header links (about 1.5 KB each)
 MAX_BYTES = 32 * 1024 * 1024  # of kept HTML pages (a first page of 80 comments: ~150 KB)
 
 # (the id of the thread topic's latest event, when the thread's procedure last changed)
@@ -145,6 +149,29 @@ class Entry:
     shell: Shell | None = None  # shell entries
 
 
+class Bounded(Generic[V]):
+    """At most `size` values, the least recently used dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._values: OrderedDict[Hashable, V] = OrderedDict()
+
+    def get(self, key: Hashable) -> V | None:
+        value = self._values.get(key)
+        if value is not None:
+            self._values.move_to_end(key)
+        return value
+
+    def put(self, key: Hashable, value: V) -> None:
+        self._values[key] = value
+        self._values.move_to_end(key)
+        while len(self._values) > self._size:
+            self._values.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
 class FirstPageCache:
     def __init__(
         self,
@@ -164,6 +191,30 @@ class FirstPageCache:
         # Signed-in readers from the kept pages plus their overlay; off, they take the uncached
         # path (a switch for operators, and the reference the overlay tests compare with).
         self.overlay = True
+        # thread id -> the version check under way (`checked`)
+        self._checks: dict[int, asyncio.Future[Any]] = {}
+        # The signed-in readers' header links, by all they show (kept_list.account_links).
+        self.links: Bounded[str] = Bounded(MAX_LINKS)
+
+    async def checked(self, thread_id: int, read: Callable[[], Awaitable[T]]) -> T:
+        """The thread's version as `read` reads it, once for all the requests that ask while a
+        read is under way: when its RECHECK runs out, every concurrent reader of a busy thread
+        would otherwise ask the database the same. (One that joins gets a version read a moment
+        before it asked, as it could from a read of its own that ran just before a commit; a
+        page kept under a version is never older than it.)"""
+        running = self._checks.get(thread_id)
+        if running is None or running.get_loop() is not asyncio.get_running_loop():
+            running = asyncio.ensure_future(read())
+            self._checks[thread_id] = running
+            running.add_done_callback(lambda done: self._check_done(thread_id, done))
+        result: T = await asyncio.shield(running)
+        return result
+
+    def _check_done(self, thread_id: int, done: asyncio.Future[Any]) -> None:
+        if self._checks.get(thread_id) is done:
+            del self._checks[thread_id]
+        if not done.cancelled():
+            done.exception()  # retrieved: every request that asked has it raised
 
     def recent(self, key: Key) -> Entry | None:
         """The page if its version was found current less than RECHECK seconds ago."""

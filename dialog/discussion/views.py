@@ -26,11 +26,11 @@ from dialog.discussion.api import (
 from dialog.discussion.fragments import thread_fragments
 from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.kept_list import (
+    account_links,
     controls,
     kept_list,
     reader_page,
     reader_shell,
-    render_part,
     threaded,
 )
 from dialog.discussion.models import Comment
@@ -371,7 +371,7 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     mine_controls = controls(
         request, parts, own, mine.votes, ctx, editable, flagged, reader.organisations
     )
-    account = render_part(request, "partials/_account_nav.html")
+    account = account_links(request)
     return HTMLResponse(reader_page(shell, account, mine_controls, request.state.csrf_token))
 
 

@@ -21,9 +21,12 @@ from dialog.web.services import services
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 
 
-def make_templates() -> Jinja2Templates:
+def make_templates(*, reload: bool = True) -> Jinja2Templates:
+    """The templates; `reload`: a template whose file changed is read again (development;
+    in production every template is read once, not checked on every use)."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
+        auto_reload=reload,
         autoescape=select_autoescape(default=True, default_for_string=True),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,

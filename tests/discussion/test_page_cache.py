@@ -8,6 +8,7 @@ page of their view plus their own overlay (tests/discussion/test_overlay.py).
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -327,6 +328,53 @@ async def test_a_kept_page_is_checked_again_after_the_recheck_interval_for_other
     assert "Nebenan geschrieben" not in (await client.get(f"/threads/{thread.id}")).text
     cache.recheck = 0.0  # the interval has passed
     assert "Nebenan geschrieben" in (await client.get(f"/threads/{thread.id}")).text
+
+
+async def test_concurrent_readers_whose_recheck_ran_out_check_the_version_once(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    api: factories.ApiAs,
+    make_user: MakeUser,
+    db: Database,
+    thread: Thread,
+) -> None:
+    """When a busy thread's RECHECK runs out, the readers that ask while its version is read
+    again wait for that one read; each still gets the page."""
+    await post(api, await make_user(), thread.id, "Viele lesen mit")
+    await until_the_latest_event_is_handled(app, db)
+    cache = cache_of(app)
+    assert "Viele lesen mit" in (await client.get(f"/threads/{thread.id}")).text
+    cache.recheck = 0.0  # every request finds the version unchecked
+    with counting_queries(db) as statements:
+        pages = await asyncio.gather(*(client.get(f"/threads/{thread.id}") for _ in range(8)))
+    assert all(p.status_code == 200 and "Viele lesen mit" in p.text for p in pages)
+    versions = [s for s in statements if "max(events.id)" in s]
+    assert len(versions) == 1, versions
+    with counting_queries(db) as statements:  # the next one asks again
+        assert (await client.get(f"/threads/{thread.id}")).status_code == 200
+    assert len([s for s in statements if "max(events.id)" in s]) == 1
+
+
+async def test_a_failed_version_check_fails_every_request_that_waited_for_it_and_no_later_one(
+    app: Starlette, client: httpx.AsyncClient, thread: Thread
+) -> None:
+    cache = cache_of(app)
+    calls = 0
+
+    async def failing() -> None:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.01)
+        raise ConnectionError("the database went away")
+
+    asked = [cache.checked(thread.id, failing) for _ in range(3)]
+    outcomes = await asyncio.gather(*asked, return_exceptions=True)
+    assert calls == 1 and all(isinstance(o, ConnectionError) for o in outcomes)
+
+    async def current() -> str:
+        return "read again"
+
+    assert await cache.checked(thread.id, current) == "read again"
 
 
 def test_committed_topics_forget_exactly_their_threads_pages() -> None:
