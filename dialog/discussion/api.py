@@ -44,10 +44,13 @@ from dialog.web.services import services
 
 
 class CommentQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     sort: Literal["new", "top", "controversial"] = "new"
     cursor: str | None = Field(default=None, min_length=1, max_length=200)
     limit: int = Field(default=20, ge=1, le=100)
+
+
+FIRST_PAGE = CommentQuery()  # a request without a query string (frozen: shared by them all)
 
 
 async def load_page(request: Request, thread_id: int, query: CommentQuery) -> CommentPage:
@@ -57,6 +60,15 @@ async def load_page(request: Request, thread_id: int, query: CommentQuery) -> Co
         assert page is not None, "page entries hold the page"
         return page
     return await build_page(request, thread_id, query)
+
+
+def page_ids(entry: Entry) -> str:
+    """The kept page's comment ids as the one parameter of the reader's statement (made once
+    per kept page)."""
+    if entry.ids is None:
+        assert entry.page is not None, "page and list entries hold the page"
+        entry.ids = queries.id_list([c.id for c in entry.page.items])
+    return entry.ids
 
 
 def first_page_cache(request: Request) -> FirstPageCache:
@@ -187,9 +199,7 @@ async def reader_first_page(request: Request, thread_id: int, query: CommentQuer
     except NotFound:
         return None
     assert entry.page is not None and entry.state is not None, "page entries hold both"
-    mine = await direct(request).read(
-        queries.mine(who.user_id, thread_id, [c.id for c in entry.page.items])
-    )
+    mine = await direct(request).read(queries.mine(who.user_id, thread_id, page_ids(entry)))
     if mine.held:
         return None
     if entry.json is None:
@@ -208,7 +218,7 @@ async def thread_comments(request: Request) -> Response:
         if comment.organisation_id is not None:  # the organisation's name is read back
             return respond(await comment_view(request, comment), status=status)
         return respond(comment_out(comment, who.display_name, viewer=who), status=status)
-    query = query_as(request, CommentQuery)
+    query = query_as(request, CommentQuery) if request.scope["query_string"] else FIRST_PAGE
     if actor(request).user_id is None and query.cursor is None:
         entry = await first_page(request, thread_id, query, overlay.PUBLIC)
         if entry.body is None:

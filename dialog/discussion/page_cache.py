@@ -147,6 +147,7 @@ class Entry:
     parts: ListParts | None = None  # list entries
     json: JsonParts | None = None  # page entries: items' JSON for readers' overlays
     shell: Shell | None = None  # shell entries
+    ids: str | None = None  # page and list entries: the page's comment ids (api.page_ids)
 
 
 class Bounded(Generic[V]):

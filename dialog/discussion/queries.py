@@ -302,20 +302,23 @@ MINE_ON_PAGE = Sql(
 DriverRow = Sequence[Any]
 
 
-def mine(user_id: int | None, thread_id: int, comment_ids: Sequence[int]) -> Script[Mine]:
+def mine(user_id: int | None, thread_id: int, comment_ids: Sequence[int] | str) -> Script[Mine]:
     """One statement, each part from an index: the votes' primary key (user, comment), the
     flags' (comment, user) key, the comments' (author, created) index. The ids are one
     parameter, so the statement is prepared once whatever their number; a script, so signed-in
     readers' pages run it on the driver (Direct.read) and the uncached path in its session.
     A held comment is pending or rejected (only its author and moderators read it); one posted
     as an organisation names its author to them alone: either makes the reader's page their
-    own."""
+    own. The ids may come as `id_list` made them (a kept page keeps its list)."""
     if user_id is None:
         return NO_ONE
-    return _mine_of((yield MINE(user=user_id, thread=thread_id, ids=_id_list(comment_ids))))
+    return _mine_of((yield MINE(user=user_id, thread=thread_id, ids=id_list(comment_ids))))
 
 
-def _id_list(comment_ids: Sequence[int]) -> str:
+def id_list(comment_ids: Sequence[int] | str) -> str:
+    """The ids as the one parameter of MINE and MINE_ON_PAGE (a text made so passes as is)."""
+    if isinstance(comment_ids, str):
+        return comment_ids
     return ",".join(str(int(i)) for i in comment_ids)
 
 
@@ -360,10 +363,10 @@ def on_page(user_id: int, thread_id: int) -> Script[OnPage]:
 
 
 def mine_on_page(
-    user_id: int, thread_id: int, comment_ids: Sequence[int]
+    user_id: int, thread_id: int, comment_ids: Sequence[int] | str
 ) -> Script[tuple[Mine, OnPage]]:
     """`mine` and `on_page` in one statement: a signed-in reader's HTML page."""
-    rows = yield MINE_ON_PAGE(user=user_id, thread=thread_id, ids=_id_list(comment_ids))
+    rows = yield MINE_ON_PAGE(user=user_id, thread=thread_id, ids=id_list(comment_ids))
     return _mine_of(rows), _on_page_of(rows)
 
 

@@ -14,11 +14,13 @@ from dialog.db import utcnow
 from dialog.direct import run_in_session
 from dialog.discussion import actions, overlay, policy, queries
 from dialog.discussion.api import (
+    FIRST_PAGE,
     CommentQuery,
     direct,
     first_page_cache,
     keep,
     load_page,
+    page_ids,
     page_version,
     record_comment,
     record_vote,
@@ -325,7 +327,7 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     assert who.user_id is not None
     if who.blocked:
         return await thread_page(request, thread_id)
-    query = validate(CommentQuery, dict(request.query_params))
+    query = validate(CommentQuery, dict(request.query_params)) if request.url.query else FIRST_PAGE
     view = overlay.view_of(who)
     entry = await kept_list(request, thread_id, who, query, view)
     if entry is None:  # no such thread, or a draft's (whose pages are never kept)
@@ -336,7 +338,7 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     assert thread is not None, "list entries hold the thread they were rendered from"
     # The reader's own: votes, reports, a held comment, the follow and whom they act for.
     mine, reader = await direct(request).read(
-        queries.mine_on_page(who.user_id, thread_id, [c.id for c in page.items])
+        queries.mine_on_page(who.user_id, thread_id, page_ids(entry))
     )
     if mine.held:
         return await thread_page(request, thread_id)
