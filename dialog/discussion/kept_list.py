@@ -34,6 +34,8 @@ SEPARATOR = "controls-" + secrets.token_urlsafe(18)
 MAX_CONTROLS_PER_SLOT = 8  # kept renderings of a list's controls, per comment on average
 # Where the reader's header links go in a kept shell (templates/base.html); random, like SLOT.
 ACCOUNT = "account-" + secrets.token_urlsafe(18)
+# Stands in for the reader's id in kept header links (random per process, never sent).
+READER_PLACEHOLDER = "reader-" + secrets.token_urlsafe(18)
 _SHELL_SLOTS = re.compile(rf"{re.escape(overlay.SLOT)}:(\d+);|{re.escape(ACCOUNT)}")
 
 
@@ -164,25 +166,32 @@ def render_part(request: Request, name: str, **context: Any) -> str:
 
 def account_links(request: Request) -> str:
     """The reader's header links (templates/partials/_account_nav.html) for this request,
-    rendered once per everything they show and kept (`FirstPageCache.links`), with its CSRF
-    token put in: the reader's role, id and unread count, their role's links with the counts
-    behind them, the path and the language."""
+    rendered once per everything they show and kept (`FirstPageCache.links`): the reader's role
+    and unread count, their role's links with the counts behind them, the path and the
+    language. The reader's id and CSRF token are put in per request: nothing kept names a
+    reader."""
     context = page_context(request)
     who: Actor = context["actor"]
     key = (
         current_locale.get(),
         context["path"],
         who.role,
-        who.user_id,
         context["unread"],
         tuple(context["nav"]),
     )
     links = first_page_cache(request).links
     html = links.get(key)
     if html is None:
-        html = render_part(request, "partials/_account_nav.html", csrf_token=CSRF_PLACEHOLDER)
+        html = render_part(
+            request,
+            "partials/_account_nav.html",
+            csrf_token=CSRF_PLACEHOLDER,
+            reader_id=READER_PLACEHOLDER,
+        )
         links.put(key, html)
-    return html.replace(CSRF_PLACEHOLDER, context["csrf_token"])
+    return html.replace(CSRF_PLACEHOLDER, context["csrf_token"]).replace(
+        READER_PLACEHOLDER, str(who.user_id)
+    )
 
 
 def reader_shell(

@@ -9,7 +9,9 @@ A request reads that version first (one indexed query) and is served from the ca
 it is unchanged; within RECHECK seconds of the last such check it is served without asking:
 what this process commits tells the cache at once (`Database.commit_listeners`: every unit of
 work that changed a thread's topic makes the thread's pages be forgotten), and what other
-processes commit shows after at most RECHECK seconds.
+processes commit shows after at most RECHECK seconds. When that interval runs out on a busy
+thread, the requests that ask while its version is being read wait for that one read
+(`FirstPageCache.checked`) instead of each asking the same.
 
 A page is stored only under a version that cannot be overtaken: on PostgreSQL a transaction
 that took a lower event id may commit after one with a higher id, so a page is kept only when
@@ -37,12 +39,15 @@ shows the procedure's title and phase, and the phase decides what readers may do
 from one indexed query, which also tells whether the thread exists. A change of the procedure
 touches its threads' topics (`UnitOfWork.touch`), so this process forgets their pages at once.
 
-Three kinds of entries share the cache, all keyed by the thread id first: the page as data
+Four kinds of entries share the cache, all keyed by the thread id first: the page as data
 (the JSON API's answer, made into bytes on first use), the whole HTML thread page for anonymous
 visitors, stored with a placeholder where each visitor's CSRF token goes (`CSRF_PLACEHOLDER`),
 the HTML comment list of a view with a slot where each comment's controls go (`ListParts`),
 and the whole page for signed-in readers of one kind around it (`Shell`), into which each
 reader's request puts their header links and the controls of the comments that are their own.
+The header links are kept beside them (`FirstPageCache.links`), by everything they show: the
+reader's role, their unread count, their role's links with the counts behind them, the path and
+the language, with placeholders for the reader's id and CSRF token: nothing kept names a reader.
 """
 
 from __future__ import annotations
@@ -168,6 +173,9 @@ class Bounded(Generic[V]):
         self._values.move_to_end(key)
         while len(self._values) > self._size:
             self._values.popitem(last=False)
+
+    def values(self) -> list[V]:
+        return list(self._values.values())
 
     def __len__(self) -> int:
         return len(self._values)

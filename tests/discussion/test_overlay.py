@@ -207,6 +207,13 @@ async def test_readers_of_one_kind_share_a_kept_page_and_nothing_of_each_other(
                 pages.setdefault(name, []).append(whole_page(answer.text))
         shells = [key for key in cache.kept_keys() if key[1] == "shell"]
     assert len(shells) == 1, shells  # one kind of reader, one kept page
+    # The kept header links name no reader: each page gets its reader's id put in.
+    assert cache.links.values() and not [
+        html
+        for html in cache.links.values()
+        for who in (author, reader)
+        if f'data-user="{who.id}"' in html
+    ]
     for name, who, own, other in (
         ("author", author, mine, theirs),
         ("reader", reader, theirs, mine),
