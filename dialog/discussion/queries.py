@@ -294,10 +294,15 @@ _SHOWN = ", ".join(f"'{status}'" for status in SHOWN_TO_ALL)
 MINE = Sql(
     _MINE.format(ids=_ID_LIST, shown=_SHOWN), postgresql=_MINE.format(ids=_ID_LIST_PG, shown=_SHOWN)
 )
+# The HTML page's edit forms: the source (Markdown) of the reader's own comments on the page ('s').
+_SOURCES = """
+UNION ALL
+SELECT 's', id, 0, body, NULL FROM comments WHERE author_id = :user AND id IN {ids}
+UNION ALL"""
 ON_PAGE = Sql(_ON_PAGE.lstrip())
 MINE_ON_PAGE = Sql(
-    MINE.text + "\nUNION ALL" + _ON_PAGE,
-    postgresql=(MINE.postgresql or "") + "\nUNION ALL" + _ON_PAGE,
+    MINE.text + _SOURCES.format(ids=_ID_LIST) + _ON_PAGE,
+    postgresql=(MINE.postgresql or "") + _SOURCES.format(ids=_ID_LIST_PG) + _ON_PAGE,
 )
 DriverRow = Sequence[Any]
 
@@ -364,10 +369,12 @@ def on_page(user_id: int, thread_id: int) -> Script[OnPage]:
 
 def mine_on_page(
     user_id: int, thread_id: int, comment_ids: Sequence[int] | str
-) -> Script[tuple[Mine, OnPage]]:
-    """`mine` and `on_page` in one statement: a signed-in reader's HTML page."""
+) -> Script[tuple[Mine, OnPage, dict[int, str]]]:
+    """`mine`, `on_page` and the source of each of the reader's own comments on the page (as
+    `sources_of`, for their edit forms) in one statement: a signed-in reader's HTML page."""
     rows = yield MINE_ON_PAGE(user=user_id, thread=thread_id, ids=id_list(comment_ids))
-    return _mine_of(rows), _on_page_of(rows)
+    sources = {int(row[1]): str(row[3]) for row in rows if row[0] == "s"}
+    return _mine_of(rows), _on_page_of(rows), sources
 
 
 async def latest_event_id(session: AsyncSession) -> int:

@@ -336,8 +336,9 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     page, parts = entry.page, entry.parts
     thread = parts.thread
     assert thread is not None, "list entries hold the thread they were rendered from"
-    # The reader's own: votes, reports, a held comment, the follow and whom they act for.
-    mine, reader = await direct(request).read(
+    # The reader's own: votes, reports, a held comment, the follow, whom they act for and the
+    # sources of their comments on the page.
+    mine, reader, sources = await direct(request).read(
         queries.mine_on_page(who.user_id, thread_id, page_ids(entry))
     )
     if mine.held:
@@ -366,10 +367,8 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     flagged = set(mine.flagged)
     wanted = overlay.own_ids(who, mine, shell.written)
     own = [c for c in page.items if c.id in wanted and c.id in shell.at]
-    editable: dict[int, str] = {}
-    if ids := editable_ids(who, own):  # the edit forms hold the Markdown source
-        async with database(request).reading() as session:
-            editable = await queries.sources_of(session, ids)
+    # The edit forms hold the Markdown source (read with the reader's state).
+    editable = {i: sources[i] for i in editable_ids(who, own) if i in sources}
     mine_controls = controls(
         request, parts, own, mine.votes, ctx, editable, flagged, reader.organisations
     )

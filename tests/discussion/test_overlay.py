@@ -180,6 +180,27 @@ async def test_a_reader_s_kept_html_page_reads_only_what_is_their_own(
     assert len(own) == 1 and "FROM follows" in own[0] and "FROM votes" in own[0], own
 
 
+async def test_an_author_s_kept_page_reads_their_comments_sources_with_their_state(
+    app: Starlette, api: factories.ApiAs, make_user: MakeUser, db: Database, thread: Thread
+) -> None:
+    """The edit form of a comment the reader may still edit holds its Markdown source: read in
+    the one statement of the reader's own state, not in a session of its own."""
+    author = await make_user()
+    mine = (await post(api, author, thread.id, "Mehr **Bänke** am Ufer"))["id"]
+    await until_the_latest_event_is_handled(app, db)
+    async with browser(app, author) as client:
+        first = await client.get(f"/threads/{thread.id}")  # builds and keeps the list
+        with counting_queries(db) as statements:
+            again = await client.get(f"/threads/{thread.id}")
+    assert first.status_code == again.status_code == 200
+    assert whole_page(first.text) == whole_page(again.text)
+    assert f'action="/comments/{mine}/edit"' in again.text
+    assert "Mehr **Bänke** am Ufer</textarea>" in again.text
+    assert not [s for s in statements if "comments.body" in s], statements
+    own = [s for s in statements if "FROM votes" in s]
+    assert len(own) == 1 and "SELECT 's', id, 0, body" in own[0], own
+
+
 async def test_readers_of_one_kind_share_a_kept_page_and_nothing_of_each_other(
     app: Starlette, api: factories.ApiAs, make_user: MakeUser, db: Database, thread: Thread
 ) -> None:
