@@ -154,6 +154,19 @@ def whole_page(html: str) -> str:
     return re.sub(r'data-since="\d+"', 'data-since=""', html)
 
 
+async def kept_and_read_again(
+    app: Starlette, db: Database, who: User, thread: Thread
+) -> tuple[httpx.Response, httpx.Response, list[str]]:
+    """The thread page read twice by `who` (the first read builds and keeps the list), with
+    every statement of the second read."""
+    async with browser(app, who) as client:
+        first = await client.get(f"/threads/{thread.id}")
+        with counting_queries(db) as statements:
+            again = await client.get(f"/threads/{thread.id}")
+    assert first.status_code == again.status_code == 200
+    return first, again, statements
+
+
 def page_statements(statements: list[str]) -> list[str]:
     """The statements that read a page of comments (top level or replies)."""
     return [s for s in statements if "parent_id IS NULL" in s or "root_id IN" in s]
@@ -168,11 +181,7 @@ async def test_a_reader_s_kept_html_page_reads_only_what_is_their_own(
     await scene(app, api, make_user, db, thread)
     reader = await make_user()
     await until_the_latest_event_is_handled(app, db)
-    async with browser(app, reader) as client:
-        first = await client.get(f"/threads/{thread.id}")  # builds and keeps the list
-        with counting_queries(db) as statements:
-            again = await client.get(f"/threads/{thread.id}")
-    assert first.status_code == again.status_code == 200
+    first, again, statements = await kept_and_read_again(app, db, reader, thread)
     assert main_part(first.text) == main_part(again.text) and thread.title in again.text
     assert not [s for s in statements if s.lstrip().startswith("SELECT threads.id")]
     assert page_statements(statements) == []
@@ -188,11 +197,7 @@ async def test_an_author_s_kept_page_reads_their_comments_sources_with_their_sta
     author = await make_user()
     mine = (await post(api, author, thread.id, "Mehr **Bänke** am Ufer"))["id"]
     await until_the_latest_event_is_handled(app, db)
-    async with browser(app, author) as client:
-        first = await client.get(f"/threads/{thread.id}")  # builds and keeps the list
-        with counting_queries(db) as statements:
-            again = await client.get(f"/threads/{thread.id}")
-    assert first.status_code == again.status_code == 200
+    first, again, statements = await kept_and_read_again(app, db, author, thread)
     assert whole_page(first.text) == whole_page(again.text)
     assert f'action="/comments/{mine}/edit"' in again.text
     assert "Mehr **Bänke** am Ufer</textarea>" in again.text
