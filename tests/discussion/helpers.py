@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event, select
@@ -43,22 +44,35 @@ async def last_event_id(db: Database) -> int:
     return found[-1].id if found else 0
 
 
+# Set while counting_queries counts: the statements of the task that counts (and of the tasks
+# and threads it starts, which inherit it) are told from those of the background jobs beside it.
+_COUNTING: ContextVar[list[str] | None] = ContextVar("counting", default=None)
+
+
 @contextmanager
-def counting_queries(db: Database) -> Iterator[list[str]]:
-    """Every SQL statement the database runs inside the block (transaction scripts' too)."""
+def counting_queries(db: Database, every_task: bool = False) -> Iterator[list[str]]:
+    """Every SQL statement the database runs inside the block (transaction scripts' too) for
+    this task: a request's own, not those of a periodic job that happens to run meanwhile.
+    With `every_task`, also those of the process's other tasks (the fan-out's, the consumers')."""
     statements: list[str] = []
 
+    def add(statement: str) -> None:
+        if every_task or _COUNTING.get() is statements:
+            statements.append(statement)
+
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
+        add(statement)
 
     engines = db.sync_engines
     for engine in engines:
         event.listen(engine, "before_cursor_execute", count)
-    db.script_listeners.append(statements.append)
+    db.script_listeners.append(add)
+    marked = _COUNTING.set(statements)
     try:
         yield statements
     finally:
-        db.script_listeners.remove(statements.append)
+        _COUNTING.reset(marked)
+        db.script_listeners.remove(add)
         for engine in engines:
             event.remove(engine, "before_cursor_execute", count)
 

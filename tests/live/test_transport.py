@@ -89,7 +89,7 @@ async def test_events_committed_here_go_out_without_being_read_back_from_the_out
     await api.headers(author)  # the token exists before counting
     # Durable consumers (opinion groups, ...) read the outbox by design; this is about the fan-out.
     await app.state.services.background.stop()
-    with counting_queries(db) as statements:
+    with counting_queries(db, every_task=True) as statements:
         await post(api, author, thread.id, "Schon unterwegs")
         await asyncio.sleep(0.05)  # the fan-out's turn
     async with db.reading() as session:
