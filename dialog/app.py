@@ -71,6 +71,7 @@ from dialog.proposals import events as proposal_events
 from dialog.proposals import personal_data as proposal_data
 from dialog.proposals import views as proposal_views
 from dialog.ratelimit import RateLimiter
+from dialog.recent import Recent
 from dialog.results import api as results_api
 from dialog.results import events as results_events
 from dialog.results import jobs as handover_jobs
@@ -218,6 +219,8 @@ def create_app(settings: Settings) -> Starlette:
     direct = Direct(db)
     live = Live(settings, db, hub)
     vote_events = VoteEvents(db)
+    recent = Recent()  # forgets all it kept on every commit of this process
+    db.commit_listeners.append(recent.committed)
     api = api_routes()
     background = make_background(settings, db, live)
     document = openapi_document(api)
@@ -259,6 +262,7 @@ def create_app(settings: Settings) -> Starlette:
                 direct=direct,
                 settings=settings,
                 header_column=notification_queries.UNREAD_COLUMN,
+                recent=recent,
             ),
             # The header's role links and what waits behind them (after the actor is known).
             Middleware(
@@ -291,6 +295,7 @@ def create_app(settings: Settings) -> Starlette:
         limiter=RateLimiter(settings.redis_url, namespace=settings.redis_namespace),
         templates=make_templates(reload=not settings.production),
         page_cache=page_cache,
+        recent=recent,
         vote_events=vote_events,
         discussion_hooks=discussion_hooks(settings),
         personal_data=PERSONAL_DATA,

@@ -176,10 +176,9 @@ class Changes:
         events, self._events = self._events, []
         topics, self._topics = self._topics, set()
         callbacks, self._after_commit = self._after_commit, []
-        if topics:
-            committed = Committed(events, frozenset(topics))
-            for listener in self._commit_listeners:
-                listener(committed)
+        committed = Committed(events, frozenset(topics))  # also one that touched no topic
+        for listener in self._commit_listeners:
+            listener(committed)
         if events and self._publisher is not None:
             await self._publisher([event.id for event in events])
         for callback in callbacks:
@@ -245,7 +244,7 @@ class Database:
             self.read_engine, expire_on_commit=False, autoflush=False
         )
         self.publisher = publisher
-        # Told, in this process and right after each commit, what it changed.
+        # Told, in this process and right after each commit (every one), what it changed.
         self.commit_listeners: list[CommitListener] = []
         # Told the SQL of each statement a transaction script (dialog.direct) runs, which
         # SQLAlchemy's events do not see; tests count statements with both.

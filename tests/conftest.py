@@ -51,6 +51,13 @@ async def app(settings: Settings, backend: backends.Backend) -> AsyncIterator[St
 
 
 @pytest.fixture
+def reads_each_time(app: Starlette) -> None:
+    """Each request reads its reader's credential and own state itself instead of taking a read
+    of a moment ago (dialog.recent): for the tests that count what one request reads."""
+    app.state.services.recent.seconds = 0
+
+
+@pytest.fixture
 async def private_redis(tmp_path: Path) -> AsyncIterator[RedisProcess]:
     redis = RedisProcess(tmp_path / "redis")
     await redis.start()

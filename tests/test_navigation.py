@@ -6,6 +6,7 @@ import re
 from collections.abc import Awaitable, Callable
 
 import httpx
+import pytest
 
 from dialog.accounts.models import User
 from dialog.db import Database
@@ -81,6 +82,7 @@ async def test_admins_see_moderation_and_people_and_residents_none_of_them(
     assert 'href="/moderation"' in admin and 'href="/admin/people"' in admin
 
 
+@pytest.mark.usefixtures("reads_each_time")
 async def test_the_counts_are_kept_for_a_few_seconds_not_counted_on_every_page(
     client: httpx.AsyncClient, db: Database, make_user: MakeUser, browser_session: SignIn
 ) -> None:

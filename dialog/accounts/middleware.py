@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable
 from datetime import timedelta
 from urllib.parse import parse_qs
 
@@ -12,12 +13,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dialog.accounts import queries
 from dialog.accounts.actor import ANONYMOUS, Actor
 from dialog.accounts.models import ApiToken, LoginSession
-from dialog.accounts.secrets import new_token, same
+from dialog.accounts.secrets import new_token, same, token_hash
 from dialog.db import Database, utcnow
 from dialog.direct import Direct, Sql
 from dialog.errors import DomainError, Forbidden, NotAuthenticated
 from dialog.live.events import SESSION_ENDED, NoData
 from dialog.live.outbox import emit
+from dialog.recent import Recent
 from dialog.settings import Settings
 from dialog.web.errors import send_error
 from dialog.web.middleware import header, request_cookies
@@ -44,7 +46,8 @@ _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 class AuthMiddleware:
     """`header_column`: a column over the user `u` that a page's header shows (the unread
     notices, dialog.web.navigation), read with the credential of a request for a page, so a
-    signed-in page costs one round trip for both; put into the request state as "unread"."""
+    signed-in page costs one round trip for both; put into the request state as "unread".
+    `recent`: where credentials read a moment ago are kept (none: each request reads its own)."""
 
     def __init__(
         self,
@@ -53,8 +56,10 @@ class AuthMiddleware:
         direct: Direct,
         settings: Settings,
         header_column: str | None = None,
+        recent: Recent | None = None,
     ) -> None:
         self.app = app
+        self.recent = recent
         self.db = db
         self.direct = direct
         self.settings = settings
@@ -135,7 +140,7 @@ class AuthMiddleware:
         """Read-only, like every request of a busy client: `last_used_at` is written at most
         once a minute per token (SEEN_RESOLUTION), in its own short transaction. With the
         header's column for a page."""
-        found = await self.direct.read(queries.credential(self.statements["token", page], raw))
+        found = await self._credential("token", page, raw)
         if found is None:
             raise NotAuthenticated("The bearer token is unknown or revoked.")
         now = utcnow()
@@ -149,8 +154,7 @@ class AuthMiddleware:
     async def _actor_from_session(self, raw: str, page: bool) -> tuple[Actor, int | None]:
         if not _TOKEN_SHAPE.match(raw):
             return ANONYMOUS, None
-        statement = self.statements["session", page]
-        found = await self.direct.read(queries.credential(statement, raw))
+        found = await self._credential("session", page, raw)
         if found is None:
             return ANONYMOUS, None
         now = utcnow()
@@ -161,6 +165,19 @@ class AuthMiddleware:
         if now - last_seen > SEEN_RESOLUTION:
             await self._touch(found.id, revoke=False)
         return _actor(found, "session", found.id), found.counted
+
+    async def _credential(self, via: str, page: bool, raw: str) -> queries.Credential | None:
+        """The live session or token of a raw secret: read, or kept from a read of this
+        process a moment ago (dialog.recent: until its next commit, at most RECENT seconds)."""
+        statement = self.statements[via, page]
+        hashed = token_hash(raw)
+
+        def read() -> Awaitable[queries.Credential | None]:
+            return self.direct.read(queries.credential(statement, hashed))
+
+        if self.recent is None:
+            return await read()
+        return await self.recent.read(("credential", via, page, hashed), read)
 
     async def _touch(self, session_id: int, *, revoke: bool) -> None:
         async with self.db.unit_of_work() as uow:

@@ -79,11 +79,11 @@ def with_column(kind: Sql, column: str) -> Sql:
     )
 
 
-def credential(kind: Sql, raw_token: str) -> Script[Credential | None]:
+def credential(kind: Sql, hashed: str) -> Script[Credential | None]:
     """The live session or token (SESSION_CREDENTIAL or TOKEN_CREDENTIAL, or either
-    `with_column`) of a raw secret, with its user, in one statement on the driver: every
-    authenticated request asks."""
-    rows = yield kind(hash=token_hash(raw_token))
+    `with_column`) of a secret's hash (`token_hash`), with its user, in one statement on the
+    driver: every authenticated request asks."""
+    rows = yield kind(hash=hashed)
     if not rows:
         return None
     row = rows[0]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Hashable
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
@@ -10,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from dialog.accounts.actor import Actor
-from dialog.direct import Direct, run_in_session
+from dialog.direct import Direct, Script, run_in_session
 from dialog.discussion import actions, overlay, policy, queries, voting
 from dialog.discussion.hooks import DiscussionHooks
 from dialog.discussion.models import Comment
@@ -50,6 +51,8 @@ class CommentQuery(BaseModel):
     limit: int = Field(default=20, ge=1, le=100)
 
 
+T = TypeVar("T")
+
 FIRST_PAGE = CommentQuery()  # a request without a query string (frozen: shared by them all)
 
 
@@ -69,6 +72,13 @@ def page_ids(entry: Entry) -> str:
         assert entry.page is not None, "page and list entries hold the page"
         entry.ids = queries.id_list([c.id for c in entry.page.items])
     return entry.ids
+
+
+async def reader_state(request: Request, key: tuple[Hashable, ...], script: Script[T]) -> T:
+    """A signed-in reader's own state on a kept page (`script`, one statement): read, or kept
+    from a read of this process a moment ago (dialog.recent: until its next commit, at most
+    RECENT seconds). `key` names everything the script reads by."""
+    return await services(request).recent.read(key, lambda: direct(request).read(script))
 
 
 def first_page_cache(request: Request) -> FirstPageCache:
@@ -199,7 +209,10 @@ async def reader_first_page(request: Request, thread_id: int, query: CommentQuer
     except NotFound:
         return None
     assert entry.page is not None and entry.state is not None, "page entries hold both"
-    mine = await direct(request).read(queries.mine(who.user_id, thread_id, page_ids(entry)))
+    ids = page_ids(entry)
+    mine = await reader_state(
+        request, ("mine", who.user_id, thread_id, ids), queries.mine(who.user_id, thread_id, ids)
+    )
     if mine.held:
         return None
     if entry.json is None:

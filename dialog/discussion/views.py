@@ -16,12 +16,12 @@ from dialog.discussion import actions, overlay, policy, queries
 from dialog.discussion.api import (
     FIRST_PAGE,
     CommentQuery,
-    direct,
     first_page_cache,
     keep,
     load_page,
     page_ids,
     page_version,
+    reader_state,
     record_comment,
     record_vote,
 )
@@ -338,8 +338,11 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     assert thread is not None, "list entries hold the thread they were rendered from"
     # The reader's own: votes, reports, a held comment, the follow, whom they act for and the
     # sources of their comments on the page.
-    mine, reader, sources = await direct(request).read(
-        queries.mine_on_page(who.user_id, thread_id, page_ids(entry))
+    ids = page_ids(entry)
+    mine, reader, sources = await reader_state(
+        request,
+        ("mine_on_page", who.user_id, thread_id, ids),
+        queries.mine_on_page(who.user_id, thread_id, ids),
     )
     if mine.held:
         return await thread_page(request, thread_id)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from dialog.live.hub import Hub
     from dialog.live.service import Live
     from dialog.ratelimit import RateLimiter
+    from dialog.recent import Recent
     from dialog.settings import Settings
 
 
@@ -40,6 +41,7 @@ class Services:
     limiter: RateLimiter
     templates: Jinja2Templates
     page_cache: FirstPageCache  # first pages of threads
+    recent: Recent  # what signed-in requests just read of their reader (dialog.recent)
     vote_events: VoteEvents
     discussion_hooks: DiscussionHooks  # what moderation adds to posting
     personal_data: PersonalData  # every package's part of a person's data export and erasure

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import event, insert, update
 
 from dialog.accounts.models import User
@@ -88,6 +89,7 @@ def _deep_cursor(sort: str, top_ids: list[int], position: int) -> str:
     return encode_cursor([*keys, comment_id])
 
 
+@pytest.mark.usefixtures("reads_each_time")
 async def test_10000_comments_cost_the_queries_of_10_on_the_first_and_a_deep_page(
     api: factories.ApiAs, make_user: MakeUser, db: Database, procedure: Procedure
 ) -> None:

@@ -172,6 +172,7 @@ def page_statements(statements: list[str]) -> list[str]:
     return [s for s in statements if "parent_id IS NULL" in s or "root_id IN" in s]
 
 
+@pytest.mark.usefixtures("reads_each_time")
 async def test_a_reader_s_kept_html_page_reads_only_what_is_their_own(
     app: Starlette, api: factories.ApiAs, make_user: MakeUser, db: Database, thread: Thread
 ) -> None:
@@ -189,6 +190,7 @@ async def test_a_reader_s_kept_html_page_reads_only_what_is_their_own(
     assert len(own) == 1 and "FROM follows" in own[0] and "FROM votes" in own[0], own
 
 
+@pytest.mark.usefixtures("reads_each_time")
 async def test_an_author_s_kept_page_reads_their_comments_sources_with_their_state(
     app: Starlette, api: factories.ApiAs, make_user: MakeUser, db: Database, thread: Thread
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import text
 
 from dialog.accounts.models import User
@@ -54,6 +55,7 @@ async def page_queries(api: factories.ApiAs, db: Database, reader: User, url: st
     ]
 
 
+@pytest.mark.usefixtures("reads_each_time")
 async def test_a_page_costs_the_same_few_queries_for_10_and_for_200_comments(
     api: factories.ApiAs, make_user: MakeUser, db: Database, procedure: Procedure
 ) -> None:

@@ -217,12 +217,14 @@ async def test_session_ended_closes_the_sockets_of_that_session_with_4001(
     client: object,
 ) -> None:
     from dialog.accounts import queries as account_queries
+    from dialog.accounts.secrets import token_hash
 
     resident = await make_user()
     await browser_session(resident)
     raw = client.cookies["dialog_session"]  # type: ignore[attr-defined]  # the httpx test client
     direct = app.state.services.direct
-    found = await direct.read(account_queries.credential(account_queries.SESSION_CREDENTIAL, raw))
+    session_of = account_queries.credential(account_queries.SESSION_CREDENTIAL, token_hash(raw))
+    found = await direct.read(session_of)
     assert found is not None
     socket = await subscribe(
         live_url, ["thread:1"], since=None, additional_headers={"Cookie": f"dialog_session={raw}"}
