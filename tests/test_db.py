@@ -45,7 +45,7 @@ async def test_events_are_published_after_commit(database: Database, published: 
     await database.dispose()
 
 
-async def test_commit_listeners_hear_the_events_and_topics_after_commit_only(
+async def test_commit_listeners_hear_every_commit_with_its_events_and_topics_after_it_only(
     database: Database, published: list[int]
 ) -> None:
     heard: list[Committed] = []
@@ -63,9 +63,10 @@ async def test_commit_listeners_hear_the_events_and_topics_after_commit_only(
         async with database.unit_of_work() as uow:
             uow.touch("thread:3")
             raise RuntimeError("half-way")
+    assert len(heard) == 1  # a rolled-back unit of work: nobody is told
     async with database.unit_of_work() as uow:
-        uow.session.add(Department(slug="y", name="Y"))  # no topic: nobody is told
-    assert len(heard) == 1
+        uow.session.add(Department(slug="y", name="Y"))  # no topic: told that it committed
+    assert len(heard) == 2 and heard[1] == Committed([], frozenset())
     await database.dispose()
 
 

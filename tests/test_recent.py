@@ -19,7 +19,7 @@ from tests import factories
 from tests.discussion.helpers import counting_queries, post
 
 MakeUser = Callable[..., Awaitable[User]]
-NOTHING = Committed((), frozenset())
+NOTHING = Committed([], frozenset())
 
 
 class Clock:

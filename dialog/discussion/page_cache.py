@@ -32,7 +32,9 @@ is kept per *view*: "public" (what anonymous readers, residents, staff and the o
 "moderator" (held and hidden text too, the same for every moderator); nothing of one reader is
 ever kept. A reader with a held comment of their own in the thread (pending or rejected, which
 only they and moderators see) takes the uncached path; so does a blocked reader of the HTML page
-(it tells them the moderation's reason).
+(it tells them the moderation's reason). What a signed-in request reads of its reader (the
+credential, the reader's votes, reports and follow) is kept for an instant as well, with the
+same bound for other processes' commits as RECHECK (dialog.recent).
 
 The version also holds when the thread's procedure last changed (`updated_at`): the HTML page
 shows the procedure's title and phase, and the phase decides what readers may do. Both come
