@@ -35,6 +35,8 @@ MAX_KEPT = 4096  # reads kept at most (the least recently stored dropped first)
 
 
 class Recent:
+    """Reads of this process by key, each for `seconds` and until the process's next commit."""
+
     def __init__(
         self,
         seconds: float = RECENT,
