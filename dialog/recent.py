@@ -8,7 +8,7 @@ and sources; a busy reader asks the same many times a second. `Recent` keeps suc
 - **this process's commits** (every one, `Database.commit_listeners`) forget everything at
   once, so a request that starts after a commit here (a sign-out, a revoked token, a vote, a
   block, an erased account) never gets what was read before it; a read that was under way
-  while a commit happened is not kept either (`generation`);
+  while a commit happened is not kept either;
 - **other processes' commits** show after at most RECENT seconds: the same bound as the first
   page kept for a thread (dialog.discussion.page_cache.RECHECK), which already decides for
   every reader how soon another process's hiding of a comment is seen;
@@ -47,7 +47,7 @@ class Recent:
         self._size = size
         self._clock = clock
         self._kept: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
-        self.generation = 0  # this process's commits so far (since start)
+        self._generation = 0  # this process's commits so far (since start)
 
     async def read(self, key: Hashable, read: Callable[[], Awaitable[T]]) -> T:
         """The value `read` returns for `key`: kept from a read less than `seconds` ago if no
@@ -57,9 +57,9 @@ class Recent:
         if kept is not None and now - kept[0] < self.seconds:
             value: T = kept[1]
             return value
-        generation = self.generation
+        generation = self._generation
         value = await read()
-        if value is not None and generation == self.generation:
+        if value is not None and generation == self._generation:
             self._kept[key] = (now, value)
             self._kept.move_to_end(key)
             self._drop_old(now)
@@ -76,7 +76,7 @@ class Recent:
     def committed(self, committed: Committed) -> None:
         """A `Database.commit_listeners` entry: whatever this process committed, nothing read
         before it is served again."""
-        self.generation += 1
+        self._generation += 1
         self._kept.clear()
 
     def __len__(self) -> int:

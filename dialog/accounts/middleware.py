@@ -47,7 +47,7 @@ class AuthMiddleware:
     """`header_column`: a column over the user `u` that a page's header shows (the unread
     notices, dialog.web.navigation), read with the credential of a request for a page, so a
     signed-in page costs one round trip for both; put into the request state as "unread".
-    `recent`: where credentials read a moment ago are kept (none: each request reads its own)."""
+    `recent`: where credentials read a moment ago are kept (dialog.recent)."""
 
     def __init__(
         self,
@@ -55,8 +55,8 @@ class AuthMiddleware:
         db: Database,
         direct: Direct,
         settings: Settings,
+        recent: Recent,
         header_column: str | None = None,
-        recent: Recent | None = None,
     ) -> None:
         self.app = app
         self.recent = recent
@@ -175,8 +175,6 @@ class AuthMiddleware:
         def read() -> Awaitable[queries.Credential | None]:
             return self.direct.read(queries.credential(statement, hashed))
 
-        if self.recent is None:
-            return await read()
         return await self.recent.read(("credential", via, page, hashed), read)
 
     async def _touch(self, session_id: int, *, revoke: bool) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable
 from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -74,11 +74,19 @@ def page_ids(entry: Entry) -> str:
     return entry.ids
 
 
-async def reader_state(request: Request, key: tuple[Hashable, ...], script: Script[T]) -> T:
-    """A signed-in reader's own state on a kept page (`script`, one statement): read, or kept
-    from a read of this process a moment ago (dialog.recent: until its next commit, at most
-    RECENT seconds). `key` names everything the script reads by."""
-    return await services(request).recent.read(key, lambda: direct(request).read(script))
+ReaderScript = Callable[[int, int, str], Script[T]]  # (reader, thread, the page's comment ids)
+
+
+async def reader_state(
+    request: Request, script: ReaderScript[T], user_id: int, thread_id: int, ids: str
+) -> T:
+    """A signed-in reader's own state on a kept page (`script`, one statement, with these
+    arguments): read, or kept from a read of this process a moment ago, under the script and its
+    arguments (dialog.recent: until the process's next commit, at most RECENT seconds)."""
+    return await services(request).recent.read(
+        (script, user_id, thread_id, ids),
+        lambda: direct(request).read(script(user_id, thread_id, ids)),
+    )
 
 
 def first_page_cache(request: Request) -> FirstPageCache:
@@ -204,15 +212,13 @@ async def reader_first_page(request: Request, thread_id: int, query: CommentQuer
     thread is kept: it does not exist, or its procedure is a draft or in review (the caller
     then checks who may read it)."""
     who = actor(request)
+    assert who.user_id is not None, "anonymous readers take the page kept for all"
     try:
         entry = await first_page(request, thread_id, query, overlay.view_of(who))
     except NotFound:
         return None
     assert entry.page is not None and entry.state is not None, "page entries hold both"
-    ids = page_ids(entry)
-    mine = await reader_state(
-        request, ("mine", who.user_id, thread_id, ids), queries.mine(who.user_id, thread_id, ids)
-    )
+    mine = await reader_state(request, queries.mine, who.user_id, thread_id, page_ids(entry))
     if mine.held:
         return None
     if entry.json is None:

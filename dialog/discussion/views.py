@@ -338,11 +338,8 @@ async def reader_thread_page(request: Request, thread_id: int) -> Response:
     assert thread is not None, "list entries hold the thread they were rendered from"
     # The reader's own: votes, reports, a held comment, the follow, whom they act for and the
     # sources of their comments on the page.
-    ids = page_ids(entry)
     mine, reader, sources = await reader_state(
-        request,
-        ("mine_on_page", who.user_id, thread_id, ids),
-        queries.mine_on_page(who.user_id, thread_id, ids),
+        request, queries.mine_on_page, who.user_id, thread_id, page_ids(entry)
     )
     if mine.held:
         return await thread_page(request, thread_id)
