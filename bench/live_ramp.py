@@ -7,8 +7,9 @@ relay, listeners in two processes), one server of each kind kept running through
 fresh listeners for every step. Steps start at 20 events/s and grow by 10
 (DIALOG_BENCH_RAMP_START, DIALOG_BENCH_RAMP_STEP), each DIALOG_BENCH_RAMP_SECONDS long (10).
 A step passes when every frame reached every socket, no socket was closed, and p99 is under
-250 ms. After the first failing step the interval to the last passing one is halved twice; the
-ceiling is the highest rate that passed. Budget: ours at least 90 % of the relay's.
+250 ms. After the first failing step the interval to the last passing one (or to 0 when the
+first step fails) is halved until it is a quarter of a step; the ceiling is the highest rate
+that passed. Budget: ours at least 90 % of the relay's.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ START = float(os.environ.get("DIALOG_BENCH_RAMP_START", "20"))
 STEP = float(os.environ.get("DIALOG_BENCH_RAMP_STEP", "10"))
 SECONDS = int(os.environ.get("DIALOG_BENCH_RAMP_SECONDS", "10"))
 SOCKETS = int(os.environ.get("DIALOG_BENCH_SOCKETS", "2000"))
-REFINE = 2  # halvings between the last passing and the first failing step (2.5 events/s)
+REFINE = 2  # halvings of a step between the last passing and the first failing rate (2.5/s)
 HIGHEST = 400.0  # events/s: a ramp that passes this stops there
 SHARE = 0.90
 
@@ -44,8 +45,9 @@ async def ramp(server: AbstractAsyncContextManager[Target]) -> list[Result]:
         rate = START
         while rate <= HIGHEST and await step(rate):
             rate += STEP
-        passing, failing = rate - STEP, rate
-        for _ in range(REFINE if rate <= HIGHEST and passing >= START else 0):
+        # When the first step fails already, the interval reaches down to 0 events/s.
+        passing, failing = (rate - STEP if rate > START else 0.0), rate
+        while rate <= HIGHEST and failing - passing > STEP / 2**REFINE:
             middle = (passing + failing) / 2
             if await step(middle):
                 passing = middle
