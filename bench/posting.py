@@ -78,7 +78,7 @@ async def measure(engine: str, database_url: str, tmp: Path) -> _load.Cases:
     # As many authors again for pgbench, so that its authors too start without texts of their
     # own (the repeated-text rule reads an author's texts of the last 24 hours).
     thread_id, everyone = await seed(database_url, 2 * (posts + warmup))
-    authors, theirs_authors = everyone[: len(everyone) // 2], everyone[len(everyone) // 2 :]
+    authors, pgbench_authors = everyone[: len(everyone) // 2], everyone[len(everyone) // 2 :]
     await _load.vacuum(database_url)
     cases = await _load.load_once(
         engine, database_url, tmp, requests(thread_id, authors, posts + warmup), posts, CLIENTS
@@ -86,7 +86,7 @@ async def measure(engine: str, database_url: str, tmp: Path) -> _load.Cases:
     if engine != "postgres":
         return cases
     ours = cases[0][1]
-    ids = sorted(a.user_id for a in theirs_authors)
+    ids = sorted(a.user_id for a in pgbench_authors)
     assert ids == list(range(ids[0], ids[0] + len(ids))), "pgbench picks authors from a range"
     await _load.vacuum(database_url)  # pgbench starts from the state ours started from
     theirs = _pgbench.run(
