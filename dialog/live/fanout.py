@@ -226,11 +226,12 @@ class Fanout:
 
     def committed(self, committed: Committed) -> None:
         """A `Database.commit_listeners` entry: the events this process committed go out
-        without being read back from the outbox; the hub's message with their ids then finds
-        them seen. Delivered on the next turn of the loop, not inside the writer's request."""
+        without being read back from the outbox. They count as seen at once, so the hub's
+        message with their ids finds them seen even when the fan-out, already awake, takes it
+        before the loop's next turn (it used to read them back then); the sending itself is
+        the fan-out's own task, not the writer's request."""
         if committed.events:
-            events = cast(list[Event], list(committed.events))
-            asyncio.get_running_loop().call_soon(self._deliver, events)
+            self._deliver(cast(list[Event], list(committed.events)))
 
     async def start(self) -> None:
         async with self.db.reading() as session:
