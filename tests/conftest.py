@@ -75,10 +75,12 @@ def db(app: Starlette) -> Database:
 
 @pytest.fixture
 async def quiet(app: Starlette) -> AsyncIterator[Database]:
-    """The database with the app's background work (consumers, mail, jobs) stopped: the test
-    is the only one that reads or writes."""
+    """The database with the app's background work (consumers, mail, jobs) and the live
+    service (its fan-out reads the outbox, its pruning commits) stopped: the test is the only
+    one that reads or writes."""
     background: Background = app.state.services.background
     await background.stop()
+    await app.state.services.live.stop()
     db: Database = app.state.services.db
     yield db
 

@@ -8,7 +8,6 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 import httpx
-import pytest
 from sqlalchemy import update
 from starlette.applications import Starlette
 
@@ -94,15 +93,6 @@ async def test_nothing_read_is_not_kept_and_the_oldest_go_first() -> None:
     assert len(recent) == 1  # those past their seconds went when the next one was kept
 
 
-@pytest.fixture
-async def only_the_tests_commits(app: Starlette) -> None:
-    """Nothing commits beside the test (outbox consumers, periodic jobs, the outbox's pruning):
-    any commit of this process forgets every kept read, so one of theirs at the wrong moment
-    (on a slow machine) would look like a read that was never kept."""
-    await app.state.services.background.stop()
-    await app.state.services.live.stop()
-
-
 async def _revoke_elsewhere(db: Database, owner: User) -> None:
     """Revoke the owner's tokens the way another process does: a commit this one never hears."""
     async with db.sessions() as session:
@@ -117,7 +107,7 @@ async def test_a_token_revoked_elsewhere_is_refused_once_its_read_is_past_or_aft
     api: factories.ApiAs,
     db: Database,
     make_user: MakeUser,
-    only_the_tests_commits: None,
+    quiet: Database,  # any commit beside the test's own would forget the kept reads
 ) -> None:
     recent: Recent = app.state.services.recent
     recent.seconds = 60  # the bound made long, to see where it holds
@@ -145,7 +135,7 @@ async def test_signing_out_and_deleting_the_account_end_the_kept_credential_at_o
     api: factories.ApiAs,
     make_user: MakeUser,
     browser_session: Callable[[User], Awaitable[str]],
-    only_the_tests_commits: None,
+    quiet: Database,  # any commit beside the test's own would forget the kept reads
 ) -> None:
     recent: Recent = app.state.services.recent
     recent.seconds = 60
@@ -177,7 +167,7 @@ async def test_a_reader_s_own_state_is_read_once_for_quick_reads_and_anew_after_
     db: Database,
     make_user: MakeUser,
     thread: Thread,
-    only_the_tests_commits: None,
+    quiet: Database,  # any commit beside the test's own would forget the kept reads
 ) -> None:
     app.state.services.recent.seconds = 60
     author, reader = await make_user(), await make_user()

@@ -228,8 +228,8 @@ class Fanout:
         """A `Database.commit_listeners` entry: the events this process committed go out
         without being read back from the outbox. They count as seen at once, so the hub's
         message with their ids finds them seen even when the fan-out, already awake, takes it
-        before the loop's next turn (it used to read them back then); the sending itself is
-        the fan-out's own task, not the writer's request."""
+        before the loop's next turn; the sending itself is the fan-out's own task, not the
+        writer's request."""
         if committed.events:
             self._deliver(cast(list[Event], list(committed.events)))
 
